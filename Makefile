@@ -1,0 +1,53 @@
+# Two commands do everything on a fresh machine: `make html` and `make test`.
+# Both create .venv from requirements.lock (the whole dependency tree, pinned) on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SPHINXOPTS ?=
+BUILDDIR ?= _build
+# -W --keep-going: any warning fails the build, but only after every problem has been reported.
+SPHINXBUILD = $(BIN)/sphinx-build -b dirhtml -c . -W --keep-going -n $(SPHINXOPTS)
+
+.PHONY: help html test serve clean new ledger bench lock
+
+help:
+	@echo "make html    build the site into $(BUILDDIR)/html"
+	@echo "make test    run the whole test suite"
+	@echo "make serve   live-reloading preview on http://127.0.0.1:8000"
+	@echo "make new TITLE=\"...\" THEME=key   start a new essay"
+	@echo "make ledger  record every published URL in links-ledger.txt (after adding essays or sections)"
+	@echo "make bench   build synthetic sites of 100 and 1,000 essays and print figures"
+	@echo "make clean   remove $(BUILDDIR) (the virtual environment stays)"
+
+$(VENV)/.installed: requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+html: $(VENV)/.installed
+	$(SPHINXBUILD) docs $(BUILDDIR)/html
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+serve: $(VENV)/.installed
+	$(BIN)/sphinx-autobuild -b dirhtml -c . --host 127.0.0.1 --port 8000 \
+		--watch essay_kb --ignore "*/themes/*" docs $(BUILDDIR)/html
+
+new: $(VENV)/.installed
+	@$(BIN)/python -m essay_kb.new --title "$(TITLE)" --theme "$(THEME)"
+
+ledger: html
+	$(BIN)/python -m essay_kb.ledger update $(BUILDDIR)/html
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m tests.bench
+
+clean:
+	rm -rf $(BUILDDIR)
+
+# Refresh requirements.lock after changing pyproject.toml's pins.
+lock:
+	rm -rf /tmp/essay-kb-lock && $(PYTHON) -m venv /tmp/essay-kb-lock
+	/tmp/essay-kb-lock/bin/pip install --quiet ".[dev]"
+	/tmp/essay-kb-lock/bin/pip freeze --exclude essay-kb > requirements.lock

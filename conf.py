@@ -1,0 +1,71 @@
+"""Sphinx configuration for the knowledge base.
+
+Everything an author or the practice may want to change lives in the "Site settings" block.
+The source files are in docs/; build with `make html` (it runs sphinx-build -c . docs _build/html).
+"""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+# -- Site settings -------------------------------------------------------------------------------
+
+# The practice's public name and the author line shown on essays. Neutral defaults; no real person.
+kb_practice_name = "Relational Therapy Notes"
+kb_author_line = "Written by the clinicians of the practice"
+
+# The public address of the site, with a trailing slash. Canonical URLs, the sitemap, the feed,
+# link previews and the "Copy link" buttons are all made from it. Set it once here, or for one build
+# with the environment variable KB_BASE_URL (the deploy workflow does this).
+html_baseurl = os.environ.get("KB_BASE_URL", "https://notes.example.org/")
+
+# Shown on every page (including the 404 page and print), configured only here.
+kb_crisis_notice = (
+    "If you are in crisis or thinking about suicide, you deserve help right now. "
+    "In the US, call or text <a href=\"tel:988\">988</a> (Suicide &amp; Crisis Lifeline). "
+    "Elsewhere, call your local emergency number."
+)
+kb_disclaimer = (
+    "These essays are general information, not therapy or medical advice, "
+    "and reading them does not create a therapist–client relationship."
+)
+
+# Themes (key, title, description, order) are defined in one place: this file.
+kb_themes_file = "docs/themes.yaml"
+
+# Redirects for moved essays and sections, and the ledger of every URL ever published.
+kb_redirects_file = "redirects.yaml"
+kb_ledger_file = "links-ledger.txt"
+
+# -- Sphinx --------------------------------------------------------------------------------------
+
+project = kb_practice_name
+author = kb_author_line
+copyright = "the practice"
+language = "en"
+root_doc = "index"
+extensions = [
+    "myst_parser",
+    "essay_kb",
+    "sphinx_sitemap",
+]
+myst_enable_extensions = ["attrs_block", "attrs_inline", "colon_fence", "deflist"]
+exclude_patterns = ["_build", "**/README.md"]
+templates_path = []
+html_theme = "furo"
+html_title = kb_practice_name
+html_static_path = []
+html_copy_source = False
+html_show_sourcelink = False
+html_show_sphinx = False
+html_last_updated_fmt = None
+html_permalinks = False  # each section heading carries a visible "Copy link" control instead
+html_theme_options = {
+    "navigation_with_keys": False,
+    "top_of_page_buttons": [],
+}
+
+# sphinx-sitemap: loc = base URL + the page's real dirhtml path (no /en/ prefix).
+sitemap_url_scheme = "{link}"
+sitemap_excludes = ["search/", "genindex/", "404/"]

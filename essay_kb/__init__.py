@@ -1,0 +1,38 @@
+"""essay_kb: the Sphinx extension behind the knowledge base.
+
+One module per feature; ``setup()`` wires them together. See README.md for what each does.
+"""
+
+from __future__ import annotations
+
+from . import dependencies, layout, model, navigation, sections, settings, sitemap, themes
+
+__version__ = "0.1.0"
+
+# Bump when the shape of data stored in the environment (env.kb_*) changes.
+ENV_VERSION = 1
+
+
+def fill_placeholders(app, doctree, docname) -> None:
+    themes.fill_placeholders(app, doctree, docname)
+    navigation.fill_essay_meta(app, doctree, docname)
+
+
+def setup(app):
+    app.setup_extension("myst_parser")
+    app.setup_extension("sphinx_sitemap")
+    settings.setup(app)
+    model.setup(app)
+    themes.setup(app)
+    navigation.setup(app)
+    sections.setup(app)
+    layout.setup(app)
+    sitemap.setup(app)
+    dependencies.setup(app, [themes.render_inputs, navigation.render_inputs])
+    app.connect("doctree-resolved", fill_placeholders)
+    return {
+        "version": __version__,
+        "env_version": ENV_VERSION,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

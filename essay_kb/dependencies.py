@@ -1,0 +1,42 @@
+"""Incremental builds: rewrite exactly the pages whose shown data from other pages changed.
+
+Each feature contributes a ``render_inputs(app, docname)`` function returning what that page
+shows from *other* pages (titles in its sidebar, its backlinks, ...). After reading, the
+fingerprint of those inputs is compared with the one stored in the environment at the last
+build; pages whose fingerprint changed are returned from ``env-updated`` and so rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from pathlib import Path
+
+
+def fingerprint(app, docname: str) -> str:
+    inputs = [provider(app, docname) for provider in app.kb_render_inputs]
+    return hashlib.sha256(pickle.dumps(inputs, protocol=4)).hexdigest()
+
+
+def pages_to_rewrite(app, env) -> list[str]:
+    stored = getattr(env, "kb_fingerprints", {})
+    current = {docname: fingerprint(app, docname) for docname in sorted(env.found_docs)}
+    env.kb_fingerprints = current
+    return [d for d, value in current.items() if stored.get(d) != value]
+
+
+def setup(app, providers) -> None:
+    app.kb_render_inputs = list(providers)
+    app.connect("env-updated", pages_to_rewrite)
+    app.connect("env-get-outdated", remove_deleted_pages)
+
+
+def remove_deleted_pages(app, env, added, changed, removed) -> list[str]:
+    """Sphinx leaves a deleted page's HTML behind, still published at its URL: remove it."""
+    if app.builder.format == "html":
+        for docname in removed:
+            page = Path(app.builder.get_outfilename(docname))
+            page.unlink(missing_ok=True)
+            if page.name == "index.html" and page.parent != Path(app.outdir) and not any(page.parent.iterdir()):
+                page.parent.rmdir()
+    return []

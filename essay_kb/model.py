@@ -1,0 +1,322 @@
+"""The essay model: front matter schema, validation with file/line messages, and the
+EnvironmentCollector that keeps one record per essay in ``env.kb_essays``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+
+import yaml
+from docutils import nodes
+from sphinx.environment.collectors import EnvironmentCollector
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.S)
+SECTION_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+FIELDS = {"summary", "themes", "published", "reviewed", "tags", "discreet"}
+SUMMARY_MAX_CHARS = 300
+SKELETON = """---
+summary: One or two sentences saying what this essay offers a reader.
+themes: [a-theme-key]
+published: 2026-01-31
+---"""
+
+
+@dataclass
+class Problem:
+    line: int
+    message: str
+
+
+class _StringDateLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so a bad date is reported by us, with its line."""
+
+
+_StringDateLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def split_front_matter(text: str) -> tuple[dict | None, dict[str, int], list[Problem]]:
+    """Return (fields, line of each top-level key, problems) for a MyST file's front matter.
+
+    fields is None when the file has no front matter block at all.
+    """
+    match = FRONT_MATTER.match(text)
+    if not match:
+        return None, {}, []
+    block = match.group(1) or ""
+    key_lines = {}
+    for offset, line in enumerate(block.splitlines(), start=2):
+        key = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
+        if key:
+            key_lines.setdefault(key.group(1), offset)
+    try:
+        data = yaml.load(block, Loader=_StringDateLoader) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 2 if mark else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        return {}, key_lines, [Problem(line, (
+            f"the front matter is not valid YAML ({problem}). Each line should read "
+            f"'name: value'; put text containing ': ' or starting with a quote in double quotes."
+        ))]
+    if not isinstance(data, dict):
+        return {}, key_lines, [Problem(2, "the front matter must be 'name: value' lines between two '---' lines.")]
+    return data, key_lines, []
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _parse_date(value) -> str | None:
+    try:
+        return dt.date.fromisoformat(str(value).strip()).isoformat()
+    except ValueError:
+        return None
+
+
+def validate_essay(data: dict | None, key_lines: dict[str, int], themes: list[dict]) -> tuple[dict, list[Problem]]:
+    """Check an essay's front matter against the schema; return (clean fields, problems)."""
+    if data is None:
+        return {}, [Problem(1, (
+            "this file is in the essays folder but has no front matter, so it is not an essay. "
+            f"Start it with:\n{SKELETON}\n(or create essays with `make new TITLE=\"...\" THEME=key`)."
+        ))]
+    problems: list[Problem] = []
+    line = lambda key: key_lines.get(key, 1)  # noqa: E731
+    known = [t["key"] for t in themes]
+
+    for key in sorted(set(data) - FIELDS):
+        problems.append(Problem(line(key), (
+            f"unknown front matter field '{key}'. Essays may use: {', '.join(sorted(FIELDS))}. "
+            "Check the spelling or remove it."
+        )))
+
+    summary = " ".join(str(data.get("summary") or "").split())
+    if not summary:
+        problems.append(Problem(line("summary"), (
+            "the essay has no summary. Add 'summary: ...' with one or two sentences; it is shown on "
+            "theme pages, in search results and in link previews."
+        )))
+    elif len(summary) > SUMMARY_MAX_CHARS:
+        problems.append(Problem(line("summary"), (
+            f"the summary is {len(summary)} characters; keep it to one or two sentences "
+            f"(at most {SUMMARY_MAX_CHARS} characters)."
+        )))
+
+    theme_keys = [str(t).strip() for t in _as_list(data.get("themes"))]
+    if not theme_keys:
+        problems.append(Problem(line("themes"), (
+            f"the essay has no themes. Add 'themes: [key]' (the first is its home theme). "
+            f"Known theme keys: {', '.join(known)}."
+        )))
+    for key in theme_keys:
+        if key not in known:
+            problems.append(Problem(line("themes"), (
+                f"unknown theme '{key}'. Known theme keys: {', '.join(known)}. "
+                "Fix the spelling, or add the theme to the themes file."
+            )))
+    if len(set(theme_keys)) != len(theme_keys):
+        problems.append(Problem(line("themes"), "a theme is listed twice in 'themes'; list each once."))
+
+    dates = {}
+    for key, required in (("published", True), ("reviewed", False)):
+        raw = data.get(key)
+        if raw in (None, ""):
+            if required:
+                problems.append(Problem(line(key), (
+                    "the essay has no 'published' date. Add 'published: YYYY-MM-DD', e.g. 'published: 2026-03-01'."
+                )))
+            continue
+        dates[key] = _parse_date(raw)
+        if dates[key] is None:
+            problems.append(Problem(line(key), (
+                f"'{key}: {raw}' is not a date. Write it as YYYY-MM-DD, e.g. '{key}: 2026-03-01'."
+            )))
+    if dates.get("published") and dates.get("reviewed") and dates["reviewed"] < dates["published"]:
+        problems.append(Problem(line("reviewed"), "'reviewed' is earlier than 'published'; check both dates."))
+
+    tags = [str(t).strip().lower() for t in _as_list(data.get("tags")) if str(t).strip()]
+    discreet = data.get("discreet", False)
+    if not isinstance(discreet, bool):
+        problems.append(Problem(line("discreet"), "'discreet' must be true or false."))
+        discreet = False
+
+    fields = {
+        "summary": summary,
+        "themes": [k for k in dict.fromkeys(theme_keys) if k in known],
+        "published": dates.get("published") or "",
+        "reviewed": dates.get("reviewed") or "",
+        "tags": sorted(set(tags)),
+        "discreet": discreet,
+    }
+    return fields, problems
+
+
+def reading_minutes(words: int, per_minute: int) -> int:
+    return max(1, math.ceil(words / per_minute))
+
+
+def count_words(text: str) -> int:
+    return len(re.findall(r"[\w’'-]+", text))
+
+
+def is_essay(app, docname: str) -> bool:
+    return docname.startswith(app.config.kb_essays_dir + "/")
+
+
+def explicit_id(document: nodes.document, section: nodes.section) -> str | None:
+    """The author-chosen id of a section ({#id} above its heading), or None."""
+    for name in section["names"]:
+        if document.nametypes.get(name) and name in section["ids"]:
+            return name
+    return None
+
+
+def section_records(document: nodes.document) -> tuple[list[dict], list[nodes.section]]:
+    """h2/h3 sections of an essay: their id (explicit or None), title and line."""
+    records, missing = [], []
+    for section in document.findall(nodes.section):
+        depth = 0
+        parent = section.parent
+        while parent is not None:
+            depth += isinstance(parent, nodes.section)
+            parent = parent.parent
+        if depth not in (1, 2):
+            continue
+        sid = explicit_id(document, section)
+        title = section[0].astext() if section.children and isinstance(section[0], nodes.title) else ""
+        if sid is None:
+            missing.append(section)
+        records.append({"id": sid, "title": title, "level": depth + 1, "line": section.line or section[0].line or 1})
+    return records, missing
+
+
+class EssayCollector(EnvironmentCollector):
+    """Keeps ``env.kb_essays[docname]`` for every essay: fields, title, words, sections."""
+
+    def clear_doc(self, app, env, docname):
+        env.kb_essays.pop(docname, None)
+
+    def merge_other(self, app, env, docnames, other):
+        for docname in docnames:
+            if docname in other.kb_essays:
+                env.kb_essays[docname] = other.kb_essays[docname]
+
+    def process_doc(self, app, doctree):
+        env = app.env
+        docname = env.docname
+        if not is_essay(app, docname):
+            return
+        text = env.doc2path(docname).read_text(encoding="utf-8")
+        data, key_lines, problems = split_front_matter(text)
+        fields, more = validate_essay(data, key_lines, app.config.kb_themes) if not problems else ({}, [])
+        problems += more
+        for problem in problems:
+            logger.warning(problem.message, location=(docname, problem.line), type="kb", subtype="essay")
+
+        titles = list(doctree.findall(nodes.title))
+        top = [s for s in doctree.children if isinstance(s, nodes.section)]
+        if len(top) != 1 or not titles:
+            logger.warning(
+                "an essay has exactly one '# Title' line (its H1) before any '##' section; "
+                "other headings use '##' or '###'.",
+                location=(docname, 1), type="kb", subtype="essay",
+            )
+        sections, missing = section_records(doctree)
+        for section in missing:
+            heading = section[0].astext()
+            suggestion = re.sub(r"[^a-z0-9]+", "-", heading.lower()).strip("-")
+            logger.warning(
+                f"the heading '{heading}' has no explicit id, so its link would change whenever the "
+                f"heading is reworded. Put an id on the line directly above it, e.g. {{#{suggestion}}}",
+                location=(docname, section.line or section[0].line), type="kb", subtype="section_id",
+            )
+        for record in sections:
+            if record["id"] and not SECTION_ID.match(record["id"]):
+                logger.warning(
+                    f"the section id '{record['id']}' should be lowercase words joined by hyphens.",
+                    location=(docname, record["line"]), type="kb", subtype="section_id",
+                )
+
+        body_words = count_words(doctree.astext())
+        env.kb_essays[docname] = {
+            **(fields or {"summary": "", "themes": [], "published": "", "reviewed": "", "tags": [], "discreet": False}),
+            "valid": not problems,
+            "title": titles[0].astext() if titles else docname,
+            "words": body_words,
+            "minutes": reading_minutes(body_words, app.config.kb_words_per_minute),
+            "sections": [s for s in sections if s["id"]],
+        }
+
+
+def init_env(app):
+    if not hasattr(app.env, "kb_essays"):
+        app.env.kb_essays = {}
+
+
+def check_consistency(app, env):
+    """Site-wide rules, checked once every page has been read."""
+    essays = env.kb_essays
+    by_title: dict[str, str] = {}
+    for docname in sorted(essays):
+        title = essays[docname]["title"].casefold()
+        if title in by_title:
+            logger.warning(
+                f"two essays have the title '{essays[docname]['title']}' (the other is "
+                f"{env.doc2path(by_title[title], False)}). Titles name essays in the sidebar, search and "
+                "links, so each must be unique: reword one of them.",
+                location=(docname, 1), type="kb", subtype="essay",
+            )
+        else:
+            by_title[title] = docname
+
+    seen: dict[str, tuple[str, int]] = {}
+    for docname in sorted(essays):
+        for section in essays[docname]["sections"]:
+            other = seen.get(section["id"])
+            if other:
+                logger.warning(
+                    f"the section id '{section['id']}' is already used in {env.doc2path(other[0], False)}:"
+                    f"{other[1]}. Section ids are permanent link addresses and must be unique across "
+                    "the site: choose another, more specific id.",
+                    location=(docname, section["line"]), type="kb", subtype="section_id",
+                )
+            else:
+                seen[section["id"]] = (docname, section["line"])
+
+    used = {key for record in essays.values() for key in record["themes"]}
+    for theme in app.config.kb_themes:
+        if theme["key"] not in used:
+            logger.warning(
+                f"the theme '{theme['key']}' ({theme['title']}) has no essays. Add it to an essay's "
+                "'themes', or remove the theme from the themes file.",
+                location=f"{app.config.kb_themes_path}:{theme_line(app, theme['key'])}",
+                type="kb", subtype="theme",
+            )
+
+
+def theme_line(app, key: str) -> int:
+    try:
+        lines = open(app.config.kb_themes_path, encoding="utf-8").read().splitlines()
+    except OSError:
+        return 1
+    for number, line in enumerate(lines, start=1):
+        if re.match(rf"^\s*-?\s*key:\s*['\"]?{re.escape(key)}['\"]?\s*$", line):
+            return number
+    return 1
+
+
+def setup(app) -> None:
+    app.connect("builder-inited", init_env)
+    app.connect("env-check-consistency", check_consistency)
+    app.add_env_collector(EssayCollector)

@@ -1,0 +1,65 @@
+"""Scaffold a new essay with valid front matter: ``make new TITLE="..." THEME=key``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+import sys
+from pathlib import Path
+
+from .settings import load_themes
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def slugify(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+
+
+def essay_text(title: str, theme: str, today: dt.date) -> str:
+    slug = slugify(title)
+    return f"""---
+summary: Replace this with one or two plain sentences saying what this essay offers a reader.
+themes: [{theme}]
+published: {today.isoformat()}
+tags: []
+---
+
+# {title}
+
+Start with a paragraph or two that meets the reader where they are.
+
+{{#{slug}-first-section}}
+## A first section
+
+Each section should make sense on its own: a therapist may send a client straight to it.
+The line above the heading is the section's permanent link id; keep it when you reword the heading.
+"""
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--title", required=True)
+    parser.add_argument("--theme", required=True)
+    parser.add_argument("--docs", default=str(ROOT / "docs"))
+    args = parser.parse_args(argv)
+    themes = [t["key"] for t in load_themes(Path(args.docs) / "themes.yaml")]
+    if not args.title.strip():
+        print('Give the essay a title: make new TITLE="Your title" THEME=theme-key', file=sys.stderr)
+        return 2
+    if args.theme not in themes:
+        print(f"Unknown theme {args.theme!r}. Known themes: {', '.join(themes)}", file=sys.stderr)
+        return 2
+    path = Path(args.docs) / "essays" / f"{slugify(args.title)}.md"
+    if path.exists():
+        print(f"{path} already exists; choose another title.", file=sys.stderr)
+        return 1
+    path.write_text(essay_text(args.title.strip(), args.theme, dt.date.today()), encoding="utf-8")
+    print(f"Created {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}.")
+    print("Write the summary and the essay, then preview with: make serve")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

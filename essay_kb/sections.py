@@ -1,0 +1,75 @@
+"""Stable section ids and the "Copy link" control.
+
+An author puts ``{#id}`` above a heading; that id is the section's permanent address. In the
+HTML the id sits on the heading element (so browsers, Pagefind's sub-results and the copy
+control agree), the ``<section>`` names it in ``data-section-id`` (an HTML id must be unique,
+so it cannot carry the same id twice), and a visible link after the heading copies the full
+absolute URL. Without JavaScript the control is a plain link to the section, which every
+device can long-press or right-click to copy.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from docutils import nodes
+from sphinx.writers.html5 import HTML5Translator
+
+from .model import explicit_id
+
+
+def mark_stable_ids(app, doctree) -> None:
+    """Record each section's explicit id on the node, so it survives pickling."""
+    for section in doctree.findall(nodes.section):
+        sid = explicit_id(doctree, section)
+        if sid:
+            section["kb_id"] = sid
+
+
+def section_url(config, builder, docname: str, sid: str) -> str:
+    return f"{config.html_baseurl}{builder.get_target_uri(docname)}#{sid}"
+
+
+def copy_control_html(url: str, title: str) -> str:
+    return (
+        '<p class="kb-copy-row" data-pagefind-ignore>'
+        f'<a class="kb-copy-link" href="{escape(url)}" data-copy-link data-url="{escape(url)}" '
+        f'aria-label="Copy link to the section “{escape(title)}”">Copy link</a>'
+        '<span class="kb-copy-status" role="status" aria-live="polite"></span></p>\n'
+    )
+
+
+class EssayHTMLTranslator(HTML5Translator):
+    """Puts a section's stable id on its heading and adds the copy-link control after it."""
+
+    def visit_section(self, node):
+        sid = node.get("kb_id")
+        if not sid:
+            return super().visit_section(node)
+        self.section_level += 1
+        self.body.append(f'<section data-section-id="{escape(sid)}">\n')
+        for other in node["ids"]:
+            if other != sid:
+                self.body.append(f'<span id="{escape(other)}"></span>')
+
+    def visit_title(self, node):
+        sid = node.parent.get("kb_id") if isinstance(node.parent, nodes.section) else None
+        if not sid:
+            return super().visit_title(node)
+        saved = node["ids"]
+        node["ids"] = [sid]
+        super().visit_title(node)
+        node["ids"] = saved
+
+    def depart_title(self, node):
+        super().depart_title(node)
+        sid = node.parent.get("kb_id") if isinstance(node.parent, nodes.section) else None
+        if sid:
+            url = section_url(self.config, self.builder, self.builder.current_docname, sid)
+            self.body.append(copy_control_html(url, node.astext()))
+
+
+def setup(app) -> None:
+    app.connect("doctree-read", mark_stable_ids)
+    for builder in ("html", "dirhtml"):
+        app.set_translator(builder, EssayHTMLTranslator, override=True)

@@ -1,0 +1,64 @@
+"""sitemap.xml and robots.txt.
+
+sphinx-sitemap writes the XML, but on its own it lists only the pages written in this run (an
+incremental build would drop the rest), in the order they were written (not reproducible), and
+takes ``lastmod`` only from git. Before it writes, the queue it reads is refilled here with every
+page, sorted, with ``lastmod`` from the essays' own dates.
+"""
+
+from __future__ import annotations
+
+import queue
+from pathlib import Path
+
+from sphinx_sitemap import is_excluded
+
+from .themes import THEMES_DIR, essays_in_theme
+
+
+def page_link(docname: str) -> str:
+    if docname == "index":
+        return ""
+    return (docname[:-len("index")] if docname.endswith("/index") else docname + "/")
+
+
+def last_modified(app, docname: str) -> str | None:
+    essays = app.env.kb_essays
+    if docname in essays:
+        essay = essays[docname]
+        return essay["reviewed"] or essay["published"] or None
+    if docname.startswith(THEMES_DIR + "/"):
+        members = essays_in_theme(app.env, docname.split("/", 1)[1])
+    elif docname == app.config.root_doc:
+        members = list(essays)
+    else:
+        return None
+    dates = [essays[d]["reviewed"] or essays[d]["published"] for d in members]
+    return max(filter(None, dates), default=None)
+
+
+def refill_sitemap_queue(app, exception) -> None:
+    if exception or not hasattr(app, "sitemap_links"):
+        return
+    while True:
+        try:
+            app.sitemap_links.get_nowait()
+        except queue.Empty:
+            break
+    for docname in sorted(app.env.found_docs):
+        link = page_link(docname)
+        if not is_excluded(link, app.config.sitemap_excludes):
+            app.sitemap_links.put((link, last_modified(app, docname)))
+
+
+def write_robots(app, exception) -> None:
+    if exception or app.builder.format != "html":
+        return
+    text = f"User-agent: *\nAllow: /\n\nSitemap: {app.config.html_baseurl}{app.config.sitemap_filename}\n"
+    Path(app.outdir, "robots.txt").write_text(text, encoding="utf-8")
+
+
+def setup(app) -> None:
+    # sphinx-sitemap writes at build-finished with the default priority (500): refill first.
+    app.connect("build-finished", refill_sitemap_queue, priority=400)
+    app.connect("build-finished", write_robots)

