@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 SPHINXOPTS ?=
 BUILDDIR ?= _build
 # -W --keep-going: any warning fails the build, but only after every problem has been reported.
-SPHINXBUILD = $(BIN)/sphinx-build -b dirhtml -c . -W --keep-going -n $(SPHINXOPTS)
+SPHINXBUILD = $(BIN)/sphinx-build -b dirhtml -c . -d $(BUILDDIR)/doctrees -W --keep-going -n $(SPHINXOPTS)
 
 .PHONY: help html test serve clean new ledger bench lock
 
@@ -24,21 +24,23 @@ $(VENV)/.installed: requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	touch $@
 
+# On failure the cache of read pages is dropped, so the next build reports every problem again
+# instead of skipping the unchanged pages that caused them.
 html: $(VENV)/.installed
-	$(SPHINXBUILD) docs $(BUILDDIR)/html
+	$(SPHINXBUILD) docs $(BUILDDIR)/html || { rm -rf $(BUILDDIR)/doctrees; exit 1; }
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 serve: $(VENV)/.installed
-	$(BIN)/sphinx-autobuild -b dirhtml -c . --host 127.0.0.1 --port 8000 \
+	$(BIN)/sphinx-autobuild -b dirhtml -c . -d $(BUILDDIR)/doctrees --host 127.0.0.1 --port 8000 \
 		--watch essay_kb --ignore "*/themes/*" docs $(BUILDDIR)/html
 
 new: $(VENV)/.installed
 	@$(BIN)/python -m essay_kb.new --title "$(TITLE)" --theme "$(THEME)"
 
-ledger: html
-	$(BIN)/python -m essay_kb.ledger update $(BUILDDIR)/html
+ledger: $(VENV)/.installed
+	$(SPHINXBUILD) -D kb_ledger_update=1 docs $(BUILDDIR)/html || { rm -rf $(BUILDDIR)/doctrees; exit 1; }
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m tests.bench

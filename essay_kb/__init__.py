@@ -5,7 +5,7 @@ One module per feature; ``setup()`` wires them together. See README.md for what 
 
 from __future__ import annotations
 
-from . import dependencies, layout, model, navigation, sections, settings, sitemap, themes
+from . import dependencies, directory, layout, permalinks, model, navigation, sections, settings, sitemap, themes
 
 __version__ = "0.1.0"
 
@@ -16,6 +16,7 @@ ENV_VERSION = 1
 def fill_placeholders(app, doctree, docname) -> None:
     themes.fill_placeholders(app, doctree, docname)
     navigation.fill_essay_meta(app, doctree, docname)
+    directory.fill_directory(app, doctree, docname)
 
 
 def setup(app):
@@ -28,7 +29,10 @@ def setup(app):
     sections.setup(app)
     layout.setup(app)
     sitemap.setup(app)
-    dependencies.setup(app, [themes.render_inputs, navigation.render_inputs])
+    permalinks.setup(app)
+    directory.setup(app)
+    dependencies.setup(app, [themes.render_inputs, navigation.render_inputs, directory.render_inputs,
+                                    permalinks.render_inputs])
     app.connect("doctree-resolved", fill_placeholders)
     return {
         "version": __version__,

@@ -29,6 +29,8 @@ CONFIG_VALUES = {
     # HTML the same size however large the site grows.
     "kb_sidebar_window": (12, "html"),
     # Pages listed under "About" in the sidebar, in order (docnames).
+    # The page holding the {kb-link-directory} for therapists.
+    "kb_links_page": ("links", "html"),
     "kb_sidebar_pages": (["about-this-approach", "using-this-site", "glossary", "links"], "html"),
 }
 

@@ -70,10 +70,38 @@
     setTimeout(function () { section.classList.remove("kb-landed"); }, 4000);
   }
 
+  // Link directory: filter essays and sections as you type.
+  function setUpFilter() {
+    var input = document.querySelector("[data-kb-filter]");
+    if (!input) return;
+    var count = document.querySelector(".kb-directory-count");
+    input.addEventListener("input", function () {
+      var query = input.value.trim().toLowerCase();
+      var shown = 0;
+      document.querySelectorAll(".kb-directory-essay").forEach(function (essay) {
+        var titleMatches = essay.querySelector("h3").textContent.toLowerCase().indexOf(query) >= 0;
+        var anySection = false;
+        essay.querySelectorAll(".kb-directory-sections > li").forEach(function (item) {
+          var text = item.querySelector(".kb-directory-section").textContent + " " + item.querySelector("code").textContent;
+          var match = !query || titleMatches || text.toLowerCase().indexOf(query) >= 0;
+          item.hidden = !match;
+          anySection = anySection || match;
+        });
+        essay.hidden = !(titleMatches || anySection);
+        if (!essay.hidden) shown += 1;
+      });
+      document.querySelectorAll(".kb-directory-theme").forEach(function (theme) {
+        theme.hidden = !theme.querySelector(".kb-directory-essay:not([hidden])");
+      });
+      count.textContent = query ? (shown === 1 ? "1 essay matches" : shown + " essays match") : "";
+    });
+  }
+
   window.addEventListener("hashchange", land);
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", land);
+    document.addEventListener("DOMContentLoaded", function () { land(); setUpFilter(); });
   } else {
     land();
+    setUpFilter();
   }
 })();

@@ -1,0 +1,237 @@
+"""Links that never break: the ledger of published addresses, and redirects.
+
+``links-ledger.txt`` lists every page and section address ever published (append-only;
+``make ledger`` adds new ones). After reading, every ledgered address must still resolve, to a
+page and section that exist or through ``redirects.yaml``; otherwise the build fails naming it.
+
+Redirects are browser-side (a static host has no server rules): a moved page leaves a small
+stub at its old address that forwards, keeping or mapping the ``#fragment``; a renamed or moved
+section is mapped by the page that used to hold it (``kb.js`` reads the map).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from docutils import nodes
+from sphinx.environment.collectors import EnvironmentCollector
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+LEDGER_HEADER = """\
+# Every page and section address this site has ever published, one per line. Append-only.
+# `make ledger` adds new addresses after a build; never delete a line. If an address must go,
+# declare where it went in redirects.yaml: the build fails for any address here that no
+# longer resolves and that no redirect covers.
+"""
+
+
+# -- addresses ---------------------------------------------------------------------------------
+
+def page_path(docname: str) -> str:
+    """The published path of a page under dirhtml, with a leading slash: /essays/x/."""
+    if docname == "index":
+        return "/"
+    return "/" + (docname[:-len("index")] if docname.endswith("/index") else docname + "/")
+
+
+def split(address: str) -> tuple[str, str]:
+    path, _, fragment = address.partition("#")
+    return path, fragment
+
+
+def resolve(address: str, pages: dict[str, set[str]], redirects: dict[str, str]) -> str | None:
+    """Where an address ends up today (following redirects), or None if nowhere."""
+    for _ in range(10):  # redirects may chain, but never loop forever
+        path, fragment = split(address)
+        if path in pages and (not fragment or fragment in pages[path]):
+            return address
+        if address in redirects:
+            address = redirects[address]
+        elif path in redirects and "#" not in redirects[path]:
+            address = redirects[path] + (f"#{fragment}" if fragment else "")
+        else:
+            return None
+    return None
+
+
+def current_addresses(env) -> dict[str, set[str]]:
+    return {page_path(docname): set(env.kb_anchors.get(docname, ())) for docname in env.found_docs}
+
+
+def all_addresses(pages: dict[str, set[str]]) -> list[str]:
+    out = []
+    for path, ids in pages.items():
+        out.append(path)
+        out.extend(f"{path}#{sid}" for sid in ids)
+    return sorted(out)
+
+
+# -- files ---------------------------------------------------------------------------------------
+
+def read_ledger(path: Path) -> list[tuple[int, str]]:
+    if not path.exists():
+        return []
+    return [(number, line.strip()) for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+            if line.strip() and not line.lstrip().startswith("#")]
+
+
+def read_redirects(path: Path) -> tuple[dict[str, str], dict[str, int], list[str]]:
+    """(redirects, line of each, problems) from the redirects file."""
+    if not path.exists():
+        return {}, {}, []
+    return _parse_redirects(str(path), path.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=8)
+def _parse_redirects(path: str, text: str) -> tuple[dict[str, str], dict[str, int], list[str]]:
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        return {}, {}, [f"{path}: not valid YAML ({exc})"]
+    if not isinstance(data, dict):
+        return {}, {}, [f"{path}: expected 'old address: new address' lines"]
+    lines = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        key = line.split(":", 1)[0].strip().strip("'\"")
+        if key.startswith("/"):
+            lines.setdefault(key, number)
+    problems = [f"{path}:{lines.get(str(k), 1)}: '{k}: {v}': both sides must be site addresses starting with '/'"
+                for k, v in data.items() if not (str(k).startswith("/") and str(v).startswith("/"))]
+    return {str(k): str(v) for k, v in data.items()}, lines, problems
+
+
+# -- Sphinx --------------------------------------------------------------------------------------
+
+class AnchorCollector(EnvironmentCollector):
+    """``env.kb_anchors[docname]``: the explicit section ids of every page."""
+
+    def clear_doc(self, app, env, docname):
+        env.kb_anchors.pop(docname, None)
+
+    def merge_other(self, app, env, docnames, other):
+        for docname in docnames:
+            if docname in other.kb_anchors:
+                env.kb_anchors[docname] = other.kb_anchors[docname]
+
+    def process_doc(self, app, doctree):
+        app.env.kb_anchors[app.env.docname] = sorted(
+            s["kb_id"] for s in doctree.findall(nodes.section) if s.get("kb_id"))
+
+
+def init_env(app):
+    if not hasattr(app.env, "kb_anchors"):
+        app.env.kb_anchors = {}
+
+
+def files(app) -> tuple[Path, Path]:
+    return Path(app.confdir, app.config.kb_ledger_file), Path(app.confdir, app.config.kb_redirects_file)
+
+
+def check_links(app, env) -> None:
+    ledger_path, redirects_path = files(app)
+    redirects, lines, problems = read_redirects(redirects_path)
+    for problem in problems:
+        logger.warning(problem, type="kb", subtype="redirect")
+    pages = current_addresses(env)
+    for old, new in sorted(redirects.items()):
+        if resolve(new, pages, {}) is None:
+            logger.warning(
+                f"the redirect '{old}' points to '{new}', which does not exist. Point it at a page "
+                "(/essays/slug/) or a section (/essays/slug/#id) that exists.",
+                location=f"{redirects_path}:{lines.get(old, 1)}", type="kb", subtype="redirect")
+        elif resolve(old, pages, {}) is not None:
+            logger.warning(
+                f"'{old}' still exists, so the redirect from it would never be used. Remove the redirect, "
+                "or move the page or section first.",
+                location=f"{redirects_path}:{lines.get(old, 1)}", type="kb", subtype="redirect")
+    for number, address in read_ledger(ledger_path):
+        if resolve(address, pages, redirects) is None:
+            logger.warning(
+                f"the published address {address} no longer resolves. Links to it may be saved in "
+                f"clients' emails and notes. Restore the page or section id, or add a line "
+                f"'{address}: /new/address/' to {redirects_path.name}.",
+                location=f"{ledger_path}:{number}", type="kb", subtype="ledger")
+
+
+def update_ledger(app, exception) -> None:
+    """With ``-D kb_ledger_update=1`` (``make ledger``): append addresses not yet in the ledger."""
+    if exception or not app.config.kb_ledger_update:
+        return
+    ledger_path, _ = files(app)
+    known = {address for _, address in read_ledger(ledger_path)}
+    new = [a for a in all_addresses(current_addresses(app.env)) if a not in known]
+    text = ledger_path.read_text(encoding="utf-8") if ledger_path.exists() else LEDGER_HEADER
+    if new:
+        text = text.rstrip("\n") + "\n" + "\n".join(new) + "\n"
+    ledger_path.write_text(text, encoding="utf-8")
+    logger.info(f"links ledger: {len(new)} new address(es) recorded in {ledger_path.name}")
+
+
+def redirect_pages(app):
+    """Stub pages at the old addresses of moved pages (html-collect-pages)."""
+    _, redirects_path = files(app)
+    redirects, _, _ = read_redirects(redirects_path)
+    existing = {page_path(d) for d in app.env.found_docs}
+    for old, new in sorted(redirects.items()):
+        path, fragment = split(old)
+        if fragment or path in existing:
+            continue
+        sections = {split(k)[1]: v for k, v in redirects.items() if split(k)[0] == path and split(k)[1]}
+        pagename = path.strip("/") or "index"
+        base = "../" * path.strip("/").count("/") + "../"
+        rel = lambda address: base + address.lstrip("/")  # noqa: E731
+        data = {"to": rel(new), "sections": {k: rel(v) for k, v in sections.items()}}
+        yield pagename, {
+            "kb_redirect_to": rel(new),
+            "kb_redirect_canonical": app.config.html_baseurl + new.lstrip("/"),
+            "kb_redirect_data": json.dumps(data, sort_keys=True).replace("</", "<\\/"),
+            "title": "This page has moved",
+        }, "kb-redirect.html"
+
+
+def section_redirects_for(app, pagename: str) -> str | None:
+    """JSON {old id: relative address} for sections that used to be on this page."""
+    _, redirects_path = files(app)
+    redirects, _, _ = read_redirects(redirects_path)
+    here = page_path(pagename)
+    base = "../" * here.strip("/").count("/") + ("../" if here != "/" else "")
+    mapping = {split(old)[1]: base + new.lstrip("/") for old, new in redirects.items()
+               if split(old)[0] == here and split(old)[1]}
+    return json.dumps(mapping, sort_keys=True).replace("</", "<\\/") if mapping else None
+
+
+def render_inputs(app, docname: str):
+    return section_redirects_for(app, docname)
+
+
+def files_changed(app, env, added, changed, removed) -> list[str]:
+    """An edited ledger or redirects file re-runs the checks (they run only when a page is re-read)."""
+    digest = hashlib.sha256()
+    for path in files(app):
+        digest.update(path.read_bytes() if path.exists() else b"-")
+    if getattr(env, "kb_link_files_digest", None) == digest.hexdigest():
+        return []
+    env.kb_link_files_digest = digest.hexdigest()
+    return [app.config.root_doc]
+
+
+def page_context(app, pagename, templatename, context, doctree) -> None:
+    if pagename in app.env.found_docs:
+        context["kb_section_redirects"] = section_redirects_for(app, pagename)
+
+
+def setup(app) -> None:
+    app.add_config_value("kb_ledger_update", False, "", types=(bool, int, str))
+    app.add_env_collector(AnchorCollector)
+    app.connect("builder-inited", init_env)
+    app.connect("env-get-outdated", files_changed)
+    app.connect("env-check-consistency", check_links)
+    app.connect("build-finished", update_ledger)
+    app.connect("html-collect-pages", redirect_pages)
+    app.connect("html-page-context", page_context)
