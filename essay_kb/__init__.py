@@ -5,18 +5,19 @@ One module per feature; ``setup()`` wires them together. See README.md for what 
 
 from __future__ import annotations
 
-from . import dependencies, directory, layout, permalinks, model, navigation, sections, settings, sitemap, themes
+from . import connections, dependencies, directory, layout, permalinks, model, navigation, sections, settings, sitemap, themes
 
 __version__ = "0.1.0"
 
 # Bump when the shape of data stored in the environment (env.kb_*) changes.
-ENV_VERSION = 1
+ENV_VERSION = 2
 
 
 def fill_placeholders(app, doctree, docname) -> None:
     themes.fill_placeholders(app, doctree, docname)
     navigation.fill_essay_meta(app, doctree, docname)
     directory.fill_directory(app, doctree, docname)
+    connections.fill_connections(app, doctree, docname)
 
 
 def setup(app):
@@ -31,8 +32,9 @@ def setup(app):
     sitemap.setup(app)
     permalinks.setup(app)
     directory.setup(app)
+    connections.setup(app)
     dependencies.setup(app, [themes.render_inputs, navigation.render_inputs, directory.render_inputs,
-                                    permalinks.render_inputs])
+                                    permalinks.render_inputs, connections.render_inputs])
     app.connect("doctree-resolved", fill_placeholders)
     return {
         "version": __version__,

@@ -61,6 +61,18 @@ class EssayHTMLTranslator(HTML5Translator):
         super().visit_title(node)
         node["ids"] = saved
 
+    def visit_reference(self, node):
+        super().visit_reference(node)
+        if node.get("kb_describedby"):  # a glossary term with its preview (connections.py)
+            self.body[-1] = self.body[-1].replace("<a ", f'<a aria-describedby="{escape(node["kb_describedby"])}" ', 1)
+
+    def visit_inline(self, node):
+        if node.get("kb_tooltip"):
+            node.html5tagname = "span"  # docutils' depart_inline closes this tag
+            self.body.append(self.starttag(node, "span", "", role="tooltip", **{"data-pagefind-ignore": "all"}))
+        else:
+            super().visit_inline(node)
+
     def depart_title(self, node):
         super().depart_title(node)
         sid = node.parent.get("kb_id") if isinstance(node.parent, nodes.section) else None

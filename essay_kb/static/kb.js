@@ -47,6 +47,37 @@
     }
   });
 
+  // Glossary previews: hover and focus work with CSS alone; on a touch screen the first tap on a
+  // term shows its definition and a second tap opens the glossary. Escape closes.
+  var touch = window.matchMedia && window.matchMedia("(hover: none)").matches;
+  function closeTerms(except) {
+    document.querySelectorAll(".kb-term.kb-open").forEach(function (term) {
+      if (term !== except) term.classList.remove("kb-open");
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".kb-term-link");
+    var term = link && link.parentElement;
+    if (term && touch && !term.classList.contains("kb-open")) {
+      event.preventDefault();
+      closeTerms(term);
+      term.classList.remove("kb-closed");
+      term.classList.add("kb-open");
+      return;
+    }
+    if (!term) closeTerms(null);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    closeTerms(null);
+    var focused = document.activeElement && document.activeElement.closest && document.activeElement.closest(".kb-term");
+    if (focused) focused.classList.add("kb-closed");
+  });
+  document.addEventListener("focusin", function (event) {
+    var term = event.target.closest && event.target.closest(".kb-term");
+    if (term) term.classList.remove("kb-closed");
+  });
+
   // Section redirects for this page (renamed, merged or moved sections): {oldId: "url#newId"}.
   function sectionRedirects() {
     var data = document.getElementById("kb-section-redirects");

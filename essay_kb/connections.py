@@ -1,0 +1,290 @@
+"""Connected essays: backlinks ("Referenced in"), related essays, glossary previews.
+
+At read time each page's outgoing links and glossary terms are recorded (``env.kb_links``,
+``env.kb_terms``), and the glossary's short definitions (``env.kb_glossary``). Once every page is
+read, the backlink index and the related-essays ranking are computed once for the whole site
+(``env-updated``); essays show them through placeholders filled at ``doctree-resolved``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+import re
+from collections import defaultdict
+from html import escape
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.environment.collectors import EnvironmentCollector
+from sphinx.util import logging
+
+from .model import is_essay
+
+logger = logging.getLogger(__name__)
+
+RELATED_MIN, RELATED_MAX = 3, 5
+# Why these weights: a direct link is the author saying "read this next"; a shared home theme or
+# tag is a curated grouping; glossary terms overlap broadly, so each counts least.
+WEIGHTS = {"link": 5, "theme": 3, "home": 2, "tag": 2, "term": 1}
+
+
+class kb_connections(nodes.General, nodes.Element):
+    """Placeholder at the end of an essay: backlinks and related essays."""
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+def enclosing_section(node) -> tuple[str | None, str | None]:
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, nodes.section) and parent.get("kb_id"):
+            return parent["kb_id"], parent[0].astext()
+        parent = parent.parent
+    return None, None
+
+
+def first_sentence(text: str) -> str:
+    text = " ".join(text.split())
+    match = re.match(r"(.+?[.!?])(\s|$)", text)
+    return match.group(1) if match else text
+
+
+class ConnectionCollector(EnvironmentCollector):
+    """Outgoing links, glossary terms used, and glossary definitions, per document."""
+
+    def clear_doc(self, app, env, docname):
+        env.kb_links.pop(docname, None)
+        env.kb_terms.pop(docname, None)
+        env.kb_glossary.pop(docname, None)
+
+    def merge_other(self, app, env, docnames, other):
+        for store in ("kb_links", "kb_terms", "kb_glossary"):
+            mine, theirs = getattr(env, store), getattr(other, store)
+            for docname in docnames:
+                if docname in theirs:
+                    mine[docname] = theirs[docname]
+
+    def process_doc(self, app, doctree):
+        env, docname = app.env, app.env.docname
+        links, terms = [], set()
+        for ref in doctree.findall(addnodes.pending_xref):
+            kind = (ref.get("refdomain"), ref.get("reftype"))
+            section_id, section_title = enclosing_section(ref)
+            where = {"section": section_id, "section_title": section_title, "line": ref.line or 1}
+            if kind == ("doc", "myst"):
+                links.append({"doc": ref["reftarget"], "id": ref.get("reftargetid") or "", **where})
+            elif kind == ("std", "doc"):
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(docname), ref["reftarget"]))
+                links.append({"doc": target.lstrip("/"), "id": "", **where})
+            elif kind == ("std", "ref"):
+                links.append({"label": ref["reftarget"].lower(), **where})
+            elif kind == ("std", "term"):
+                terms.add(ref["reftarget"].lower())
+        env.kb_links[docname] = links
+        env.kb_terms[docname] = sorted(terms)
+        definitions = {}
+        for glossary in doctree.findall(addnodes.glossary):
+            for item in glossary.findall(nodes.definition_list_item):
+                definition = next(iter(item.findall(nodes.definition)), None)
+                for term in item.findall(nodes.term):
+                    if term["ids"] and definition is not None:
+                        definitions[term.astext().lower()] = {
+                            "id": term["ids"][0], "term": term.astext(),
+                            "preview": first_sentence(definition.astext()),
+                        }
+        if definitions:
+            env.kb_glossary[docname] = definitions
+
+
+def init_env(app):
+    for store in ("kb_links", "kb_terms", "kb_glossary"):
+        if not hasattr(app.env, store):
+            setattr(app.env, store, {})
+
+
+# -- the site-wide graph -----------------------------------------------------------------------
+
+def link_target(env, link) -> tuple[str, str] | None:
+    if "label" in link:
+        found = env.domaindata["std"]["labels"].get(link["label"])
+        return (found[0], found[1]) if found else None
+    return link["doc"], link["id"]
+
+
+def essay_links(env) -> dict[str, list[tuple[str, str, dict]]]:
+    """For each essay: [(target essay, target id, link)] to *other* essays."""
+    out = {}
+    for docname in env.kb_essays:
+        found = []
+        for link in env.kb_links.get(docname, []):
+            target = link_target(env, link)
+            if target and target[0] in env.kb_essays and target[0] != docname:
+                found.append((target[0], target[1], link))
+        out[docname] = found
+    return out
+
+
+def compute_backlinks(env) -> dict[str, list[dict]]:
+    backlinks = defaultdict(dict)
+    for source, links in essay_links(env).items():
+        for target, _, link in links:
+            key = (source, link["section"] or "")
+            backlinks[target].setdefault(key, {
+                "doc": source, "section": link["section"] or "", "section_title": link["section_title"] or "",
+            })
+    return {target: [entries[k] for k in sorted(entries)] for target, entries in backlinks.items()}
+
+
+def relatedness(a: str, b: str, essays: dict, terms: dict, linked: set[tuple[str, str]]) -> int:
+    ea, eb = essays[a], essays[b]
+    score = WEIGHTS["theme"] * len(set(ea["themes"]) & set(eb["themes"]))
+    score += WEIGHTS["home"] * (ea["themes"][:1] == eb["themes"][:1])
+    score += WEIGHTS["tag"] * len(set(ea["tags"]) & set(eb["tags"]))
+    score += WEIGHTS["term"] * len(set(terms.get(a, ())) & set(terms.get(b, ())))
+    score += WEIGHTS["link"] * (((a, b) in linked) + ((b, a) in linked))
+    return score
+
+
+def compute_related(env) -> dict[str, list[str]]:
+    """3 to 5 related essays per essay, best first; ties broken by title, so stable."""
+    essays = {d: e for d, e in env.kb_essays.items() if e["valid"]}
+    linked = {(source, target) for source, links in essay_links(env).items() for target, _, _ in links}
+    order = sorted(essays, key=lambda d: (essays[d]["title"].casefold(), d))
+    related = {}
+    for docname in order:
+        scored = sorted(
+            ((relatedness(docname, other, essays, env.kb_terms, linked), other) for other in order if other != docname),
+            key=lambda pair: -pair[0],  # sort is stable: equal scores keep title order
+        )
+        chosen = [other for score, other in scored[:RELATED_MAX] if score > 0]
+        if len(chosen) < RELATED_MIN:
+            chosen = [other for _, other in scored[:RELATED_MIN]]
+        related[docname] = chosen
+    return related
+
+
+def glossary_previews(env) -> dict[str, dict]:
+    """term (lowercase) -> {id, term, preview, doc}."""
+    return {term: {**entry, "doc": doc} for doc, entries in sorted(env.kb_glossary.items())
+            for term, entry in entries.items()}
+
+
+def update_graph(app, env) -> None:
+    env.kb_backlinks = compute_backlinks(env)
+    env.kb_related = compute_related(env)
+
+
+def check_links(app, env) -> None:
+    """A link to a missing essay or section: name it and suggest the nearest match."""
+    for docname in sorted(env.kb_links):
+        for link in env.kb_links[docname]:
+            if "label" in link:
+                continue  # Sphinx reports unknown labels itself
+            target, fragment = link["doc"], link["id"]
+            if target not in env.found_docs:
+                near = difflib.get_close_matches(target, sorted(env.found_docs), n=1)
+                hint = f" Did you mean [{'...'}]({posixpath.relpath(near[0], posixpath.dirname(docname))}.md)?" if near else ""
+                logger.warning(
+                    f"this links to '{target}', but no such page exists.{hint} Essays are linked as "
+                    "[text](other-slug.md).", location=(docname, link["line"]), type="kb", subtype="link")
+            elif fragment and fragment not in env.kb_anchors.get(target, ()):
+                known = env.kb_anchors.get(target, ())
+                near = difflib.get_close_matches(fragment, known, n=1)
+                hint = f" Did you mean #{near[0]}?" if near else f" Its sections are: {', '.join(known) or 'none'}."
+                logger.warning(
+                    f"this links to section '#{fragment}' of '{target}', which has no such section.{hint}",
+                    location=(docname, link["line"]), type="kb", subtype="link")
+
+
+# -- writing -------------------------------------------------------------------------------------
+
+def add_placeholder(app, doctree) -> None:
+    if is_essay(app, app.env.docname):
+        doctree.children[-1].append(kb_connections()) if doctree.children else None
+
+
+def connections_html(app, docname: str) -> str:
+    env, builder = app.env, app.builder
+    parts = []
+    backlinks = getattr(env, "kb_backlinks", {}).get(docname, [])
+    if backlinks:
+        items = []
+        for entry in backlinks:
+            uri = builder.get_relative_uri(docname, entry["doc"]) + (f"#{entry['section']}" if entry["section"] else "")
+            where = f' <span class="kb-where">in “{escape(entry["section_title"])}”</span>' if entry["section_title"] else ""
+            items.append(f'<li><a href="{escape(uri)}">{escape(env.kb_essays[entry["doc"]]["title"])}</a>{where}</li>')
+        parts.append(
+            '<section class="kb-backlinks" data-backlinks aria-labelledby="kb-backlinks-title">'
+            '<h2 id="kb-backlinks-title">Referenced in</h2>'
+            f'<ul>{"".join(items)}</ul></section>'
+        )
+    related = getattr(env, "kb_related", {}).get(docname, [])
+    if related:
+        items = [
+            f'<li><a class="kb-essay-link" href="{escape(builder.get_relative_uri(docname, other))}">'
+            f'{escape(env.kb_essays[other]["title"])}</a>'
+            f'<p class="kb-summary">{escape(env.kb_essays[other]["summary"])}</p></li>'
+            for other in related
+        ]
+        parts.append(
+            '<section class="kb-related" data-related aria-labelledby="kb-related-title">'
+            '<h2 id="kb-related-title">Related essays</h2>'
+            f'<ul class="kb-essay-list">{"".join(items)}</ul></section>'
+        )
+    return f'<div class="kb-connections" data-pagefind-ignore="all">{"".join(parts)}</div>' if parts else ""
+
+
+def add_term_previews(app, doctree, docname: str) -> None:
+    """Wrap each glossary-term link with its short definition, shown on hover, focus and tap."""
+    previews = glossary_previews(app.env)
+    for number, ref in enumerate(list(doctree.findall(nodes.reference))):
+        inner = ref.children[0] if ref.children else None
+        if not (isinstance(inner, nodes.inline) and "std-term" in inner.get("classes", [])):
+            continue
+        anchor = ref.get("refuri", "").rpartition("#")[2]
+        entry = next((e for e in previews.values() if e["id"] == anchor), None)
+        if entry is None or entry["doc"] == docname:
+            continue
+        tip_id = f"kb-term-{number}"
+        ref["classes"].append("kb-term-link")
+        ref["kb_describedby"] = tip_id
+        wrapper = nodes.inline(classes=["kb-term"])
+        parent, index = ref.parent, ref.parent.index(ref)
+        parent.remove(ref)  # not replace_self: it would copy the link's classes onto the wrapper
+        parent.insert(index, wrapper)
+        wrapper += ref
+        wrapper += nodes.inline("", entry["preview"], ids=[tip_id], classes=["kb-term-preview"], kb_tooltip=True)
+
+
+def fill_connections(app, doctree, docname: str) -> None:
+    if app.builder.format != "html":
+        return
+    add_term_previews(app, doctree, docname)
+    for node in list(doctree.findall(kb_connections)):
+        html = connections_html(app, docname)
+        node.replace_self(nodes.raw("", html, format="html") if html else [])
+
+
+def render_inputs(app, docname: str):
+    env = app.env
+    if docname not in env.kb_essays:
+        return None
+    previews = glossary_previews(env)
+    related = env.kb_related.get(docname, [])
+    return (
+        tuple(tuple(sorted(e.items())) for e in env.kb_backlinks.get(docname, [])),
+        tuple(env.kb_essays[e["doc"]]["title"] for e in env.kb_backlinks.get(docname, [])),
+        tuple((d, env.kb_essays[d]["title"], env.kb_essays[d]["summary"]) for d in related),
+        tuple((t, previews[t]["preview"], previews[t]["id"]) for t in env.kb_terms.get(docname, []) if t in previews),
+    )
+
+
+def setup(app) -> None:
+    app.add_node(kb_connections)
+    app.add_env_collector(ConnectionCollector)
+    app.connect("builder-inited", init_env)
+    app.connect("doctree-read", add_placeholder)
+    # Before dependencies.pages_to_rewrite (priority 500), which fingerprints what this computes.
+    app.connect("env-updated", update_graph, priority=400)
+    app.connect("env-check-consistency", check_links)

@@ -1,0 +1,97 @@
+"""Connected essays on a tiny root: backlinks, related essays, glossary previews, and their
+correctness under incremental and parallel builds."""
+
+import shutil
+
+import pytest
+
+from conftest import ROOTS, html_files, soup, sphinx_build
+from essay_kb.connections import first_sentence, relatedness
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    src = tmp_path_factory.mktemp("src") / "root"
+    shutil.copytree(ROOTS / "test-basic", src)
+    out = tmp_path_factory.mktemp("out")
+    sphinx_build(src, out)
+    return out
+
+
+def test_backlinks_name_the_section_the_link_sits_in(built):
+    region = soup(built / "essays" / "one" / "index.html").select_one("[data-backlinks]")
+    entries = [(a.get_text(), a["href"]) for a in region.select("li > a")]
+    assert entries == [
+        ("Essay five", "../five/#five-first"),
+        ("Essay four", "../four/#four-first"),
+        ("Essay three", "../three/#three-first"),
+        ("Essay two", "../two/#two-first"),
+    ]
+    assert "in “First part of two”" in region.get_text()
+
+
+def test_an_essay_nobody_links_to_has_no_backlinks_region(built):
+    assert soup(built / "essays" / "two" / "index.html").select_one("[data-backlinks]") is None
+
+
+def test_related_essays_are_three_to_five_others_with_summaries(built):
+    for slug in ("one", "two", "three", "four", "five"):
+        region = soup(built / "essays" / slug / "index.html").select_one("[data-related]")
+        links = [a["href"] for a in region.select("a.kb-essay-link")]
+        assert 3 <= len(links) <= 5
+        assert f"../{slug}/" not in links
+        assert all(li.select_one(".kb-summary").get_text().startswith("The ") for li in region.select("li"))
+
+
+def test_related_ranking_prefers_links_and_shared_themes():
+    essays = {
+        "a": {"themes": ["x"], "tags": ["t"]},
+        "b": {"themes": ["x"], "tags": []},
+        "c": {"themes": ["y"], "tags": []},
+    }
+    terms = {"a": ["grief"], "b": [], "c": ["grief"]}
+    assert relatedness("a", "b", essays, terms, set()) > relatedness("a", "c", essays, terms, set())
+    assert relatedness("a", "c", essays, terms, {("c", "a")}) > relatedness("a", "c", essays, terms, set())
+
+
+def test_glossary_terms_carry_an_accessible_preview_and_stay_plain_links(built):
+    page = soup(built / "essays" / "two" / "index.html")
+    term = page.select_one(".kb-term")
+    link = term.select_one("a.kb-term-link")
+    tip = term.select_one("[role=tooltip]")
+    assert link["href"] == "../../glossary/#term-Repair"
+    assert link["aria-describedby"] == tip["id"]
+    assert tip.get_text() == "Making good after a rupture."
+
+
+def test_first_sentence_is_the_preview():
+    assert first_sentence("One thing. Then more.") == "One thing."
+    assert first_sentence("No full stop") == "No full stop"
+
+
+@pytest.mark.parametrize("change", ["relink", "retag", "edit-glossary"])
+def test_incremental_rebuild_after_editing_connections_equals_clean(site_copy, tmp_path, change):
+    root = site_copy()
+    inc = tmp_path / "incremental"
+    sphinx_build(root, inc)
+    if change == "relink":
+        path = root / "essays" / "two.md"
+        path.write_text(path.read_text().replace("[the other](one.md)", "[the other](three.md#three-sub)"))
+    elif change == "retag":
+        path = root / "essays" / "four.md"
+        path.write_text(path.read_text().replace("tags: [tfour]", "tags: [tone, ttwo, tthree]"))
+    else:
+        path = root / "glossary.md"
+        path.write_text(path.read_text().replace("Making good after a rupture.", "Mending a bond after a rupture."))
+    sphinx_build(root, inc)
+    sphinx_build(root, tmp_path / "clean")
+    assert html_files(inc) == html_files(tmp_path / "clean")
+
+
+def test_a_link_to_a_missing_section_suggests_the_nearest(site_copy, tmp_path):
+    root = site_copy()
+    path = root / "essays" / "two.md"
+    path.write_text(path.read_text().replace("[the other](one.md)", "[the other](one.md#one-frist)"))
+    result = sphinx_build(root, tmp_path / "out", check=False)
+    assert result.returncode != 0
+    assert "essays/two.md:16: WARNING: this links to section '#one-frist' of 'essays/one', which has no such section. Did you mean #one-first?" in result.stderr
