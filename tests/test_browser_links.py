@@ -1,0 +1,97 @@
+"""Section links in a real browser (Debian's Chromium): copy, land, and follow redirects."""
+
+import shutil
+
+import pytest
+
+from conftest import ROOTS, serve, sphinx_build
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def moved_site(tmp_path_factory):
+    """The test root after a section rename, a section move to another page, and a page move."""
+    src = tmp_path_factory.mktemp("src") / "root"
+    shutil.copytree(ROOTS / "test-basic", src)
+    one = src / "essays" / "one.md"
+    one.write_text(one.read_text().replace("{#one-first}", "{#one-start}").replace("{#one-sub}", "{#one-detail}"))
+    (src / "essays" / "two.md").rename(src / "essays" / "deux.md")
+    (src / "redirects.yaml").write_text(
+        "/essays/one/#one-first: /essays/one/#one-start\n"      # renamed within the page
+        "/essays/one/#one-sub: /essays/three/#three-second\n"   # moved (merged) into another page
+        "/essays/two/: /essays/deux/\n"                         # the whole essay moved
+        "/essays/two/#two-first: /essays/four/#four-first\n")   # a section of the moved essay went elsewhere
+    out = tmp_path_factory.mktemp("out")
+    sphinx_build(src, out)
+    url, server = serve(out)
+    yield url
+    server.shutdown()
+
+
+def landed(page):
+    page.wait_for_function("document.querySelector('section.kb-landed') !== null")
+    return page.evaluate("document.querySelector('section.kb-landed').dataset.sectionId")
+
+
+def test_copy_link_puts_the_absolute_section_url_on_the_clipboard(browser, moved_site):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(moved_site + "essays/three/")
+    control = page.locator('section[data-section-id="three-second"] [data-copy-link]').first
+    control.scroll_into_view_if_needed()
+    assert control.is_visible()  # visible without hover: touch screens can reach it
+    control.tap()
+    status = page.locator('section[data-section-id="three-second"] .kb-copy-status').first
+    status.wait_for(state="visible")
+    assert status.inner_text() == "Link copied"
+    assert status.get_attribute("role") == "status"
+    assert page.evaluate("navigator.clipboard.readText()") == "https://kb.test/essays/three/#three-second"
+    context.close()
+
+
+def test_copy_link_is_keyboard_reachable(desktop, moved_site):
+    desktop.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = desktop.new_page()
+    page.goto(moved_site + "essays/three/")
+    page.focus('section[data-section-id="three-first"] [data-copy-link]')
+    page.keyboard.press("Enter")
+    page.wait_for_function("navigator.clipboard.readText().then(t => t.endsWith('#three-first'))")
+
+
+def test_without_a_clipboard_the_url_is_shown_selected(browser, moved_site):
+    context = browser.new_context()
+    context.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: undefined})")
+    page = context.new_page()
+    page.goto(moved_site + "essays/three/")
+    page.click('section[data-section-id="three-first"] [data-copy-link]')
+    field = page.locator("input.kb-copy-fallback")
+    assert field.input_value() == "https://kb.test/essays/three/#three-first"
+    assert page.evaluate("window.getSelection().toString() || document.activeElement.value.substring("
+                         "document.activeElement.selectionStart, document.activeElement.selectionEnd)") \
+        == "https://kb.test/essays/three/#three-first"
+    context.close()
+
+
+def test_opening_a_section_link_lands_below_the_header_and_highlights_it(phone, moved_site):
+    page = phone.new_page()
+    page.goto(moved_site + "essays/three/#three-second")
+    assert landed(page) == "three-second"
+    top = page.evaluate("document.getElementById('three-second').getBoundingClientRect().top")
+    header = page.evaluate("document.querySelector('.mobile-header').getBoundingClientRect().bottom")
+    assert top >= header - 1, "the heading is hidden under the sticky header"
+    assert top < page.viewport_size["height"] - 40, "the heading is not in view"
+
+
+@pytest.mark.parametrize("old, new_url, new_id", [
+    ("essays/one/#one-first", "essays/one/", "one-start"),      # within a page
+    ("essays/one/#one-sub", "essays/three/", "three-second"),   # across pages
+    ("essays/two/#two-second", "essays/deux/", "two-second"),   # moved essay keeps its fragment
+    ("essays/two/#two-first", "essays/four/", "four-first"),    # moved essay, section went elsewhere
+])
+def test_old_links_land_on_the_new_section(phone, moved_site, old, new_url, new_id):
+    page = phone.new_page()
+    page.goto(moved_site + old)
+    page.wait_for_url(f"**/{new_url}#{new_id}")
+    assert landed(page) == new_id
