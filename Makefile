@@ -29,7 +29,12 @@ $(VENV)/.installed: requirements.lock
 html: $(VENV)/.installed
 	$(SPHINXBUILD) docs $(BUILDDIR)/html || { rm -rf $(BUILDDIR)/doctrees; exit 1; }
 
-test: $(VENV)/.installed
+# The outside checkers (axe-core, the Nu HTML Checker, Lighthouse) come from npm, pinned in package-lock.json.
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.installed node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 serve: $(VENV)/.installed
