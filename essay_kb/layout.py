@@ -8,6 +8,10 @@ from pathlib import Path
 HERE = Path(__file__).parent
 CSS_FILES = ["kb.css"]
 JS_FILES = ["kb.js"]
+# Sphinx's own assets that this site never uses (no code blocks, no Sphinx search, no term
+# highlighting): each one is a render-blocking request on a reader's slow phone connection.
+UNUSED_ASSETS = {"_static/pygments.css", "_static/doctools.js", "_static/sphinx_highlight.js",
+                 "_static/documentation_options.js", "_static/styles/furo-extensions.css"}
 
 
 def add_paths(app, config) -> None:
@@ -18,6 +22,8 @@ def add_paths(app, config) -> None:
     options = dict(config.html_theme_options or {})
     options["announcement"] = "crisis-notice"
     config.html_theme_options = options
+    if not config.html_favicon:
+        config.html_favicon = str(HERE / "static" / "favicon.svg")
     # Every essay heading carries a visible "Copy link" control instead of the hover-only ¶.
     config.html_permalinks = False
 
@@ -29,7 +35,14 @@ def add_assets(app) -> None:
         app.add_js_file(name, loading_method="defer")
 
 
+def drop_unused_assets(context) -> None:
+    for key in ("script_files", "css_files"):
+        if key in context:
+            context[key] = [a for a in context[key] if getattr(a, "filename", a).split("?")[0] not in UNUSED_ASSETS]
+
+
 def page_context(app, pagename, templatename, context, doctree) -> None:
+    drop_unused_assets(context)
     context["kb_crisis_notice"] = app.config.kb_crisis_notice
     context["kb_disclaimer"] = app.config.kb_disclaimer
     context["kb_practice_name"] = app.config.kb_practice_name

@@ -72,16 +72,38 @@ DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 
 
 def serve(directory: Path):
-    """Serve a folder on 127.0.0.1 (a free port) in a thread; returns (base_url, server)."""
+    """Serve a folder on 127.0.0.1 (a free port) in a thread, gzipping text as static hosts
+    such as GitHub Pages do; returns (base_url, server)."""
     import functools
+    import gzip
     import threading
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
-    class Quiet(SimpleHTTPRequestHandler):
+    class StaticHost(SimpleHTTPRequestHandler):
+        COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
+
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(directory)))
+        def do_GET(self):
+            url_path = self.path.split("?", 1)[0].split("#", 1)[0]
+            path = Path(self.translate_path(self.path))
+            if path.is_dir():
+                if not url_path.endswith("/"):
+                    return super().do_GET()  # redirects to the address with a trailing slash
+                path = path / "index.html"
+            if "gzip" in self.headers.get("Accept-Encoding", "") and path.suffix in self.COMPRESSIBLE and path.is_file():
+                body = gzip.compress(path.read_bytes(), mtime=0)
+                self.send_response(200)
+                self.send_header("Content-Type", self.guess_type(str(path)))
+                self.send_header("Content-Encoding", "gzip")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            super().do_GET()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(StaticHost, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_address[1]}/", server
 
