@@ -43,8 +43,9 @@ def main(argv=None) -> int:
     parser.add_argument("--title", required=True)
     parser.add_argument("--theme", required=True)
     parser.add_argument("--docs", default=str(ROOT / "docs"))
+    parser.add_argument("--themes-file", default=str(ROOT / "docs" / "themes.yaml"))
     args = parser.parse_args(argv)
-    themes = [t["key"] for t in load_themes(Path(args.docs) / "themes.yaml")]
+    themes = [t["key"] for t in load_themes(Path(args.themes_file))]
     if not args.title.strip():
         print('Give the essay a title: make new TITLE="Your title" THEME=theme-key', file=sys.stderr)
         return 2
