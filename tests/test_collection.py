@@ -109,3 +109,13 @@ def test_about_and_using_pages_exist(real_site):
 def test_no_essay_is_attributed_to_a_person():
     for path in ESSAYS:
         assert not re.search(r"\b(Dr\.|Doctor) [A-Z][a-z]+|\bby [A-Z][a-z]+ [A-Z][a-z]+", path.read_text()), path.stem
+
+
+def test_every_sidebar_is_bounded(real_site):
+    """Themes + at most the window of the current theme's essays (+ "All N") + the fixed pages."""
+    bound = 6 + 12 + 1 + 4
+    for page in (real_site / "essays").rglob("index.html"):
+        tree = soup(page).select_one(".sidebar-tree")
+        if tree is None:
+            continue  # a redirect stub
+        assert len(tree.select("a")) <= bound, page
