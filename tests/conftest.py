@@ -45,6 +45,16 @@ def site_copy(tmp_path):
 
 
 @pytest.fixture(scope="session")
+def basic_site(tmp_path_factory) -> Path:
+    """tests/roots/test-basic built once per session (read-only: mutate a site_copy instead)."""
+    src = tmp_path_factory.mktemp("basic-src") / "root"
+    shutil.copytree(ROOTS / "test-basic", src)
+    out = tmp_path_factory.mktemp("basic-out")
+    sphinx_build(src, out)
+    return out
+
+
+@pytest.fixture(scope="session")
 def real_site(tmp_path_factory) -> Path:
     """The real knowledge base, built once per test session exactly as `make html` builds it."""
     out = tmp_path_factory.mktemp("site") / "html"

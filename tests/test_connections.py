@@ -1,25 +1,14 @@
 """Connected essays on a tiny root: backlinks, related essays, glossary previews, and their
 correctness under incremental and parallel builds."""
 
-import shutil
-
 import pytest
 
-from conftest import ROOTS, html_files, soup, sphinx_build
+from conftest import html_files, soup, sphinx_build
 from essay_kb.connections import first_sentence, relatedness
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    src = tmp_path_factory.mktemp("src") / "root"
-    shutil.copytree(ROOTS / "test-basic", src)
-    out = tmp_path_factory.mktemp("out")
-    sphinx_build(src, out)
-    return out
-
-
-def test_backlinks_name_the_section_the_link_sits_in(built):
-    region = soup(built / "essays" / "one" / "index.html").select_one("[data-backlinks]")
+def test_backlinks_name_the_section_the_link_sits_in(basic_site):
+    region = soup(basic_site / "essays" / "one" / "index.html").select_one("[data-backlinks]")
     entries = [(a.get_text(), a["href"]) for a in region.select("li > a")]
     assert entries == [
         ("Essay five", "../five/#five-first"),
@@ -30,13 +19,13 @@ def test_backlinks_name_the_section_the_link_sits_in(built):
     assert "in “First part of two”" in region.get_text()
 
 
-def test_an_essay_nobody_links_to_has_no_backlinks_region(built):
-    assert soup(built / "essays" / "two" / "index.html").select_one("[data-backlinks]") is None
+def test_an_essay_nobody_links_to_has_no_backlinks_region(basic_site):
+    assert soup(basic_site / "essays" / "two" / "index.html").select_one("[data-backlinks]") is None
 
 
-def test_related_essays_are_three_to_five_others_with_summaries(built):
+def test_related_essays_are_three_to_five_others_with_summaries(basic_site):
     for slug in ("one", "two", "three", "four", "five"):
-        region = soup(built / "essays" / slug / "index.html").select_one("[data-related]")
+        region = soup(basic_site / "essays" / slug / "index.html").select_one("[data-related]")
         links = [a["href"] for a in region.select("a.kb-essay-link")]
         assert 3 <= len(links) <= 5
         assert f"../{slug}/" not in links
@@ -54,8 +43,8 @@ def test_related_ranking_prefers_links_and_shared_themes():
     assert relatedness("a", "c", essays, terms, {("c", "a")}) > relatedness("a", "c", essays, terms, set())
 
 
-def test_glossary_terms_carry_an_accessible_preview_and_stay_plain_links(built):
-    page = soup(built / "essays" / "two" / "index.html")
+def test_glossary_terms_carry_an_accessible_preview_and_stay_plain_links(basic_site):
+    page = soup(basic_site / "essays" / "two" / "index.html")
     term = page.select_one(".kb-term")
     link = term.select_one("a.kb-term-link")
     tip = term.select_one("[role=tooltip]")

@@ -1,7 +1,6 @@
 """The foundation on a tiny root: theme pages, sidebar, essay header, sitemap, robots, and
 incremental/parallel builds that match a clean one."""
 
-import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -9,23 +8,13 @@ import pytest
 from conftest import html_files, soup, sphinx_build
 
 
-@pytest.fixture(scope="module")
-def basic(tmp_path_factory):
-    from conftest import ROOTS
-    src = tmp_path_factory.mktemp("src") / "root"
-    shutil.copytree(ROOTS / "test-basic", src)
-    out = tmp_path_factory.mktemp("out")
-    sphinx_build(src, out)
-    return out
-
-
-def test_essays_publish_at_clean_urls(basic):
+def test_essays_publish_at_clean_urls(basic_site):
     for slug in ("one", "two", "three", "four", "five"):
-        assert (basic / "essays" / slug / "index.html").exists()
+        assert (basic_site / "essays" / slug / "index.html").exists()
 
 
-def test_theme_page_lists_home_and_secondary_essays_with_summaries(basic):
-    page = soup(basic / "themes" / "alpha" / "index.html")
+def test_theme_page_lists_home_and_secondary_essays_with_summaries(basic_site):
+    page = soup(basic_site / "themes" / "alpha" / "index.html")
     assert page.h1.get_text(strip=True) == "Alpha theme"
     assert "Essays about alpha things." in page.select_one(".kb-theme-description").get_text()
     lists = page.select("ul.kb-essay-list")
@@ -37,14 +26,14 @@ def test_theme_page_lists_home_and_secondary_essays_with_summaries(basic):
     assert lists[0].select_one(".kb-summary").get_text().startswith("The four essay")
 
 
-def test_home_page_leads_into_every_theme(basic):
-    page = soup(basic / "index.html")
+def test_home_page_leads_into_every_theme(basic_site):
+    page = soup(basic_site / "index.html")
     links = [(a.get_text(), a["href"]) for a in page.select(".kb-theme-index a.kb-theme-link")]
     assert links == [("Alpha theme", "themes/alpha/"), ("Beta theme", "themes/beta/")]
 
 
-def test_sidebar_lists_themes_and_expands_only_the_current_one_within_a_window(basic):
-    page = soup(basic / "essays" / "two" / "index.html")
+def test_sidebar_lists_themes_and_expands_only_the_current_one_within_a_window(basic_site):
+    page = soup(basic_site / "essays" / "two" / "index.html")
     tree = page.select_one(".sidebar-tree")
     top = [a.get_text() for a in tree.select("li.toctree-l1 > a")]
     assert top == ["Alpha theme", "Beta theme", "Glossary", "Links for therapists"]
@@ -56,24 +45,24 @@ def test_sidebar_lists_themes_and_expands_only_the_current_one_within_a_window(b
     assert caption["role"] == "heading" and caption["aria-level"] == "2"
 
 
-def test_essay_header_shows_themes_dates_and_reading_time(basic):
-    meta = soup(basic / "essays" / "five" / "index.html").select_one(".kb-essay-meta")
+def test_essay_header_shows_themes_dates_and_reading_time(basic_site):
+    meta = soup(basic_site / "essays" / "five" / "index.html").select_one(".kb-essay-meta")
     assert [a.get_text() for a in meta.select("a")] == ["Beta theme", "Alpha theme"]
     assert meta.select_one('time[datetime="2026-03-04"]').get_text() == "4 March 2026"
     assert meta.select_one('time[datetime="2026-04-01"]')
     assert "1 min read" in meta.get_text()
 
 
-def test_previous_and_next_stay_within_the_home_theme(basic):
-    page = soup(basic / "essays" / "one" / "index.html")
+def test_previous_and_next_stay_within_the_home_theme(basic_site):
+    page = soup(basic_site / "essays" / "one" / "index.html")
     assert page.select_one("a.prev-page")["href"] == "../four/"
     assert page.select_one("a.next-page")["href"] == "../three/"
-    lone = soup(basic / "essays" / "five" / "index.html")  # the only essay at home in Beta
+    lone = soup(basic_site / "essays" / "five" / "index.html")  # the only essay at home in Beta
     assert lone.select_one("a.prev-page") is None and lone.select_one("a.next-page") is None
 
 
-def test_section_ids_sit_on_headings_and_copy_links_are_absolute(basic):
-    page = soup(basic / "essays" / "two" / "index.html")
+def test_section_ids_sit_on_headings_and_copy_links_are_absolute(basic_site):
+    page = soup(basic_site / "essays" / "two" / "index.html")
     heading = page.select_one("h2#two-first")
     assert heading.parent.name == "section" and heading.parent["data-section-id"] == "two-first"
     assert not heading.parent.get("id")
@@ -82,15 +71,15 @@ def test_section_ids_sit_on_headings_and_copy_links_are_absolute(basic):
     assert page.select_one("h3#two-sub")
 
 
-def test_crisis_notice_and_disclaimer_on_every_page(basic):
-    for path in basic.rglob("*.html"):
+def test_crisis_notice_and_disclaimer_on_every_page(basic_site):
+    for path in basic_site.rglob("*.html"):
         page = soup(path)
         assert page.select("[data-crisis-notice]"), path
         assert page.select(".kb-disclaimer"), path
 
 
-def test_sitemap_lists_real_addresses_without_language_prefix(basic):
-    tree = ET.parse(basic / "sitemap.xml")
+def test_sitemap_lists_real_addresses_without_language_prefix(basic_site):
+    tree = ET.parse(basic_site / "sitemap.xml")
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locs = [u.findtext("s:loc", namespaces=ns) for u in tree.findall("s:url", ns)]
     assert locs == sorted(locs, key=lambda loc: loc) or True
@@ -98,10 +87,10 @@ def test_sitemap_lists_real_addresses_without_language_prefix(basic):
     assert not any("/en/" in loc or "search" in loc or "genindex" in loc for loc in locs)
     for loc in locs:
         path = loc.removeprefix("https://kb.test/")
-        assert (basic / path / "index.html").exists(), loc
+        assert (basic_site / path / "index.html").exists(), loc
     lastmod = {u.findtext("s:loc", namespaces=ns): u.findtext("s:lastmod", namespaces=ns) for u in tree.findall("s:url", ns)}
     assert lastmod["https://kb.test/essays/two/"] == "2026-04-01"
-    assert (basic / "robots.txt").read_text() == "User-agent: *\nAllow: /\n\nSitemap: https://kb.test/sitemap.xml\n"
+    assert (basic_site / "robots.txt").read_text() == "User-agent: *\nAllow: /\n\nSitemap: https://kb.test/sitemap.xml\n"
 
 
 def test_parallel_build_equals_serial(site_copy, tmp_path):
