@@ -4,6 +4,7 @@ time with segno (no network)."""
 
 from __future__ import annotations
 
+import json
 from html import escape
 from pathlib import Path
 
@@ -76,16 +77,28 @@ def fill_directory(app, doctree, docname: str) -> None:
 
 
 def write_qr_codes(app, exception) -> None:
+    """One SVG per essay. Making a QR code is slow (segno tries every mask), so a code is only
+    remade when its address or the settings change: the record lives beside the doctrees."""
     if exception or app.builder.format != "html":
         return
     folder = Path(app.outdir, QR_DIR)
     folder.mkdir(exist_ok=True)
+    record = Path(app.doctreedir, "kb-qr-codes.json")
+    try:
+        made = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        made = {}
+    settings = f"segno {segno.__version__} error=m scale=4 border=2"
+    current = {}
     for docname in sorted(app.env.kb_essays):
-        qr = segno.make(essay_url(app, docname), error="m")
+        url = essay_url(app, docname)
         target = folder / qr_name(docname)
-        svg = qr.svg_inline(scale=4, border=2, dark="#000", light="#fff")
-        if not target.exists() or target.read_text(encoding="utf-8") != svg:
-            target.write_text(svg, encoding="utf-8")
+        current[target.name] = f"{url} {settings}"
+        if made.get(target.name) == current[target.name] and target.exists():
+            continue
+        target.write_text(segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#000", light="#fff"),
+                          encoding="utf-8")
+    record.write_text(json.dumps(current, sort_keys=True), encoding="utf-8")
 
 
 def render_inputs(app, docname: str):
