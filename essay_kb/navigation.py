@@ -31,6 +31,27 @@ def current_theme(app, pagename: str) -> str | None:
     return None
 
 
+def home_essays(app, key: str) -> list[str]:
+    """``essays_in_theme(env, key, home_only=True)``, sorted once per build rather than once per
+    page: every page's sidebar, prev/next links and fingerprint need it, and sorting the whole
+    collection for each page made writing grow with the square of the number of essays."""
+    orders = getattr(app, "kb_home_essays", None)
+    if orders is None:  # outside a build's write phase: nothing to share
+        return essays_in_theme(app.env, key, home_only=True)
+    if key not in orders:
+        orders[key] = essays_in_theme(app.env, key, home_only=True)
+    return orders[key]
+
+
+def start_sharing(app, env) -> None:
+    """Every page has been read: the essays and their themes are final until the next build."""
+    app.kb_home_essays = {}
+
+
+def stop_sharing(app, exception) -> None:
+    app.kb_home_essays = None
+
+
 def window(items: list, current_index: int, size: int) -> list:
     """At most ``size`` consecutive items around ``current_index`` (the start if it is -1)."""
     if len(items) <= size:
@@ -51,7 +72,7 @@ def sidebar_html(app, pagename: str) -> str:
         href = "#" if pagename == theme_docname(key) else link(theme_docname(key))
         out.append(f'<li class="{cls}"><a class="reference internal" href="{href}">{escape(theme["title"])}</a>')
         if is_active:
-            essays = essays_in_theme(env, key, home_only=True)
+            essays = home_essays(app, key)
             index = essays.index(pagename) if pagename in essays else -1
             shown = window(essays, index, app.config.kb_sidebar_window)
             out.append('<ul class="current">')
@@ -88,7 +109,7 @@ def theme_neighbours(app, docname: str) -> tuple[str | None, str | None]:
     essay = app.env.kb_essays.get(docname)
     if not essay or not essay["themes"]:
         return None, None
-    order = essays_in_theme(app.env, essay["themes"][0], home_only=True)
+    order = home_essays(app, essay["themes"][0])
     i = order.index(docname)
     return (order[i - 1] if i > 0 else None), (order[i + 1] if i + 1 < len(order) else None)
 
@@ -113,7 +134,7 @@ def render_inputs(app, docname: str):
     theme = current_theme(app, docname)
     if theme is None:
         return None
-    return tuple((d, app.env.kb_essays[d]["title"]) for d in essays_in_theme(app.env, theme, home_only=True))
+    return tuple((d, app.env.kb_essays[d]["title"]) for d in home_essays(app, theme))
 
 
 def mark_navigable(app, doctree) -> None:
@@ -158,5 +179,8 @@ def fill_essay_meta(app, doctree, docname: str) -> None:
 def setup(app) -> None:
     app.add_node(kb_essay_meta)
     app.connect("doctree-read", mark_navigable)
+    # First among env-updated handlers, so dependencies.pages_to_rewrite (priority 500) shares it.
+    app.connect("env-updated", start_sharing, priority=100)
+    app.connect("build-finished", stop_sharing)
     # Before Furo's own handler (priority 500), which renders context["toctree"] into the sidebar.
     app.connect("html-page-context", on_page_context, priority=400)

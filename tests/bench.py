@@ -1,0 +1,308 @@
+"""``make bench``: build synthetic knowledge bases and print how the site scales.
+
+For each size (100 and 1,000 essays by default) it builds the synthetic corpus from
+tests/synthetic.py twice, with the extension and as a default Furo site, exactly as ``make html``
+builds (dirhtml, ``-W --keep-going -n``), and prints side by side: clean build time, time per
+essay, HTML bytes of an essay page (median), total output size, bytes downloaded for a first
+search, and an incremental rebuild after editing one essay's body (pages rewritten, seconds).
+Then it checks the targets of issue 8. It prints figures; it is not a test and asserts nothing.
+
+    .venv/bin/python -m tests.bench                      # 100 and 1,000 essays, both builds
+    .venv/bin/python -m tests.bench --sizes 100 --skip-default   # a quick run
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tests.synthetic import REPO, edit_essay_body, essay_docname, write_corpus, write_default_furo_corpus
+
+SEARCH_QUERY = "cancelled session"
+# What a default Sphinx search page fetches to answer a query (it then fetches each result page
+# for its snippet; Pagefind loads fragments for the results shown: neither is counted).
+SPHINX_SEARCH_FILES = ("searchindex.js", "searchtools.js", "language_data.js")
+WRITTEN = re.compile(r"writing output\.\.\. \[\s*\d+%\] (\S+)")
+ADDITIONAL = re.compile(r"(?:generating indices|writing additional pages)\.\.\.(.*?)done")
+
+
+@dataclass
+class Figures:
+    kind: str  # "kb" (this site) or "furo" (default Furo)
+    n: int
+    clean_s: float = 0.0
+    clean_cpu: float = 0.0
+    essay_page_bytes: int = 0
+    total_bytes: int = 0
+    files: int = 0
+    search_bytes: int | None = None
+    search_note: str = ""
+    search_files: list[tuple[str, int]] = field(default_factory=list)
+    incremental_s: float = 0.0
+    incremental_cpu: float = 0.0
+    edited: str = ""
+    rewritten_docs: list[str] = field(default_factory=list)
+    additional_pages: list[str] = field(default_factory=list)
+    changed_files: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{'essay_kb' if self.kind == 'kb' else 'default Furo'}, {self.n:,}"
+
+
+# -- building ------------------------------------------------------------------------------------
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def sphinx_build(src: Path, out: Path, doctrees: Path, timeout: float) -> tuple[float, float, str]:
+    """Build as `make html` does; return (seconds, CPU seconds, output). Raises on failure.
+
+    CPU time (the build's and Pagefind's) is printed too: on a busy machine it varies far less
+    than the wall-clock time."""
+    args = [sys.executable, "-m", "sphinx", "-b", "dirhtml", "-W", "--keep-going", "-n", "--no-color",
+            "-d", str(doctrees), str(src), str(out)]
+    start, cpu = time.perf_counter(), cpu_seconds()
+    result = subprocess.run(args, capture_output=True, text=True, cwd=REPO, timeout=timeout,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
+    if result.returncode != 0:
+        raise SystemExit(f"build of {src} failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
+    return seconds, cpu, result.stdout + result.stderr
+
+
+def snapshot(out: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(out)): (p.stat().st_mtime_ns, p.stat().st_size)
+            for p in out.rglob("*") if p.is_file()}
+
+
+def page_name(relative: str) -> str:
+    """essays/essay-0001/index.html -> essays/essay-0001 (other files keep their path)."""
+    return relative[:-len("/index.html")] if relative.endswith("/index.html") else relative
+
+
+# -- first search, measured in Chromium ----------------------------------------------------------
+
+class Browser:
+    """Debian's Chromium through Playwright, started on first use."""
+
+    def __init__(self):
+        self._playwright = self._browser = None
+
+    def page(self):
+        if self._browser is None:
+            from playwright.sync_api import sync_playwright
+
+            from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+            self._playwright = sync_playwright().start()
+            self._browser = self._playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                                             headless=True)
+        return self._browser.new_context().new_page()
+
+    def close(self):
+        if self._browser is not None:
+            self._browser.close()
+            self._playwright.stop()
+
+
+def first_search_bytes(browser: Browser, out: Path, kind: str,
+                       essay: str) -> tuple[int | None, str, list[tuple[str, int]]]:
+    """Bytes a reader's browser fetches to answer a first query, starting from an essay page:
+    (total, note, [(file, bytes)])."""
+    from tests.conftest import CHROMIUM, serve
+    if kind == "kb" and not (out / "pagefind" / "pagefind.js").exists():
+        return None, "n/a (no Pagefind index)", []
+    if not Path(CHROMIUM).exists():
+        return None, f"n/a ({CHROMIUM} missing)", []
+    url, server = serve(out)
+    try:
+        page = browser.page()
+        responses = []
+        page.on("requestfinished", lambda request: responses.append(request))
+        if kind == "kb":
+            page.goto(url + essay + "/", wait_until="load")
+            count = page.evaluate(
+                "async (q) => { const pf = await import('/pagefind/pagefind.js');"
+                " const search = await pf.search(q); return search.results.length; }", SEARCH_QUERY)
+            page.wait_for_load_state("networkidle")  # nothing left in flight when the page closes
+            wanted = [r for r in responses if "/pagefind/" in r.url]
+            note = f"Pagefind: {len(wanted)} requests, {count} results"
+        else:
+            # Not counted, so not fetched: the result pages Sphinx then downloads one by one for
+            # their snippets (fetch requests; aborting them in the browser also spares the server).
+            page.route("**/*", lambda route: route.abort() if route.request.resource_type in ("fetch", "xhr")
+                       else route.continue_())
+            with page.expect_response(lambda r: r.url.endswith("searchindex.js")):
+                page.goto(url + "search/?q=" + SEARCH_QUERY.replace(" ", "+"), wait_until="load")
+            page.wait_for_load_state("networkidle")  # nothing left in flight when the page closes
+            wanted = [r for r in responses if r.url.split("?")[0].endswith(SPHINX_SEARCH_FILES)]
+            note = f"Sphinx search page: {len(wanted)} requests"
+        files = [(r.url[len(url) - 1:].split("?")[0], len(r.response().body())) for r in wanted if r.response()]
+        page.context.close()
+        return sum(size for _, size in files), note, files
+    finally:
+        server.shutdown()
+
+
+# -- one size, one kind --------------------------------------------------------------------------
+
+def measure(kind: str, n: int, work: Path, browser: Browser, timeout: float) -> Figures:
+    figures = Figures(kind, n)
+    src, out, doctrees = work / f"src-{kind}-{n}", work / f"out-{kind}-{n}", work / f"doctrees-{kind}-{n}"
+    for path in (src, out, doctrees):
+        shutil.rmtree(path, ignore_errors=True)
+    (write_corpus if kind == "kb" else write_default_furo_corpus)(src, n)
+    print(f"  {figures.label}: clean build ...", end="", flush=True, file=sys.stderr)
+    figures.clean_s, figures.clean_cpu, _ = sphinx_build(src, out, doctrees, timeout)
+    print(f" {figures.clean_s:.1f} s ({figures.clean_cpu:.1f} s CPU)", file=sys.stderr)
+
+    essay_pages = sorted(out.glob("essays/essay-*/index.html"))
+    figures.essay_page_bytes = int(statistics.median(p.stat().st_size for p in essay_pages))
+    files = [p for p in out.rglob("*") if p.is_file()]
+    figures.total_bytes, figures.files = sum(p.stat().st_size for p in files), len(files)
+    middle = essay_docname(n // 2)
+    figures.search_bytes, figures.search_note, figures.search_files = first_search_bytes(browser, out, kind, middle)
+
+    before = snapshot(out)
+    figures.edited = middle
+    edit_essay_body(src, n // 2)
+    print(f"  {figures.label}: incremental build after editing {middle} ...", end="", flush=True,
+          file=sys.stderr)
+    figures.incremental_s, figures.incremental_cpu, log = sphinx_build(src, out, doctrees, timeout)
+    print(f" {figures.incremental_s:.1f} s ({figures.incremental_cpu:.1f} s CPU)", file=sys.stderr)
+    figures.rewritten_docs = WRITTEN.findall(log)
+    figures.additional_pages = [name for chunk in ADDITIONAL.findall(log) for name in chunk.split()]
+    after = snapshot(out)
+    figures.changed_files = sorted(page_name(p) for p, stamp in after.items() if before.get(p) != stamp)
+    return figures
+
+
+# -- report --------------------------------------------------------------------------------------
+
+def kb(n: int) -> str:
+    return f"{n / 1000:,.1f} KB"
+
+
+def table(results: list[Figures]) -> str:
+    def row(name, cell):
+        return f"| {name} | " + " | ".join(cell(r) for r in results) + " |"
+
+    def rewritten(r: Figures) -> str:
+        docs = ", ".join(r.rewritten_docs[:4]) + (" ..." if len(r.rewritten_docs) > 4 else "")
+        return f"{len(r.rewritten_docs)} ({docs})"
+
+    lines = ["| | " + " | ".join(r.label for r in results) + " |",
+             "|---|" + "---:|" * len(results),
+             row("clean build", lambda r: f"{r.clean_s:.1f} s"),
+             row("clean build, CPU time", lambda r: f"{r.clean_cpu:.1f} s"),
+             row("time per essay", lambda r: f"{r.clean_s / r.n * 1000:.0f} ms"),
+             row("essay page HTML (median)", lambda r: kb(r.essay_page_bytes)),
+             row("total output", lambda r: f"{r.total_bytes / 1e6:,.1f} MB ({r.files:,} files)"),
+             row("first search downloads", lambda r: kb(r.search_bytes) if r.search_bytes is not None
+                 else r.search_note),
+             row("incremental: one essay's body edited", lambda r: f"{r.incremental_s:.1f} s ({r.incremental_cpu:.1f} s CPU)"),
+             row("incremental: pages rewritten", rewritten),
+             row("incremental: files changed on disk", lambda r: str(len(r.changed_files)))]
+    return "\n".join(lines)
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "NOT MET"
+
+
+def targets(results: list[Figures]) -> list[str]:
+    ours = {r.n: r for r in results if r.kind == "kb"}
+    furo = {r.n: r for r in results if r.kind == "furo"}
+    lines = []
+    if len(ours) >= 2:
+        small, large = ours[min(ours)], ours[max(ours)]
+        scale = large.n / small.n
+        ratio = large.clean_s / small.clean_s
+        lines.append(f"- Linear build time: t({large.n:,})/t({small.n:,}) = {ratio:.2f} "
+                     f"(target ≤ {scale * 1.1:.0f}): {verdict(ratio <= scale * 1.1)}; "
+                     f"in CPU time {large.clean_cpu / small.clean_cpu:.2f}")
+        growth = large.essay_page_bytes / small.essay_page_bytes
+        lines.append(f"- Essay page size: {kb(large.essay_page_bytes)} at {large.n:,} vs "
+                     f"{kb(small.essay_page_bytes)} at {small.n:,} = {growth:.2f}× (target ≤ 1.2×): "
+                     f"{verdict(growth <= 1.2)}")
+    for n, r in sorted(ours.items()):
+        # An edit to an essay's body changes nothing other pages show (its title, summary, themes
+        # and sections stay), so only the essay itself depends on it.
+        extra = sorted(set(r.rewritten_docs) - {r.edited})
+        lines.append(f"- Incremental edit at {n:,}: rewrote {len(r.rewritten_docs)} page(s) "
+                     f"[{', '.join(r.rewritten_docs)}], expected only {r.edited}: {verdict(not extra)}"
+                     + (f" (also rewritten: {', '.join(extra[:10])}{' ...' if len(extra) > 10 else ''})"
+                        if extra else ""))
+        others = [f for f in r.changed_files if f != r.edited and not f.startswith(("pagefind/", ".doctrees"))]
+        lines.append(f"  (other files changed on disk: {', '.join(others[:12])}"
+                     f"{' ...' if len(others) > 12 else ''}; Sphinx's own additional pages: "
+                     f"{', '.join(r.additional_pages) or 'none'})")
+    for n in sorted(set(ours) & set(furo)):
+        speedup = furo[n].clean_s / ours[n].clean_s
+        line = (f"- Speed-up over default Furo at {n:,}: {speedup:.1f}× "
+                f"(in CPU time {furo[n].clean_cpu / ours[n].clean_cpu:.1f}×)")
+        lines.append(line + (f" (target ≥ 10× at 1,000): {verdict(speedup >= 10)}" if n == 1000 else ""))
+    if len(furo) >= 2:
+        small, large = furo[min(furo)], furo[max(furo)]
+        lines.append(f"- For comparison, default Furo: t({large.n:,})/t({small.n:,}) = "
+                     f"{large.clean_s / small.clean_s:.1f}, essay page {kb(small.essay_page_bytes)} → "
+                     f"{kb(large.essay_page_bytes)}")
+    return lines
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="100,1000", help="comma-separated corpus sizes (default 100,1000)")
+    parser.add_argument("--skip-default", action="store_true", help="skip the default Furo baseline")
+    parser.add_argument("--workdir", help="where to build (default: a temporary folder, removed afterwards)")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--timeout", type=float, default=7200, help="seconds allowed for one build")
+    args = parser.parse_args(argv)
+    sizes = [int(s.replace("_", "").replace(",", "")) for s in args.sizes.split(",") if s.strip()]
+    kinds = ["kb"] + ([] if args.skip_default else ["furo"])
+
+    work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="kb-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    browser = Browser()
+    results = []
+    try:
+        for kind in kinds:
+            for n in sizes:
+                results.append(measure(kind, n, work, browser, args.timeout))
+    finally:
+        browser.close()
+        if not args.workdir and not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+        elif results:
+            print(f"Builds kept in {work}", file=sys.stderr)
+
+    results.sort(key=lambda r: (r.n, r.kind != "kb"))
+    print(f"\n## Benchmark: synthetic knowledge bases ({', '.join(f'{n:,}' for n in sizes)} essays, "
+          f"~900 words each, 6 themes)\n")
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs (load average at the end: "
+          f"{os.getloadavg()[0]:.1f}); sphinx-build -b dirhtml -W --keep-going -n; "
+          f"first search = \"{SEARCH_QUERY}\" from an essay page in headless Chromium.\n")
+    print(table(results))
+    print("\n### First search: what the browser fetched\n")
+    for r in results:
+        files = ", ".join(f"{name} {kb(size)}" for name, size in r.search_files)
+        print(f"- {r.label}: {r.search_note}" + (f": {files}" if files else ""))
+    print("\n### Targets\n")
+    print("\n".join(targets(results)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

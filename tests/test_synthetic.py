@@ -1,0 +1,54 @@
+"""The sidebar does not grow with the site (issue 2, point 5), checked on synthetic knowledge bases
+of 30 and 90 essays from tests/synthetic.py (the generator `make bench` uses). Sizes, not times."""
+
+import pytest
+
+from conftest import soup, sphinx_build
+from synthetic import THEMES, essay_docname, write_corpus
+
+# Small enough that a theme's essays overflow it at both sizes (5 and 15 essays per home theme).
+WINDOW = 4
+SIZES = (30, 90)
+FIXED_PAGES = ["glossary", "links"]
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory):
+    """Each size built with the extension, warnings as errors (sphinx_build fails otherwise)."""
+    built = {}
+    for n in SIZES:
+        root = tmp_path_factory.mktemp(f"synthetic-{n}")
+        write_corpus(root / "src", n, settings={"kb_sidebar_window": WINDOW, "kb_sidebar_pages": FIXED_PAGES})
+        sphinx_build(root / "src", root / "html")
+        built[n] = root / "html"
+    return built
+
+
+def essay_page(site, number: int):
+    return soup(site / essay_docname(number) / "index.html")
+
+
+def test_every_synthetic_essay_is_published_with_realistic_length(sites):
+    for n, site in sites.items():
+        assert len(list(site.glob("essays/essay-*/index.html"))) == n
+        meta = essay_page(site, 1).select_one(".kb-essay-meta").get_text()
+        # About 900 words at 200 words a minute.
+        assert any(f"{minutes} min read" in meta for minutes in (4, 5, 6)), meta
+
+
+@pytest.mark.parametrize("number", [1, 14, 29])
+def test_essay_sidebar_stays_the_same_size_as_the_site_triples(sites, number):
+    trees = {n: essay_page(site, number).select_one(".sidebar-tree") for n, site in sites.items()}
+    small, large = (trees[n] for n in SIZES)
+    links = {n: len(tree.select("a")) for n, tree in trees.items()}
+    # Themes, the window of the current theme's essays, "All N essays in ...", the fixed pages.
+    assert links[SIZES[0]] == links[SIZES[1]] <= len(THEMES) + WINDOW + 1 + len(FIXED_PAGES)
+    assert len(large.select("li.toctree-l2")) == WINDOW + 1
+    small_bytes, large_bytes = (len(str(tree).encode()) for tree in (small, large))
+    # Titles differ in length from essay to essay; the list itself must not grow.
+    assert large_bytes <= small_bytes * 1.1, (small_bytes, large_bytes)
+
+
+def test_essay_page_stays_about_the_same_size(sites):
+    small, large = (sites[n] / essay_docname(1) / "index.html" for n in SIZES)
+    assert large.stat().st_size <= small.stat().st_size * 1.2
