@@ -5,7 +5,8 @@ One module per feature; ``setup()`` wires them together. See README.md for what 
 
 from __future__ import annotations
 
-from . import connections, dependencies, directory, layout, permalinks, model, navigation, sections, settings, sitemap, themes
+from . import connections, dependencies, directory, layout, permalinks, model, navigation, search, sections, settings, sitemap, themes
+from . import feed, not_found, previews, printing, privacy, reproducible
 
 __version__ = "0.1.0"
 
@@ -32,7 +33,14 @@ def setup(app):
     sitemap.setup(app)
     permalinks.setup(app)
     directory.setup(app)
+    search.setup(app)
     connections.setup(app)
+    privacy.setup(app)
+    previews.setup(app)
+    feed.setup(app)
+    not_found.setup(app)
+    printing.setup(app)
+    reproducible.setup(app)
     dependencies.setup(app, [themes.render_inputs, navigation.render_inputs, directory.render_inputs,
                                     permalinks.render_inputs, connections.render_inputs])
     app.connect("doctree-resolved", fill_placeholders)

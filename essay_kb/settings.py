@@ -20,6 +20,11 @@ CONFIG_VALUES = {
         "html",
     ),
     "kb_disclaimer": ("This is general information, not therapy or medical advice.", "html"),
+    # What a discreet essay's link preview says under the practice's name (see previews.py).
+    "kb_discreet_preview_line": ("An essay from our practice.", "html"),
+    # host:port of the live preview (`make serve`, sphinx-autobuild): the pages' security policy
+    # then lets its reload script run. Leave empty for a published build.
+    "kb_dev_server": ("", "html"),
     "kb_themes_file": ("docs/themes.yaml", "env"),
     "kb_essays_dir": ("essays", "env"),
     "kb_redirects_file": ("redirects.yaml", "env"),

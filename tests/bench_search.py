@@ -1,0 +1,276 @@
+"""Search figures for ``make bench`` (issue 6). Prints; asserts nothing.
+
+1. The real site, built as ``make html`` builds it, served gzipped like a static host:
+   - bytes a reader downloads for a first query (load an essay, type one query, wait for the
+     results; every pagefind/* response, as transferred), for each of the relevance queries, each
+     in a fresh browser;
+   - milliseconds from the last keystroke to the results on screen, once search has loaded
+     (median and 90th percentile over the relevance queries);
+   - recall@1, recall@3 and MRR of the relevance queries (tests/relevance/) by essay and by
+     section, side by side with Sphinx's own search (the same site built with it switched back
+     on, its searchtools.js run on its searchindex.js in the same browser).
+2. A synthetic site of 1,000 essays (tests/synthetic.py): first-query bytes and keystroke times
+   for queries made of its own section titles, and the size of Sphinx's index for the same essays.
+
+    .venv/bin/python -m tests.bench_search                # the real site, then 1,000 synthetic essays
+    .venv/bin/python -m tests.bench_search --sizes        # the real site only
+    .venv/bin/python -m tests.bench_search --sizes 100 1000
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import re
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the tests import conftest as pytest does
+
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, REPO, serve, sphinx_build  # noqa: E402
+from tests.test_search_relevance import QUERIES, figures, rank  # noqa: E402
+
+TARGET_FIRST_QUERY_BYTES = 150_000
+TARGET_KEYSTROKE_MS = 50
+SPHINX_SEARCH_FILES = ("searchindex.js", "_static/searchtools.js", "_static/language_data.js",
+                       "_static/documentation_options.js")
+
+# A site built with Sphinx's own search: the real configuration, with this extension's search
+# module left out (so Sphinx writes searchindex.js as it did before issue 6).
+SPHINX_SEARCH_CONF = '''\
+import runpy
+from pathlib import Path
+import essay_kb.search
+essay_kb.search.setup = lambda app: None
+_real = Path({conf!r})
+globals().update({{k: v for k, v in runpy.run_path(str(_real)).items() if not k.startswith("__")}})
+for _name, _value in list(globals().items()):  # file settings are relative to the real conf's folder
+    if _name.startswith("kb_") and _name.endswith("_file") and isinstance(_value, str) and not Path(_value).is_absolute():
+        globals()[_name] = str(_real.parent / _value)
+'''
+
+# Runs Sphinx's searchtools.js on a site's searchindex.js, outside any page's policy.
+SPHINX_SEARCH_HARNESS = """<!doctype html>
+<html data-content_root="./"><head><meta charset="utf-8">
+<script>var SPHINX_HIGHLIGHT_ENABLED = false;</script>
+<script src="_static/documentation_options.js"></script>
+<script src="_static/language_data.js"></script>
+<script src="_static/searchtools.js"></script>
+</head><body><div id="search-progress"></div><div id="search-results"></div>
+<script src="searchindex.js"></script></body></html>
+"""
+
+# Resolves with the milliseconds between the next keydown and the results list leaving aria-busy.
+TIME_NEXT_SEARCH = """() => {
+  const list = document.querySelector('[data-search-results]');
+  window.__kbTiming = new Promise((resolve) => {
+    let start = null;
+    document.addEventListener('keydown', () => { start = performance.now(); }, { once: true, capture: true });
+    const watch = new MutationObserver(() => {
+      if (start !== null && list.getAttribute('aria-busy') === 'false') {
+        watch.disconnect();
+        requestAnimationFrame(() => resolve(performance.now() - start));
+      }
+    });
+    watch.observe(list, { attributes: true, attributeFilter: ['aria-busy'] });
+  });
+}"""
+
+
+def wait_for_results(page) -> list[str]:
+    page.wait_for_selector('[data-search-results][aria-busy="false"]', state="attached")
+    return page.eval_on_selector_all("[data-search-results] a", "links => links.map(a => a.getAttribute('href'))")
+
+
+def first_query_bytes(browser, url: str, query: str) -> tuple[int, int, dict[str, int]]:
+    """(bytes transferred, bytes after decompression, per file) of pagefind/* for one first query."""
+    context = browser.new_context(**PHONE)
+    responses = []
+    context.on("response", lambda r: responses.append(r) if "/pagefind/" in r.url else None)
+    page = context.new_page()
+    page.goto(url, wait_until="networkidle")
+    page.locator("[data-search-input]").fill(query)
+    wait_for_results(page)
+    page.wait_for_load_state("networkidle")
+    files = {}
+    decoded = 0
+    for response in responses:
+        files[response.url.split("/pagefind/", 1)[1].split("?")[0]] = response.request.sizes()["responseBodySize"]
+        decoded += len(response.body())
+    context.close()
+    return sum(files.values()), decoded, files
+
+
+def keystroke_ms(browser, url: str, queries: list[str]) -> list[float]:
+    """For each query: type all but its last character, let that settle, then time the last key."""
+    context = browser.new_context(**DESKTOP)
+    page = context.new_page()
+    page.goto(url + "search/", wait_until="networkidle")
+    box = page.locator("[data-search-input]")
+    box.fill("warm up")
+    wait_for_results(page)
+    times = []
+    for query in queries:
+        box.fill(query[:-1])
+        wait_for_results(page)
+        page.evaluate(TIME_NEXT_SEARCH)
+        box.press(query[-1])
+        times.append(page.evaluate("window.__kbTiming"))
+    context.close()
+    return times
+
+
+def pagefind_ranks(browser, url: str) -> list:
+    context = browser.new_context(**DESKTOP)
+    page = context.new_page()
+    page.goto(url + "search/")
+    box = page.locator("[data-search-input]")
+    ranks = []
+    for query in QUERIES:
+        box.fill(query["query"])
+        ranks.append(rank(wait_for_results(page), query["essay"], query["section"]))
+    context.close()
+    return ranks
+
+
+def sphinx_ranks(browser, url: str) -> list:
+    context = browser.new_context(**DESKTOP)
+    page = context.new_page()
+    page.goto(url + "bench-sphinx-search.html", wait_until="networkidle")
+    ranks = []
+    for query in QUERIES:
+        found = page.evaluate("""(q) => {
+            const parsed = Search._parseQuery(q);
+            return Search._performSearch(...parsed).reverse().map(r => '/' + r[0] + '/' + r[2]);
+        }""", query["query"])
+        ranks.append(rank(found, query["essay"], query["section"]))
+    context.close()
+    return ranks
+
+
+def build_with_sphinx_search(srcdir: Path, confdir: Path, work: Path) -> Path:
+    conf = work / "sphinx-search-conf"
+    conf.mkdir(parents=True)
+    (conf / "conf.py").write_text(SPHINX_SEARCH_CONF.format(conf=str(confdir / "conf.py")), encoding="utf-8")
+    out = work / "sphinx-search-html"
+    sphinx_build(srcdir, out, "-j", "auto", confdir=conf)
+    (out / "bench-sphinx-search.html").write_text(SPHINX_SEARCH_HARNESS, encoding="utf-8")
+    return out
+
+
+def sphinx_first_query(site: Path) -> str:
+    """What Sphinx's search page fetches before it can rank (then it fetches each result page)."""
+    raw = [(site / name).read_bytes() for name in SPHINX_SEARCH_FILES]
+    sent = sum(len(gzip.compress(data, mtime=0)) for data in raw)
+    return (f"{kib(sent)} gzipped ({kib(sum(map(len, raw)))} as files: searchindex.js "
+            f"{kib(len(raw[0]))} and its scripts), then every result page it lists")
+
+
+def kib(n: float) -> str:
+    return f"{n / 1024:.1f} KiB"
+
+
+def describe_bytes(label: str, measured: list[tuple[int, int, dict]]) -> None:
+    sent = sorted(m[0] for m in measured)
+    worst = max(measured, key=lambda m: m[0])
+    print(f"  {label}: median {kib(statistics.median(sent))}, largest {kib(sent[-1])} "
+          f"(decompressed {kib(worst[1])}; target {kib(TARGET_FIRST_QUERY_BYTES)})")
+    groups: dict[str, int] = {}
+    for name, size in worst[2].items():
+        kind = name.split("/")[0] if "/" in name else re.sub(r"\.[a-z0-9_]+\.", ".*.", name)
+        groups[kind] = groups.get(kind, 0) + size
+    print("    largest, by file: " + ", ".join(f"{k} {kib(v)}" for k, v in sorted(groups.items(), key=lambda kv: -kv[1])))
+
+
+def describe_ms(label: str, times: list[float]) -> None:
+    times = sorted(times)
+    p90 = times[min(len(times) - 1, int(0.9 * len(times)))]
+    print(f"  {label}: median {statistics.median(times):.1f} ms, 90th percentile {p90:.1f} ms, "
+          f"slowest {times[-1]:.1f} ms over {len(times)} queries (target {TARGET_KEYSTROKE_MS} ms)")
+
+
+def relevance_table(ours: list, sphinx: list) -> None:
+    print(f"  {'':40}{'recall@1':>10}{'recall@3':>10}{'MRR':>8}")
+    for name, ranks in (("this site (Pagefind)", ours), ("Sphinx's built-in search", sphinx)):
+        for level in ("essay", "section"):
+            f = figures([getattr(r, level) for r in ranks])
+            print(f"  {name + ', by ' + level:40}{f['recall@1']:>10.3f}{f['recall@3']:>10.3f}{f['MRR']:>8.3f}")
+
+
+def synthetic_queries(site: Path, count: int = 20) -> list[str]:
+    """Section titles of a few of the synthetic essays, as a reader might type them."""
+    titles = []
+    for page in sorted((site / "essays").glob("essay-*/index.html"))[::37][:count]:
+        heading = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one("h2[id]")
+        titles.append(heading.get_text(" ", strip=True).lower())
+    return titles
+
+
+def bench_real_site(browser, work: Path) -> None:
+    site = work / "real-html"
+    sphinx_build(REPO / "docs", site, confdir=REPO)
+    sphinx_site = build_with_sphinx_search(REPO / "docs", REPO, work)
+    url, server = serve(site)
+    sphinx_url, sphinx_server = serve(sphinx_site)
+    try:
+        queries = [q["query"] for q in QUERIES]
+        print(f"\nThe real site ({sum(1 for _ in (site / 'essays').glob('*/index.html'))} essays), "
+              f"{len(queries)} lay queries from tests/relevance/")
+        measured = [first_query_bytes(browser, url + "essays/people-pleasing/", q) for q in queries]
+        describe_bytes("first query, pagefind/* transferred", measured)
+        print(f"  Sphinx's search, first query: {sphinx_first_query(sphinx_site)}")
+        describe_ms("keystroke to results", keystroke_ms(browser, url, queries))
+        relevance_table(pagefind_ranks(browser, url), sphinx_ranks(browser, sphinx_url))
+    finally:
+        server.shutdown()
+        sphinx_server.shutdown()
+
+
+def bench_synthetic(browser, work: Path, n: int) -> None:
+    try:
+        from tests.synthetic import write_corpus
+    except ImportError:
+        print(f"\n{n} synthetic essays: skipped, tests/synthetic.py (write_corpus) is not there yet")
+        return
+    src = write_corpus(work / f"synthetic-{n}", n)
+    site = work / f"synthetic-{n}-html"
+    sphinx_build(src, site, "-j", "auto", confdir=src)
+    sphinx_site = build_with_sphinx_search(src, src, work / f"synthetic-{n}-sphinx")
+    url, server = serve(site)
+    try:
+        queries = synthetic_queries(site)
+        print(f"\n{n} synthetic essays, {len(queries)} queries made of their section titles")
+        first_essay = sorted((site / "essays").glob("essay-*/index.html"))[0].parent.name
+        measured = [first_query_bytes(browser, f"{url}essays/{first_essay}/", q) for q in queries]
+        measured.append(first_query_bytes(browser, f"{url}essays/{first_essay}/", "cancelled session"))
+        describe_bytes("first query, pagefind/* transferred", measured)
+        print(f"  Sphinx's search, first query: {sphinx_first_query(sphinx_site)}")
+        describe_ms("keystroke to results", keystroke_ms(browser, url, queries))
+    finally:
+        server.shutdown()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000],
+                        help="synthetic corpus sizes to measure (none: the real site only)")
+    args = parser.parse_args(argv)
+    if not Path(CHROMIUM).exists():
+        sys.exit(f"{CHROMIUM} is missing: apt-get install chromium")
+    with tempfile.TemporaryDirectory(prefix="kb-bench-search-") as tmp, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        work = Path(tmp)
+        bench_real_site(browser, work)
+        for n in args.sizes:
+            (work / str(n)).mkdir()
+            bench_synthetic(browser, work / str(n), n)
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

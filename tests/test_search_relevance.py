@@ -1,0 +1,114 @@
+"""Relevance you can see (issue 6): lay questions, each with the essay and section a good librarian
+would hand over (tests/relevance/queries-*.yaml), typed into the real search in Chromium on the real
+site. Prints recall@1, recall@3 and mean reciprocal rank, by essay and by section; fails under
+recall@3 = 0.9 by essay.
+
+A hit is an essay's when its URL is the essay's page or one of its sections; by essay, results count
+in the order their essays first appear (the panel groups an essay's sections under it), by section,
+in the order of the links.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from conftest import soup
+
+RELEVANCE = Path(__file__).resolve().parent / "relevance"
+RECALL_AT_3_FLOOR = 0.9
+
+
+def load_queries() -> list[dict]:
+    queries = []
+    for path in sorted(RELEVANCE.glob("queries-*.yaml")):
+        for entry in yaml.safe_load(path.read_text(encoding="utf-8")):
+            queries.append({**entry, "file": path.name})
+    return queries
+
+
+QUERIES = load_queries()
+
+
+@dataclass
+class Ranks:
+    essay: int    # 1-based rank of the expected essay among the essays shown; 0 if absent
+    section: int  # 1-based rank of the expected section among the links; 0 if absent
+
+
+def rank(hrefs: list[str], essay: str, section: str) -> Ranks:
+    pages = []
+    for href in hrefs:
+        page = urlsplit(href).path
+        if page not in pages:
+            pages.append(page)
+    want = f"/essays/{essay}/"
+    links = [(urlsplit(h).path, urlsplit(h).fragment) for h in hrefs]
+    return Ranks(pages.index(want) + 1 if want in pages else 0,
+                 links.index((want, section)) + 1 if (want, section) in links else 0)
+
+
+def figures(ranks: list[int]) -> dict[str, float]:
+    n = len(ranks)
+    return {"recall@1": sum(r == 1 for r in ranks) / n, "recall@3": sum(0 < r <= 3 for r in ranks) / n,
+            "MRR": sum(1 / r for r in ranks if r) / n}
+
+
+def report(results: list[tuple[dict, Ranks]]) -> str:
+    by_essay = figures([r.essay for _, r in results])
+    by_section = figures([r.section for _, r in results])
+    lines = [f"{len(results)} lay queries through the site's search (Pagefind + kb-search.js) in Chromium",
+             f"{'':10}{'recall@1':>10}{'recall@3':>10}{'MRR':>8}"]
+    for name, values in (("essay", by_essay), ("section", by_section)):
+        lines.append(f"{name:10}{values['recall@1']:>10.3f}{values['recall@3']:>10.3f}{values['MRR']:>8.3f}")
+    missed = [(q, r) for q, r in results if not 0 < r.essay <= 3]
+    if missed:
+        lines.append("Essay not in the top 3:")
+        lines += [f"  [{r.essay or '-'}] {q['query']!r} -> {q['essay']}" for q, r in missed]
+    return "\n".join(lines)
+
+
+def run_queries(page, queries: list[dict]) -> list[tuple[dict, Ranks]]:
+    box = page.locator("[data-search-input]")
+    results = []
+    for query in queries:
+        box.fill(query["query"])
+        page.wait_for_selector('[data-search-results][aria-busy="false"]', state="attached")
+        hrefs = page.eval_on_selector_all("[data-search-results] a", "links => links.map(a => a.getAttribute('href'))")
+        results.append((query, rank(hrefs, query["essay"], query["section"])))
+    return results
+
+
+def test_the_query_set_is_realistic_and_points_at_real_sections(real_site):
+    assert len(QUERIES) >= 40
+    assert len({q["query"].lower() for q in QUERIES}) == len(QUERIES), "a query appears twice"
+    for query in QUERIES:
+        page = real_site / "essays" / query["essay"] / "index.html"
+        assert page.is_file(), f"{query['file']}: no essay {query['essay']}"
+        assert soup(page).select_one(f"h2[id='{query['section']}'], h3[id='{query['section']}']"), \
+            f"{query['file']}: no section {query['section']} in {query['essay']}"
+
+
+def test_unit_ranks_count_essays_once_and_sections_by_link():
+    hrefs = ["/essays/a/#one", "/essays/a/#two", "/essays/b/#x", "/essays/c/"]
+    assert rank(hrefs, "b", "x") == Ranks(2, 3)
+    assert rank(hrefs, "a", "two") == Ranks(1, 2)
+    assert rank(hrefs, "c", "y") == Ranks(3, 0)
+    assert rank(hrefs, "d", "y") == Ranks(0, 0)
+    assert figures([1, 2, 0, 4]) == {"recall@1": 0.25, "recall@3": 0.5, "MRR": (1 + 0.5 + 0.25) / 4}
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_recall_at_3_by_essay_is_at_least_0_9(desktop, site_url, capsys):
+    page = desktop.new_page()
+    page.goto(site_url + "search/")
+    results = run_queries(page, QUERIES)
+    text = report(results)
+    with capsys.disabled():
+        print("\n" + text)
+    assert figures([r.essay for _, r in results])["recall@3"] >= RECALL_AT_3_FLOOR, text
