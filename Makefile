@@ -38,7 +38,7 @@ test: $(VENV)/.installed node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 serve: $(VENV)/.installed
-	$(BIN)/sphinx-autobuild -b dirhtml -c . -d $(BUILDDIR)/doctrees --host 127.0.0.1 --port 8000 \
+	$(BIN)/sphinx-autobuild -b dirhtml -c . -d $(BUILDDIR)/doctrees -D kb_dev_server=127.0.0.1:8000 --host 127.0.0.1 --port 8000 \
 		--watch essay_kb --ignore "*/themes/*" docs $(BUILDDIR)/html
 
 new: $(VENV)/.installed
