@@ -37,18 +37,28 @@ def last_modified(app, docname: str) -> str | None:
     return max(filter(None, dates), default=None)
 
 
+def use_plain_queue(app) -> None:
+    """sphinx-sitemap gathers pages through a multiprocessing Manager queue: a server process per
+    build, which outlives a build run inside another program (a test, sphinx-autobuild). The list
+    is rebuilt from the environment at build-finished anyway, so a plain queue does."""
+    owner = getattr(app.env, "app", app)
+    if hasattr(owner, "sitemap_links"):
+        owner.sitemap_links = queue.Queue()
+
+
 def refill_sitemap_queue(app, exception) -> None:
-    if exception or not hasattr(app, "sitemap_links"):
+    links = getattr(getattr(app.env, "app", app), "sitemap_links", None)
+    if exception or links is None:
         return
     while True:
         try:
-            app.sitemap_links.get_nowait()
+            links.get_nowait()
         except queue.Empty:
             break
     for docname in sorted(app.env.found_docs):
         link = page_link(docname)
         if not is_excluded(link, app.config.sitemap_excludes):
-            app.sitemap_links.put((link, last_modified(app, docname)))
+            links.put((link, last_modified(app, docname)))
 
 
 def write_robots(app, exception) -> None:
@@ -59,6 +69,7 @@ def write_robots(app, exception) -> None:
 
 
 def setup(app) -> None:
+    app.connect("builder-inited", use_plain_queue, priority=600)  # after sphinx-sitemap's own
     # sphinx-sitemap writes at build-finished with the default priority (500): refill first.
     app.connect("build-finished", refill_sitemap_queue, priority=400)
     app.connect("build-finished", write_robots)

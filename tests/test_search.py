@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from conftest import REPO, html_files, soup
+from conftest import REPO, html_files, soup, sphinx_build
 
 from essay_kb import search as kb_search
 
@@ -151,11 +151,15 @@ def test_run_pagefind_fails_with_pagefinds_own_words(tmp_path, monkeypatch):
         kb_search.run_pagefind(tiny_site(tmp_path, 2), expected_pages=2)
 
 
-def test_a_pagefind_failure_fails_the_sphinx_build(make_app, site_copy, monkeypatch):
-    monkeypatch.setattr(kb_search, "pagefind_command", lambda site: ["python3", "-c", "raise SystemExit(1)"])
-    app = make_app("dirhtml", srcdir=site_copy("test-basic"))
-    with pytest.raises(kb_search.ExtensionError, match="Pagefind failed"):
-        app.build()
+def test_a_pagefind_failure_fails_the_sphinx_build(site_copy, tmp_path):
+    # A build in its own process (as `make html` runs it) whose Pagefind exits with an error.
+    root = site_copy("test-basic")
+    with (root / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write("\nimport essay_kb.search\n"
+                   "essay_kb.search.pagefind_command = lambda site: ['python3', '-c', 'raise SystemExit(1)']\n")
+    result = sphinx_build(root, tmp_path / "html", check=False)
+    assert result.returncode != 0
+    assert "search: Pagefind failed (exit 1)" in result.stderr
 
 
 # -- In the browser --------------------------------------------------------------------------------
