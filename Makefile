@@ -49,6 +49,7 @@ ledger: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m tests.bench
+	$(BIN)/python -m tests.bench_search
 
 clean:
 	rm -rf $(BUILDDIR)
