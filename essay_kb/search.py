@@ -170,10 +170,11 @@ def common_words(texts: list[str], share: float = COMMON_SHARE, min_pages: int =
     stem = snowballstemmer.stemmer("english").stemWord
     pages_with: Counter = Counter()
     forms: defaultdict = defaultdict(set)
+    stems_of: dict[str, str] = {}  # stem each distinct word once, not at every occurrence
     for text in texts:
         stems = set()
-        for word in WORD.findall(re.sub(r"['’]", "", text.lower())):
-            stemmed = stem(word)
+        for word in set(WORD.findall(re.sub(r"['’]", "", text.lower()))):
+            stemmed = stems_of.get(word) or stems_of.setdefault(word, stem(word))
             stems.add(stemmed)
             forms[stemmed].add(word)
         pages_with.update(stems)
