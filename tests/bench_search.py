@@ -178,8 +178,10 @@ def kib(n: float) -> str:
 def describe_bytes(label: str, measured: list[tuple[int, int, dict]]) -> None:
     sent = sorted(m[0] for m in measured)
     worst = max(measured, key=lambda m: m[0])
+    within = sum(size <= TARGET_FIRST_QUERY_BYTES for size in sent)
     print(f"  {label}: median {kib(statistics.median(sent))}, largest {kib(sent[-1])} "
-          f"(decompressed {kib(worst[1])}; target {kib(TARGET_FIRST_QUERY_BYTES)})")
+          f"(decompressed {kib(worst[1])}); {within} of {len(sent)} queries within the target of "
+          f"{kib(TARGET_FIRST_QUERY_BYTES)}")
     groups: dict[str, int] = {}
     for name, size in worst[2].items():
         kind = name.split("/")[0] if "/" in name else re.sub(r"\.[a-z0-9_]+\.", ".*.", name)
@@ -243,11 +245,10 @@ def bench_synthetic(browser, work: Path, n: int) -> None:
     sphinx_site = build_with_sphinx_search(src, src, work / f"synthetic-{n}-sphinx")
     url, server = serve(site)
     try:
-        queries = synthetic_queries(site)
-        print(f"\n{n} synthetic essays, {len(queries)} queries made of their section titles")
+        queries = synthetic_queries(site) + ["cancelled session"]  # the last: tests/bench.py's query
+        print(f"\n{n} synthetic essays, {len(queries)} queries: section titles of its essays, and \"cancelled session\"")
         first_essay = sorted((site / "essays").glob("essay-*/index.html"))[0].parent.name
         measured = [first_query_bytes(browser, f"{url}essays/{first_essay}/", q) for q in queries]
-        measured.append(first_query_bytes(browser, f"{url}essays/{first_essay}/", "cancelled session"))
         describe_bytes("first query, pagefind/* transferred", measured)
         print(f"  Sphinx's search, first query: {sphinx_first_query(sphinx_site)}")
         describe_ms("keystroke to results", keystroke_ms(browser, url, queries))
