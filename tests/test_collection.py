@@ -119,3 +119,10 @@ def test_every_sidebar_is_bounded(real_site):
         if tree is None:
             continue  # a redirect stub
         assert len(tree.select("a")) <= bound, page
+
+
+def test_the_search_dialog_keeps_the_crisis_line_in_reach(real_site):
+    """On a phone the search dialog covers the page, and with it the page's crisis notice."""
+    for page in ("index.html", "essays/friction-and-repair/index.html", "glossary/index.html"):
+        dialog = soup(real_site / page).select_one("dialog[data-search-dialog]")
+        assert "988" in dialog.select_one(".kb-search-crisis").get_text()
