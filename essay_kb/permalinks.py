@@ -40,6 +40,11 @@ def page_path(docname: str) -> str:
     return "/" + (docname[:-len("index")] if docname.endswith("/index") else docname + "/")
 
 
+def to_root(path: str) -> str:
+    """The relative way from a published page's folder back to the site root."""
+    return "" if path == "/" else "../" * (path.strip("/").count("/") + 1)
+
+
 def split(address: str) -> tuple[str, str]:
     path, _, fragment = address.partition("#")
     return path, fragment
@@ -184,7 +189,7 @@ def redirect_pages(app):
             continue
         sections = {split(k)[1]: v for k, v in redirects.items() if split(k)[0] == path and split(k)[1]}
         pagename = path.strip("/") or "index"
-        base = "../" * path.strip("/").count("/") + "../"
+        base = to_root(path)
         rel = lambda address: base + address.lstrip("/")  # noqa: E731
         data = {"to": rel(new), "sections": {k: rel(v) for k, v in sections.items()}}
         yield pagename, {
@@ -200,7 +205,7 @@ def section_redirects_for(app, pagename: str) -> str | None:
     _, redirects_path = files(app)
     redirects, _, _ = read_redirects(redirects_path)
     here = page_path(pagename)
-    base = "../" * here.strip("/").count("/") + ("../" if here != "/" else "")
+    base = to_root(here)
     mapping = {split(old)[1]: base + new.lstrip("/") for old, new in redirects.items()
                if split(old)[0] == here and split(old)[1]}
     return json.dumps(mapping, sort_keys=True).replace("</", "<\\/") if mapping else None

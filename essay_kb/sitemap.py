@@ -13,13 +13,8 @@ from pathlib import Path
 
 from sphinx_sitemap import is_excluded
 
+from .permalinks import page_path
 from .themes import THEMES_DIR, essays_in_theme
-
-
-def page_link(docname: str) -> str:
-    if docname == "index":
-        return ""
-    return (docname[:-len("index")] if docname.endswith("/index") else docname + "/")
 
 
 def last_modified(app, docname: str) -> str | None:
@@ -56,7 +51,7 @@ def refill_sitemap_queue(app, exception) -> None:
         except queue.Empty:
             break
     for docname in sorted(app.env.found_docs):
-        link = page_link(docname)
+        link = page_path(docname).lstrip("/")
         if not is_excluded(link, app.config.sitemap_excludes):
             links.put((link, last_modified(app, docname)))
 
