@@ -17,6 +17,7 @@ n), so essay 7 reads the same in every corpus of the same size.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import re
 from pathlib import Path
@@ -112,17 +113,83 @@ def essay_outline(seed: int, number: int) -> dict:
     return {"title": title, "headings": headings}
 
 
-def _sentence(rng: random.Random) -> str:
-    text = f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} {rng.choice(TAILS)}"
-    if rng.random() < 0.35:
-        text += f", {rng.choice(ASIDES)}"
-    if rng.random() < 0.6:
-        text = f"{rng.choice(OPENERS)}, {text}"
-    return text[0].upper() + text[1:] + "."
+# -- Body text --------------------------------------------------------------------------------------
+# Sentences come from a word-pair (bigram) model of the real essays in docs/essays/, so the words,
+# how often each occurs and how they spread over pages follow the real collection: a few words on
+# every page, most on few. Each synthetic essay leans on one real essay (its topic), as a real
+# collection's essays each have their own subject. The real essays know about 2,000 distinct words,
+# fewer than a real collection of 1,000 essays would, so every word's list of pages is longer than
+# it would be there: figures measured on this corpus err on the large side.
+TOPIC_SHARE = 0.6          # of the word choices made from the topic essay's own word pairs
+SENTENCE_WORDS = (6, 28)   # shortest and longest generated sentence
+PROSE_SOURCE = REPO / "docs" / ESSAYS_DIR
+MARKUP_LINE = re.compile(r"^\s*(---|\{#|#|:::|```|[-*]\s*$|\w+:\s)")
+WORD_OK = re.compile(r"^[A-Za-z][A-Za-z'’-]*[,;:.?!]?$")
 
 
-def _paragraph(rng: random.Random) -> str:
-    return " ".join(_sentence(rng) for _ in range(rng.randint(2, 4)))
+class ProseModel:
+    """Word pairs of the real essays: for each word, the words that follow it, overall and per essay."""
+
+    def __init__(self, texts: list[str]):
+        self.overall: dict[str, list[str]] = {}
+        self.topics: list[dict[str, list[str]]] = []
+        for text in texts:
+            topic: dict[str, list[str]] = {}
+            for sentence in self.sentences(text):
+                for before, after in zip(["<s>", *sentence], [*sentence, "</s>"]):
+                    topic.setdefault(before, []).append(after)
+                    self.overall.setdefault(before, []).append(after)
+            self.topics.append(topic)
+
+    @staticmethod
+    def sentences(text: str) -> list[list[str]]:
+        """The plain words of an essay's prose (no front matter, markup, links or roles), by sentence."""
+        body = text.split("\n---\n", 1)[-1]
+        lines = [line.lstrip("-*0123456789. ") for line in body.splitlines() if not MARKUP_LINE.match(line)]
+        prose = " ".join(lines)
+        prose = re.sub(r"\{[a-z-]+\}`([^`<]*?)\s*(<[^>]*>)?`", r"\1", prose)  # {term}`x <X>` -> x
+        prose = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", prose)                 # [text](url) -> text
+        prose = re.sub(r"[*_`\"“”()]", "", prose)
+        out = []
+        for sentence in re.split(r"(?<=[.?!])\s+", prose):
+            words = sentence.split()
+            if len(words) >= 4 and all(WORD_OK.match(w) for w in words):
+                out.append(words)
+        return out
+
+    def sentence(self, rng: random.Random, topic: int) -> str:
+        own = self.topics[topic % len(self.topics)]
+        for _ in range(20):
+            words, word = [], "<s>"
+            while len(words) < SENTENCE_WORDS[1]:
+                table = own if word in own and rng.random() < TOPIC_SHARE else self.overall
+                word = rng.choice(table[word])
+                if word == "</s>":
+                    break
+                words.append(word)
+            if len(words) >= SENTENCE_WORDS[0] and word == "</s>":
+                text = " ".join(words).rstrip(",;:")
+                text = text if text[-1] in ".?!" else text + "."
+                return text[0].upper() + text[1:]
+        return "Take your time with this."
+
+
+_MODEL: ProseModel | None = None
+
+
+def prose_model() -> ProseModel:
+    global _MODEL
+    if _MODEL is None:
+        _MODEL = ProseModel([path.read_text(encoding="utf-8") for path in sorted(PROSE_SOURCE.glob("*.md"))])
+    return _MODEL
+
+
+def _sentence(rng: random.Random, topic: int = 0) -> str:
+    return prose_model().sentence(rng, topic)
+
+
+def _paragraph(rng: random.Random, topic: int = 0) -> str:
+    return " ".join(_sentence(rng, topic) for _ in range(rng.randint(2, 4)))
 
 
 def essay_front_matter(seed: int, number: int) -> dict:
@@ -143,10 +210,11 @@ def essay_text(seed: int, number: int, n_essays: int) -> str:
     outline = essay_outline(seed, number)
     front = essay_front_matter(seed, number)
     # Paragraphs: two before the first section, two under each ##, one or two under each ###.
-    blocks: list[list] = [["intro", [_paragraph(rng), _paragraph(rng)]]]
+    topic = _rng(seed, number, "topic").randrange(len(prose_model().topics))
+    blocks: list[list] = [["intro", [_paragraph(rng, topic), _paragraph(rng, topic)]]]
     for level, sid, title in outline["headings"]:
         count = 2 if level == 2 else rng.choice((1, 2))
-        blocks.append([(level, sid, title), [_paragraph(rng) for _ in range(count)]])
+        blocks.append([(level, sid, title), [_paragraph(rng, topic) for _ in range(count)]])
     paragraphs = [(b, i) for b, (_, texts) in enumerate(blocks) for i in range(len(texts))]
 
     others = [k for k in range(1, n_essays + 1) if k != number]
@@ -163,7 +231,7 @@ def essay_text(seed: int, number: int, n_essays: int) -> str:
         shown = f"{term.lower()} <{term}>" if rng.random() < 0.5 else term
         blocks[b][1][i] += f" This is sometimes called {{term}}`{shown}`."
 
-    fm = [f"summary: {front['summary']}", f"themes: [{', '.join(front['themes'])}]",
+    fm = [f"summary: {json.dumps(front['summary'])}", f"themes: [{', '.join(front['themes'])}]",
           f"published: {front['published']}"]
     if front["reviewed"]:
         fm.append(f"reviewed: {front['reviewed']}")
