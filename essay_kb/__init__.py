@@ -6,12 +6,12 @@ One module per feature; ``setup()`` wires them together. See README.md for what 
 from __future__ import annotations
 
 from . import connections, dependencies, directory, layout, permalinks, model, navigation, search, sections, settings, sitemap, themes
-from . import feed, not_found, previews, printing, privacy, reproducible
+from . import feed, not_found, previews, printing, privacy
 
 __version__ = "0.1.0"
 
 # Bump when the shape of data stored in the environment (env.kb_*) changes.
-ENV_VERSION = 2
+ENV_VERSION = 3
 
 
 def fill_placeholders(app, doctree, docname) -> None:
@@ -40,7 +40,6 @@ def setup(app):
     feed.setup(app)
     not_found.setup(app)
     printing.setup(app)
-    reproducible.setup(app)
     dependencies.setup(app, [themes.render_inputs, navigation.render_inputs, directory.render_inputs,
                                     permalinks.render_inputs, connections.render_inputs])
     app.connect("doctree-resolved", fill_placeholders)

@@ -232,7 +232,7 @@ def connections_html(app, docname: str) -> str:
             '<h2 id="kb-related-title">Related essays</h2>'
             f'<ul class="kb-essay-list">{"".join(items)}</ul></section>'
         )
-    return f'<div class="kb-connections" data-pagefind-ignore="all">{"".join(parts)}</div>' if parts else ""
+    return f'<div class="kb-connections">{"".join(parts)}</div>' if parts else ""
 
 
 def add_term_previews(app, doctree, docname: str) -> None:

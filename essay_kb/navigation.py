@@ -168,7 +168,7 @@ def fill_essay_meta(app, doctree, docname: str) -> None:
         if essay["reviewed"]:
             dates += f' · Clinically reviewed <time datetime="{essay["reviewed"]}">{human_date(essay["reviewed"])}</time>'
         html = (
-            '<div class="kb-essay-meta" data-pagefind-ignore>'
+            '<div class="kb-essay-meta">'
             f'<p class="kb-meta-themes">Themes: {themes}</p>'
             f'<p class="kb-meta-dates">{dates} · {essay["minutes"]} min read</p>'
             f'<p class="kb-meta-author">{escape(app.config.kb_author_line)}</p></div>'

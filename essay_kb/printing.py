@@ -19,7 +19,7 @@ JS_FILE = "kb-print.js"
 
 
 def print_address_html(url: str) -> str:
-    return f'<p class="kb-print-url" data-pagefind-ignore="all">{escape(url)}</p>'
+    return f'<p class="kb-print-url">{escape(url)}</p>'
 
 
 def add_print_address(app, doctree, docname: str) -> None:

@@ -26,9 +26,7 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 OUTBOUND_REL = "noopener noreferrer"
-# Pagefind's search runs as WebAssembly, which needs 'wasm-unsafe-eval' (it allows compiling wasm
-# fetched from this site, not eval() of JavaScript).
-SCRIPT_SOURCES = ("'self'", "'wasm-unsafe-eval'")
+SCRIPT_SOURCES = ("'self'",)
 FIXED_DIRECTIVES = (
     ("img-src", "'self' data:"),  # Furo's icons are data: SVGs in its CSS
     ("object-src", "'none'"),

@@ -1,21 +1,21 @@
 """Search that finds the section, in the reader's words, and never leaves the browser.
 
-Pagefind indexes the built site at ``build-finished``; only what sits inside ``data-pagefind-body``
-is indexed: the article of each essay and of the few content pages (the sidebar, crisis notice,
-copy-link rows, essay meta line and footer stay out). Each essay also carries its themes and tags
-as Pagefind filters, and its title, summary and tags as metadata (searched, and shown in results).
-Sections are found from the ids on our h2/h3 headings.
+At build time the text of every essay and content page (its article, as read: no sidebar, crisis
+notice, copy-link rows or meta line) is split into its introduction, sections and glossary terms
+(``env.kb_search``, kept by a collector as each page is read), and ``search_index.py`` turns it into
+small static files under ``<site>/search-index/``: one per three-letter beginning of a word, one per
+page, and a small ``index.json``. Each essay also carries its themes and tags (filters) and its
+title, summary and tags (searched, and shown in results).
 
-In the browser, ``kb-search.js`` uses Pagefind's JavaScript API directly (no Pagefind UI): the
-sidebar box, "/" or Ctrl+K open a search dialog; ``/search/`` shows the same panel inline. The
-query lives only in the page: no form submits it, nothing writes it to the URL, history or storage,
-and every file it loads comes from ``<site>/pagefind/``.
+In the browser, ``kb-search.js`` loads ``index.json``, then only the files for the words typed, and
+the pages of the few essays it shows. The sidebar box, "/" or Ctrl+K open a search dialog;
+``/search/`` shows the same panel inline. The query lives only in the page: no form submits it,
+nothing writes it to the URL, history or storage, and every file it loads comes from the site.
 
-What a reader downloads for a first query must stay small as the site grows (issue 6: at most
-150 KB at 1,000 essays). Two things keep it so. Pagefind is asked for small index chunks, so a word
-costs about 6 KB instead of 30. And the few words on most pages (at 1,000 essays, "session" on
-every one) are listed in ``kb-common-words.json``: they say little about any page, yet each is the
-largest file of the index, so the browser does not look them up.
+Why not Pagefind, which this site used first: at 1,000 essays its first query downloaded a median
+of 135 KB and up to 187 KB (a fixed 83 KB of WebAssembly and script, then index chunks, which for a
+word that falls between two chunks include the 40 KB chunks of "the" or "a"), against the issue's
+150 KB; the README has the figures. Ranking, sections and excerpts were already this site's own.
 
 Sphinx's own index (searchindex.js) is no longer used by any page, and it grows with the site
 (about 0.5 MB at 1,000 essays) and holds every page's words: it is not written at all.
@@ -23,38 +23,26 @@ Sphinx's own index (searchindex.js) is no longer used by any page, and it grows 
 
 from __future__ import annotations
 
-import json
-import os
-import re
 import shutil
-import subprocess
-from collections import Counter, defaultdict
-from html import escape
 from pathlib import Path
 
-import snowballstemmer
-from sphinx.errors import ExtensionError
+from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
+from .permalinks import page_path
+from .search_index import Block, Page, blocks_of, bundle_files
 from .themes import theme_docname
 
 logger = logging.getLogger(__name__)
 
-BUNDLE_DIR = "pagefind"
+BUNDLE_DIR = "search-index"
 CSS_FILES = ["kb-search.css"]
 JS_FILES = ["kb-search.js"]
-# Locations per index chunk (Pagefind's default: 20,000, about 30 KB). The setting is marked
-# unstable in Pagefind 1.5; if it ever goes, searches still work, only their first query is larger
-# (tests/bench_search.py shows it).
-INDEX_CHUNK_SIZE = 5000
-# Pagefind's own interfaces and its highlighter (which reads the words from a ?highlight= address):
-# this site uses none of them.
-UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
-                       "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
-COMMON_WORDS_FILE = "kb-common-words.json"
-COMMON_SHARE = 0.5       # a word on more than half the pages...
-COMMON_MIN_PAGES = 100   # ...of at least this many (below, every word's list is small anyway)
-WORD = re.compile(r"\w+")
+# The Porter2 stemmer for the browser (kb-search.js stems the reader's words as the index does):
+# wink-porter2-stemmer, kept verbatim in essay_kb/vendor/ (tests compare it with the npm package
+# and with the stems the index uses), wrapped here because it is a CommonJS module.
+STEMMER_SOURCE = Path(__file__).parent / "vendor" / "wink-porter2-stemmer.js"
+STEMMER_FILE = "kb-porter2.js"
 
 
 def is_indexed(app, pagename: str) -> bool:
@@ -65,33 +53,14 @@ def is_indexed(app, pagename: str) -> bool:
     return pagename in app.config.kb_sidebar_pages and pagename != app.config.kb_links_page
 
 
-def index_markers(title: str, summary: str, themes: list[str], tags: list[str]) -> str:
-    """Invisible elements that give Pagefind a page's metadata and filter values.
-
-    Inline values (``key:value``) run to the end of the attribute, so commas in a summary are safe.
-    """
-    attrs = [f"title:{title}"]
-    if summary:
-        attrs.append(f"summary:{summary}")
-    if tags:
-        attrs.append(f"tags:{', '.join(tags)}")
-    markers = [f'<span data-pagefind-meta="{escape(value)}"></span>' for value in attrs]
-    markers += [f'<span data-pagefind-filter="theme:{escape(key)}"></span>' for key in themes]
-    markers += [f'<span data-pagefind-filter="tag:{escape(tag)}"></span>' for tag in tags]
-    return f'<div class="kb-search-markers" hidden>{"".join(markers)}</div>'
-
-
-def indexed_body(body: str, markers: str) -> str:
-    return f'<div class="kb-search-body" data-pagefind-body>{markers}\n{body}</div>'
-
-
-def page_record(app, pagename: str, context: dict) -> tuple[str, str, list[str], list[str]]:
-    essay = app.env.kb_essays.get(pagename)
+def page_record(app, docname: str) -> Page:
+    blocks = [Block(*block) for block in app.env.kb_search.get(docname, [])]
+    essay = app.env.kb_essays.get(docname)
     if essay:
-        return essay["title"], essay["summary"], essay["themes"], essay["tags"]
-    title = app.env.titles[pagename].astext() if pagename in app.env.titles else context.get("title", "")
-    summary = str(app.env.metadata.get(pagename, {}).get("summary", "") or "")
-    return title, " ".join(summary.split()), [], []
+        return Page(page_path(docname)[1:], essay["title"], blocks, essay["summary"], essay["themes"], essay["tags"])
+    title = app.env.titles[docname].astext() if docname in app.env.titles else (blocks[0].heading if blocks else "")
+    summary = " ".join(str(app.env.metadata.get(docname, {}).get("summary", "") or "").split())
+    return Page(page_path(docname)[1:], title, blocks, summary)
 
 
 def search_themes(app, pagename: str) -> list[dict]:
@@ -105,8 +74,6 @@ def search_themes(app, pagename: str) -> list[dict]:
 
 def on_page_context(app, pagename, templatename, context, doctree) -> None:
     context["kb_search_themes"] = search_themes(app, pagename)
-    if doctree is not None and "body" in context and is_indexed(app, pagename):
-        context["body"] = indexed_body(context["body"], index_markers(*page_record(app, pagename, context)))
 
 
 def drop_sphinx_search(app) -> None:
@@ -128,64 +95,45 @@ def search_page(app):
         yield "search", {"title": "Search"}, "search.html"
 
 
-def pagefind_command(site: Path) -> list[str]:
-    import pagefind_bin
+class SearchCollector(EnvironmentCollector):
+    """``env.kb_search[docname]``: the page's blocks as (id, heading, text), read with the page so
+    that writing the index needs no doctree."""
 
-    return [str(pagefind_bin.get_executable()), "--site", str(site), "--output-subdir", BUNDLE_DIR]
+    def clear_doc(self, app, env, docname):
+        env.kb_search.pop(docname, None)
+
+    def merge_other(self, app, env, docnames, other):
+        for docname in docnames:
+            if docname in other.kb_search:
+                env.kb_search[docname] = other.kb_search[docname]
+
+    def process_doc(self, app, doctree):
+        app.env.kb_search[app.env.docname] = [(b.id, b.heading, b.text) for b in blocks_of(doctree)]
 
 
-def run_pagefind(site: Path, expected_pages: int) -> dict:
-    """Index the built site; fail loudly, with Pagefind's own output, if anything is off."""
+def init_env(app):
+    if not hasattr(app.env, "kb_search"):
+        app.env.kb_search = {}
+
+
+def stemmer_script() -> str:
+    source = STEMMER_SOURCE.read_text(encoding="utf-8")
+    return f"(function (module) {{\n{source}\n}})(window.kbPorter2 = {{ exports: null }});\n"
+
+
+def write_bundle(site: Path, pages: list[Page]) -> int:
+    """Write the index afresh (no file left from an earlier build); returns the number of files."""
     bundle = site / BUNDLE_DIR
-    shutil.rmtree(bundle, ignore_errors=True)  # no chunks left over from an earlier build
-    env = {**os.environ, "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE": str(INDEX_CHUNK_SIZE)}
-    try:
-        result = subprocess.run(pagefind_command(site), capture_output=True, text=True, timeout=600, env=env)
-    except (OSError, subprocess.SubprocessError) as exc:
-        raise ExtensionError(f"search: could not run Pagefind: {exc}") from exc
-    output = f"{result.stdout}\n{result.stderr}".strip()
-    if result.returncode != 0:
-        raise ExtensionError(f"search: Pagefind failed (exit {result.returncode}):\n{output}")
-    try:
-        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ExtensionError(f"search: Pagefind wrote no usable index ({exc}):\n{output}") from exc
-    indexed = sum(language["page_count"] for language in entry.get("languages", {}).values())
-    if indexed != expected_pages or not (bundle / "pagefind.js").is_file():
-        raise ExtensionError(
-            f"search: Pagefind indexed {indexed} pages, expected {expected_pages} "
-            f"(every page with data-pagefind-body):\n{output}"
-        )
-    return entry
-
-
-def common_words(texts: list[str], share: float = COMMON_SHARE, min_pages: int = COMMON_MIN_PAGES) -> dict[str, int]:
-    """Every form of the words found on more than ``share`` of the pages, with that number of pages.
-
-    Forms of one word are counted together, as Pagefind counts them (the same Snowball stemmer),
-    and listed as a reader may type them: lower case, without apostrophes.
-    """
-    if len(texts) < min_pages:
-        return {}
-    stem = snowballstemmer.stemmer("english").stemWord
-    pages_with: Counter = Counter()
-    forms: defaultdict = defaultdict(set)
-    stems_of: dict[str, str] = {}  # stem each distinct word once, not at every occurrence
-    for text in texts:
-        stems = set()
-        for word in set(WORD.findall(re.sub(r"['’]", "", text.lower()))):
-            stemmed = stems_of.get(word) or stems_of.setdefault(word, stem(word))
-            stems.add(stemmed)
-            forms[stemmed].add(word)
-        pages_with.update(stems)
-    limit = share * len(texts)
-    return {form: pages_with[s] for s in sorted(pages_with) if pages_with[s] > limit for form in sorted(forms[s])}
-
-
-def write_common_words(app, docnames: list[str]) -> None:
-    texts = [app.env.get_doctree(docname).astext() for docname in docnames]
-    path = Path(app.outdir, BUNDLE_DIR, COMMON_WORDS_FILE)
-    path.write_text(json.dumps(common_words(texts), sort_keys=True, separators=(",", ":")), encoding="utf-8")
+    shutil.rmtree(bundle, ignore_errors=True)
+    files = bundle_files(pages)
+    for name, text in files.items():
+        path = bundle / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    static = site / "_static" / STEMMER_FILE
+    static.parent.mkdir(parents=True, exist_ok=True)
+    static.write_text(stemmer_script(), encoding="utf-8")
+    return len(files)
 
 
 def build_index(app, exception) -> None:
@@ -193,12 +141,9 @@ def build_index(app, exception) -> None:
         return
     indexed = sorted(docname for docname in app.env.found_docs if is_indexed(app, docname))
     site = Path(app.outdir)
-    run_pagefind(site, len(indexed))
-    for name in UNUSED_BUNDLE_FILES:
-        (site / BUNDLE_DIR / name).unlink(missing_ok=True)
+    count = write_bundle(site, [page_record(app, docname) for docname in indexed])
     (site / "searchindex.js").unlink(missing_ok=True)  # left by a build from before this module
-    write_common_words(app, indexed)
-    logger.info("search: Pagefind indexed %d pages into %s/", len(indexed), BUNDLE_DIR)
+    logger.info("search: indexed %d pages into %d files in %s/", len(indexed), count, BUNDLE_DIR)
 
 
 def setup(app) -> None:
@@ -206,5 +151,6 @@ def setup(app) -> None:
     app.connect("builder-inited", add_assets)
     app.connect("html-collect-pages", search_page)
     app.connect("html-page-context", on_page_context)
-    # After every other build-finished step that writes HTML (sitemap, robots, redirects).
+    app.connect("builder-inited", init_env)
+    app.add_env_collector(SearchCollector)
     app.connect("build-finished", build_index, priority=900)

@@ -1,7 +1,7 @@
 """Stable section ids and the "Copy link" control.
 
 An author puts ``{#id}`` above a heading; that id is the section's permanent address. In the
-HTML the id sits on the heading element (so browsers, Pagefind's sub-results and the copy
+HTML the id sits on the heading element (so browsers, search results and the copy
 control agree), the ``<section>`` names it in ``data-section-id`` (an HTML id must be unique,
 so it cannot carry the same id twice), and a visible link after the heading copies the full
 absolute URL. Without JavaScript the control is a plain link to the section, which every
@@ -32,7 +32,7 @@ def section_url(config, builder, docname: str, sid: str) -> str:
 
 def copy_control_html(url: str, title: str) -> str:
     return (
-        '<p class="kb-copy-row" data-pagefind-ignore>'
+        '<p class="kb-copy-row">'
         f'<a class="kb-copy-link" href="{escape(url)}" data-copy-link data-url="{escape(url)}" '
         f'aria-label="Copy link to the section “{escape(title)}”">Copy link</a>'
         '<span class="kb-copy-status" role="status" aria-live="polite"></span></p>\n'
@@ -69,7 +69,7 @@ class EssayHTMLTranslator(HTML5Translator):
     def visit_inline(self, node):
         if node.get("kb_tooltip"):
             node.html5tagname = "span"  # docutils' depart_inline closes this tag
-            self.body.append(self.starttag(node, "span", "", role="tooltip", **{"data-pagefind-ignore": "all"}))
+            self.body.append(self.starttag(node, "span", "", role="tooltip"))
         else:
             super().visit_inline(node)
 

@@ -26,11 +26,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from essay_kb.search import BUNDLE_DIR
 from tests.synthetic import REPO, edit_essay_body, essay_docname, write_corpus, write_default_furo_corpus
 
 SEARCH_QUERY = "cancelled session"
 # What a default Sphinx search page fetches to answer a query (it then fetches each result page
-# for its snippet; Pagefind loads fragments for the results shown: neither is counted).
+# for its snippet; this site's panel loads the pages of the essays it shows, which are counted).
 SPHINX_SEARCH_FILES = ("searchindex.js", "searchtools.js", "language_data.js")
 WRITTEN = re.compile(r"writing output\.\.\. \[\s*\d+%\] (\S+)")
 ADDITIONAL = re.compile(r"(?:generating indices|writing additional pages)\.\.\.(.*?)done")
@@ -70,7 +71,7 @@ def cpu_seconds() -> float:
 def sphinx_build(src: Path, out: Path, doctrees: Path, timeout: float) -> tuple[float, float, str]:
     """Build as `make html` does; return (seconds, CPU seconds, output). Raises on failure.
 
-    CPU time (the build's and Pagefind's) is printed too: on a busy machine it varies far less
+    CPU time (the build process and its children) is printed too: on a busy machine it varies far less
     than the wall-clock time."""
     args = [sys.executable, "-m", "sphinx", "-b", "dirhtml", "-W", "--keep-going", "-n", "--no-color",
             "-d", str(doctrees), str(src), str(out)]
@@ -122,8 +123,9 @@ def first_search_bytes(browser: Browser, out: Path, kind: str,
     """Bytes a reader's browser fetches to answer a first query, starting from an essay page:
     (total, note, [(file, bytes)])."""
     from tests.conftest import CHROMIUM, serve
-    if kind == "kb" and not (out / "pagefind" / "pagefind.js").exists():
-        return None, "n/a (no Pagefind index)", []
+    from tests.bench_search import search_file, wait_for_results
+    if kind == "kb" and not (out / BUNDLE_DIR / "index.json").exists():
+        return None, "n/a (no search index)", []
     if not Path(CHROMIUM).exists():
         return None, f"n/a ({CHROMIUM} missing)", []
     url, server = serve(out)
@@ -133,12 +135,11 @@ def first_search_bytes(browser: Browser, out: Path, kind: str,
         page.on("requestfinished", lambda request: responses.append(request))
         if kind == "kb":
             page.goto(url + essay + "/", wait_until="load")
-            count = page.evaluate(
-                "async (q) => { const pf = await import('/pagefind/pagefind.js');"
-                " const search = await pf.search(q); return search.results.length; }", SEARCH_QUERY)
+            page.locator("[data-search-input]").fill(SEARCH_QUERY)
+            count = len({href.split("#")[0] for href in wait_for_results(page)})
             page.wait_for_load_state("networkidle")  # nothing left in flight when the page closes
-            wanted = [r for r in responses if "/pagefind/" in r.url]
-            note = f"Pagefind: {len(wanted)} requests, {count} results"
+            wanted = [r for r in responses if search_file(r.url)]
+            note = f"search panel: {len(wanted)} requests, {count} essays shown"
         else:
             # Not counted, so not fetched: the result pages Sphinx then downloads one by one for
             # their snippets (fetch requests; aborting them in the browser also spares the server).
@@ -245,7 +246,7 @@ def targets(results: list[Figures]) -> list[str]:
                      f"[{', '.join(r.rewritten_docs)}], expected only {r.edited}: {verdict(not extra)}"
                      + (f" (also rewritten: {', '.join(extra[:10])}{' ...' if len(extra) > 10 else ''})"
                         if extra else ""))
-        others = [f for f in r.changed_files if f != r.edited and not f.startswith(("pagefind/", ".doctrees"))]
+        others = [f for f in r.changed_files if f != r.edited and not f.startswith((f"{BUNDLE_DIR}/", ".doctrees"))]
         lines.append(f"  (other files changed on disk: {', '.join(others[:12])}"
                      f"{' ...' if len(others) > 12 else ''}; Sphinx's own additional pages: "
                      f"{', '.join(r.additional_pages) or 'none'})")

@@ -2,15 +2,16 @@
 
 1. The real site, built as ``make html`` builds it, served gzipped like a static host:
    - bytes a reader downloads for a first query (load an essay, type one query, wait for the
-     results; every pagefind/* response, as transferred), for each of the relevance queries, each
+     results; every response from search-index/ and the stemmer, as transferred), for each of the relevance queries, each
      in a fresh browser;
    - milliseconds from the last keystroke to the results on screen, once search has loaded
      (median and 90th percentile over the relevance queries);
    - recall@1, recall@3 and MRR of the relevance queries (tests/relevance/) by essay and by
      section, side by side with Sphinx's own search (the same site built with it switched back
      on, its searchtools.js run on its searchindex.js in the same browser).
-2. A synthetic site of 1,000 essays (tests/synthetic.py): first-query bytes and keystroke times
-   for queries made of its own section titles, and the size of Sphinx's index for the same essays.
+2. A synthetic site of 1,000 essays (tests/synthetic.py), written in the real essays' words:
+   first-query bytes and keystroke times for the same lay queries, and the size of Sphinx's index
+   for the same essays.
 
     .venv/bin/python -m tests.bench_search                # the real site, then 1,000 synthetic essays
     .venv/bin/python -m tests.bench_search --sizes        # the real site only
@@ -26,17 +27,20 @@ import statistics
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup
 from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the tests import conftest as pytest does
 
+from essay_kb.search import BUNDLE_DIR, STEMMER_FILE  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, REPO, serve, sphinx_build  # noqa: E402
-from tests.test_search_relevance import QUERIES, figures, rank  # noqa: E402
+from tests.test_search_relevance import HELD_OUT, QUERIES, figures, rank  # noqa: E402
 
 TARGET_FIRST_QUERY_BYTES = 150_000
 TARGET_KEYSTROKE_MS = 50
+TYPING_DELAY_MS = 150  # between keys, typing quickly on a phone
+PAUSE_MS = 300         # longer than kb-search.js's typingPauseMs
 SPHINX_SEARCH_FILES = ("searchindex.js", "_static/searchtools.js", "_static/language_data.js",
                        "_static/documentation_options.js")
 
@@ -87,27 +91,46 @@ def wait_for_results(page) -> list[str]:
     return page.eval_on_selector_all("[data-search-results] a", "links => links.map(a => a.getAttribute('href'))")
 
 
-def first_query_bytes(browser, url: str, query: str) -> tuple[int, int, dict[str, int]]:
-    """(bytes transferred, bytes after decompression, per file) of pagefind/* for one first query."""
+def search_file(url: str) -> str | None:
+    """The name of a file that only search loads (the index, the stemmer), or None."""
+    path = urlsplit(url).path
+    if f"/{BUNDLE_DIR}/" in path:
+        return path.split(f"/{BUNDLE_DIR}/", 1)[1]
+    if path.endswith(f"/_static/{STEMMER_FILE}"):
+        return STEMMER_FILE
+    return None
+
+
+def first_query_bytes(browser, url: str, query: str, typed: bool = False) -> tuple[int, int, dict[str, int]]:
+    """(bytes transferred, bytes after decompression, per file) of what search loads for one first
+    query: filled in at once, or typed a key at a time as a reader does (the panel searches at
+    every key)."""
     context = browser.new_context(**PHONE)
     responses = []
-    context.on("response", lambda r: responses.append(r) if "/pagefind/" in r.url else None)
+    context.on("response", lambda r: responses.append(r) if search_file(r.url) else None)
     page = context.new_page()
     page.goto(url, wait_until="networkidle")
-    page.locator("[data-search-input]").fill(query)
+    if typed:
+        page.locator("[data-search-input]").press_sequentially(query, delay=TYPING_DELAY_MS)
+    else:
+        page.locator("[data-search-input]").fill(query)
     wait_for_results(page)
     page.wait_for_load_state("networkidle")
     files = {}
     decoded = 0
     for response in responses:
-        files[response.url.split("/pagefind/", 1)[1].split("?")[0]] = response.request.sizes()["responseBodySize"]
+        files[search_file(response.url)] = response.request.sizes()["responseBodySize"]
         decoded += len(response.body())
     context.close()
     return sum(files.values()), decoded, files
 
 
 def keystroke_ms(browser, url: str, queries: list[str]) -> list[float]:
-    """For each query: type all but its last character, let that settle, then time the last key."""
+    """For each query: type all but its last character, let that settle, then time the last key.
+
+    The key comes after a pause, as the panel treats a key typed within typingPauseMs of the last
+    one as part of a burst: files it still needs then wait for the reader to pause (kb-search.js).
+    """
     context = browser.new_context(**DESKTOP)
     page = context.new_page()
     page.goto(url + "search/", wait_until="networkidle")
@@ -118,6 +141,7 @@ def keystroke_ms(browser, url: str, queries: list[str]) -> list[float]:
     for query in queries:
         box.fill(query[:-1])
         wait_for_results(page)
+        page.wait_for_timeout(PAUSE_MS)
         page.evaluate(TIME_NEXT_SEARCH)
         box.press(query[-1])
         times.append(page.evaluate("window.__kbTiming"))
@@ -125,25 +149,25 @@ def keystroke_ms(browser, url: str, queries: list[str]) -> list[float]:
     return times
 
 
-def pagefind_ranks(browser, url: str) -> list:
+def site_ranks(browser, url: str, queries: list[dict]) -> list:
     context = browser.new_context(**DESKTOP)
     page = context.new_page()
     page.goto(url + "search/")
     box = page.locator("[data-search-input]")
     ranks = []
-    for query in QUERIES:
+    for query in queries:
         box.fill(query["query"])
         ranks.append(rank(wait_for_results(page), query["essay"], query["section"]))
     context.close()
     return ranks
 
 
-def sphinx_ranks(browser, url: str) -> list:
+def sphinx_ranks(browser, url: str, queries: list[dict]) -> list:
     context = browser.new_context(**DESKTOP)
     page = context.new_page()
     page.goto(url + "bench-sphinx-search.html", wait_until="networkidle")
     ranks = []
-    for query in QUERIES:
+    for query in queries:
         found = page.evaluate("""(q) => {
             const parsed = Search._parseQuery(q);
             return Search._performSearch(...parsed).reverse().map(r => '/' + r[0] + '/' + r[2]);
@@ -198,19 +222,10 @@ def describe_ms(label: str, times: list[float]) -> None:
 
 def relevance_table(ours: list, sphinx: list) -> None:
     print(f"  {'':40}{'recall@1':>10}{'recall@3':>10}{'MRR':>8}")
-    for name, ranks in (("this site (Pagefind)", ours), ("Sphinx's built-in search", sphinx)):
+    for name, ranks in (("this site", ours), ("Sphinx's built-in search", sphinx)):
         for level in ("essay", "section"):
             f = figures([getattr(r, level) for r in ranks])
             print(f"  {name + ', by ' + level:40}{f['recall@1']:>10.3f}{f['recall@3']:>10.3f}{f['MRR']:>8.3f}")
-
-
-def synthetic_queries(site: Path, count: int = 20) -> list[str]:
-    """Section titles of a few of the synthetic essays, as a reader might type them."""
-    titles = []
-    for page in sorted((site / "essays").glob("essay-*/index.html"))[::37][:count]:
-        heading = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one("h2[id]")
-        titles.append(heading.get_text(" ", strip=True).lower())
-    return titles
 
 
 def bench_real_site(browser, work: Path) -> None:
@@ -224,10 +239,12 @@ def bench_real_site(browser, work: Path) -> None:
         print(f"\nThe real site ({sum(1 for _ in (site / 'essays').glob('*/index.html'))} essays), "
               f"{len(queries)} lay queries from tests/relevance/")
         measured = [first_query_bytes(browser, url + "essays/people-pleasing/", q) for q in queries]
-        describe_bytes("first query, pagefind/* transferred", measured)
+        describe_bytes("first query, search files transferred", measured)
         print(f"  Sphinx's search, first query: {sphinx_first_query(sphinx_site)}")
         describe_ms("keystroke to results", keystroke_ms(browser, url, queries))
-        relevance_table(pagefind_ranks(browser, url), sphinx_ranks(browser, sphinx_url))
+        for name, chosen in (("the tuning queries", QUERIES), ("the held-out queries", HELD_OUT)):
+            print(f"  relevance, {len(chosen)} {name}:")
+            relevance_table(site_ranks(browser, url, chosen), sphinx_ranks(browser, sphinx_url, chosen))
     finally:
         server.shutdown()
         sphinx_server.shutdown()
@@ -245,11 +262,12 @@ def bench_synthetic(browser, work: Path, n: int) -> None:
     sphinx_site = build_with_sphinx_search(src, src, work / f"synthetic-{n}-sphinx")
     url, server = serve(site)
     try:
-        queries = synthetic_queries(site) + ["cancelled session"]  # the last: tests/bench.py's query
-        print(f"\n{n} synthetic essays, {len(queries)} queries: section titles of its essays, and \"cancelled session\"")
+        # The lay queries: the synthetic essays are written in the real essays' words (synthetic.py).
+        queries = [q["query"] for q in QUERIES] + ["cancelled session"]  # the last: tests/bench.py's query
+        print(f"\n{n} synthetic essays, {len(queries)} queries: the lay queries, and \"cancelled session\"")
         first_essay = sorted((site / "essays").glob("essay-*/index.html"))[0].parent.name
         measured = [first_query_bytes(browser, f"{url}essays/{first_essay}/", q) for q in queries]
-        describe_bytes("first query, pagefind/* transferred", measured)
+        describe_bytes("first query, search files transferred", measured)
         print(f"  Sphinx's search, first query: {sphinx_first_query(sphinx_site)}")
         describe_ms("keystroke to results", keystroke_ms(browser, url, queries))
     finally:

@@ -1,11 +1,12 @@
-"""Search (issue 6): what Pagefind indexes, that no query can reach a URL, that the build fails when
-Pagefind does, and, in Chromium, the reader's flows: a lay question typed into the sidebar box on a
+"""Search (issue 6): what the index holds and how it is written, that no query can reach a URL, and,
+in Chromium, the reader's flows: a lay question typed into the sidebar box on a
 phone, the theme and tag filters, keyboard only, word forms, nothing found, and no trace left."""
 
 from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,6 +16,7 @@ import yaml
 from conftest import REPO, html_files, soup, sphinx_build
 
 from essay_kb import search as kb_search
+from essay_kb import search_index
 
 ESSAYS = REPO / "docs" / "essays"
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
@@ -38,47 +40,71 @@ def pages(site: Path) -> dict[str, Path]:
 
 # -- What is indexed -------------------------------------------------------------------------------
 
-def test_only_the_article_of_essays_and_content_pages_is_indexed(real_site):
-    expected = {f"essays/{slug}/index.html" for slug in essay_slugs()} | {f"{p}/index.html" for p in CONTENT_PAGES}
-    indexed = set()
-    for name, path in pages(real_site).items():
-        page = soup(path)
-        bodies = page.select("[data-pagefind-body]")
-        if not bodies:
-            continue
-        indexed.add(name)
-        assert len(bodies) == 1, name
-        body = bodies[0]
-        assert body.find_parent("article") is not None, f"{name}: indexed text outside the article"
-        for outside in ("[data-crisis-notice]", ".sidebar-drawer", "footer", ".toc-drawer", ".kb-disclaimer"):
-            assert not body.select(outside), f"{name}: {outside} inside the indexed body"
-        # Inside the article, the meta line and every copy-link row stay out of the index.
-        for part in body.select(".kb-essay-meta, .kb-copy-row"):
-            assert part.has_attr("data-pagefind-ignore"), f"{name}: {part.get('class')} is indexed"
-    assert indexed == expected
+def bundle(site: Path) -> Path:
+    return site / kb_search.BUNDLE_DIR
 
 
-def test_sections_split_on_headings_with_ids(real_site):
-    """Pagefind splits results at headings that carry an id: every essay section's h2/h3 does."""
+def read_json(path: Path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def indexed_pages(site: Path) -> dict[str, dict]:
+    """Every page file of the index, by its address."""
+    return {data["url"]: data for data in map(read_json, sorted((bundle(site) / "p").glob("*.json")))}
+
+
+def test_only_essays_and_content_pages_are_indexed(real_site):
+    expected = {f"essays/{slug}/" for slug in essay_slugs()} | {f"{p}/" for p in CONTENT_PAGES}
+    assert set(indexed_pages(real_site)) == expected
+    index = read_json(bundle(real_site) / "index.json")
+    assert index["pages"] == len(expected) == len(index["lengths"])
+    assert index["common"] == {}  # on a small site every word's list is small
+
+
+def test_an_essay_is_indexed_as_its_reader_sees_its_article(real_site):
+    """Its introduction and each section under the id its heading carries, in reading order, and
+    nothing from around the article (crisis notice, sidebar, footer) or added to it (meta line,
+    copy-link rows, related essays, glossary previews)."""
+    pages = indexed_pages(real_site)
     for slug in essay_slugs():
-        body = soup(real_site / "essays" / slug / "index.html").select_one("[data-pagefind-body]")
-        sections = body.select("section[data-section-id]")
-        assert sections, slug
-        for section in sections:
-            heading = section.find(re.compile("^h[23]$"))
-            assert heading is not None and heading.get("id") == section["data-section-id"], slug
+        html = soup(real_site / "essays" / slug / "index.html")
+        data = pages[f"essays/{slug}/"]
+        ids = [block[0] for block in data["blocks"]]
+        assert ids == [""] + [h["id"] for h in html.select("article section[data-section-id] > :is(h2, h3)")], slug
+        for block_id, heading, _ in data["blocks"][1:]:
+            assert heading == html.find(id=block_id).get_text(" ", strip=True).rstrip("#¶ ").strip(), slug
+        text = " ".join(block[2] for block in data["blocks"])
+        for absent in ("Copy link", "min read", "you deserve help right now", "not therapy or medical advice",
+                       "Related essays", "Referenced in"):
+            assert absent not in text, f"{slug}: {absent!r} is indexed"
+        first_paragraph = html.select_one("article section p:not([class])").get_text(" ", strip=True)
+        assert " ".join(first_paragraph.split()) in text, slug
 
 
 def test_each_essay_carries_its_themes_tags_title_and_summary(real_site):
+    pages = indexed_pages(real_site)
     for slug in essay_slugs():
         fields = front_matter(slug)
-        body = soup(real_site / "essays" / slug / "index.html").select_one("[data-pagefind-body]")
-        filters = [el["data-pagefind-filter"] for el in body.select("[data-pagefind-filter]")]
-        assert [f.split(":", 1)[1] for f in filters if f.startswith("theme:")] == fields["themes"], slug
-        assert sorted(f.split(":", 1)[1] for f in filters if f.startswith("tag:")) == sorted(fields.get("tags") or []), slug
-        meta = dict(el["data-pagefind-meta"].split(":", 1) for el in body.select("[data-pagefind-meta]"))
-        assert meta["summary"] == " ".join(fields["summary"].split()), slug
-        assert meta["title"] == body.find("h1").get_text().strip(), slug
+        data = pages[f"essays/{slug}/"]
+        assert data["themes"] == fields["themes"], slug
+        assert sorted(data["tags"]) == sorted(fields.get("tags") or []), slug
+        assert data["summary"] == " ".join(fields["summary"].split()), slug
+        assert data["title"] == soup(real_site / "essays" / slug / "index.html").find("h1").get_text().strip("¶ "), slug
+
+
+def test_the_glossary_is_indexed_term_by_term(real_site):
+    data = indexed_pages(real_site)["glossary/"]
+    html = soup(real_site / "glossary" / "index.html")
+    assert [block[0] for block in data["blocks"][1:]] == [dt["id"] for dt in html.select("dl.glossary dt[id]")]
+
+
+def test_every_word_file_is_listed_and_every_listed_one_exists(real_site):
+    index = read_json(bundle(real_site) / "index.json")
+    listed = {search_index.hex_name(key) for key in index["shards"].split()}
+    assert listed == {path.stem for path in (bundle(real_site) / "w").glob("*.json")}
+    filters = read_json(bundle(real_site) / "filters.json")
+    assert sorted(filters["theme"]) == sorted(t["key"] for t in THEMES)
+    assert not list(bundle(real_site).glob("c/*")) and not (real_site / "pagefind").exists()
 
 
 def test_no_page_has_a_search_form_that_puts_the_query_in_a_url(real_site):
@@ -104,62 +130,63 @@ def test_the_search_page_has_the_panel_and_no_sphinx_search(real_site):
     assert not (real_site / "searchindex.js").exists()
 
 
-def test_the_pagefind_bundle_is_written_and_holds_every_indexed_page(real_site):
-    bundle = real_site / kb_search.BUNDLE_DIR
-    assert (bundle / "pagefind.js").is_file()
-    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert sum(language["page_count"] for language in entry["languages"].values()) == len(essay_slugs()) + len(CONTENT_PAGES)
-    assert list(bundle.glob("index/*.pf_index")) and list(bundle.glob("fragment/*.pf_fragment"))
-    assert list(bundle.glob("filter/*.pf_filter"))
-    assert not [name for name in kb_search.UNUSED_BUNDLE_FILES if (bundle / name).exists()]
-    assert json.loads((bundle / kb_search.COMMON_WORDS_FILE).read_text(encoding="utf-8")) == {}  # a small site
+# -- The index, function by function ---------------------------------------------------------------
+
+def page(url: str, *blocks, **fields) -> search_index.Page:
+    return search_index.Page(url, fields.pop("title", url), [search_index.Block(*b) for b in blocks], **fields)
 
 
-def test_common_words_are_the_forms_of_words_on_most_pages():
-    pages = ["The session was cancelled.", "Two sessions, one fee.", "A session: cancel it?", "Fees."]
-    assert kb_search.common_words(pages, share=0.5, min_pages=4) == {"session": 3, "sessions": 3}
-    assert kb_search.common_words(pages, share=0.5, min_pages=5) == {}
-    assert kb_search.common_words(["Don’t stop", "dont stop"], share=0.5, min_pages=2) == {"dont": 2, "stop": 2}
+def test_words_are_lower_case_without_apostrophes():
+    assert search_index.words("Don’t stop: it's Sam's co-pay!") == ["dont", "stop", "its", "sams", "co", "pay"]
 
 
-# -- The build fails loudly when Pagefind does -----------------------------------------------------
-
-def tiny_site(tmp_path: Path, marked: int) -> Path:
-    site = tmp_path / "html"
-    for i in range(3):
-        body = " data-pagefind-body" if i < marked else ""
-        page = site / f"p{i}" / "index.html"
-        page.parent.mkdir(parents=True)
-        page.write_text(f'<html lang="en"><body><main{body}><h1>Page {i}</h1><p>Superbills and fees.</p></main></body></html>')
-    return site
-
-
-def test_run_pagefind_indexes_the_marked_pages(tmp_path):
-    entry = kb_search.run_pagefind(tiny_site(tmp_path, 2), expected_pages=2)
-    assert entry["languages"]["en"]["page_count"] == 2
+def test_postings_count_each_stem_per_block_body_and_heading_and_mark_fields():
+    pages = [page("a/", ("", "A", "Cancelled again."), ("why", "Why cancelling hurts", "A cancellation hurts."),
+                  summary="When sessions are cancelled.", tags=["fees"]),
+             page("b/", ("", "B", "Fees and more fees."))]
+    index = search_index.postings(pages, search_index.Stemmer())
+    # Page 0: the summary holds "cancel" (bit 2); block 0's body once; block 1's body once, heading once.
+    assert index["cancel"] == [[0, 2, 0, 1, 0, 1, 1, 1]]
+    # "fees": page 0's tags (bit 4), nowhere in its text; page 1's body twice.
+    assert index["fee"] == [[0, 4], [1, 0, 0, 2, 0]]
+    # The page title counts as a field (bit 1), never as block 0's heading.
+    assert index["a"][0][:2] == [0, 1 | 0]
 
 
-def test_run_pagefind_fails_when_pages_go_missing_from_the_index(tmp_path):
-    with pytest.raises(kb_search.ExtensionError, match="indexed 2 pages, expected 3"):
-        kb_search.run_pagefind(tiny_site(tmp_path, 2), expected_pages=3)
+def test_stems_on_most_pages_of_a_large_site_are_kept_apart():
+    index = {"session": [[n, 0] for n in range(60)], "superbil": [[1, 0]]}
+    assert search_index.common_stems(index, 100, share=0.5, min_pages=100) == {"session": 60}
+    assert search_index.common_stems(index, 99, share=0.5, min_pages=100) == {}
 
 
-def test_run_pagefind_fails_with_pagefinds_own_words(tmp_path, monkeypatch):
-    monkeypatch.setattr(kb_search, "pagefind_command",
-                        lambda site: ["python3", "-c", "import sys; print('Error: broken index'); sys.exit(3)"])
-    with pytest.raises(kb_search.ExtensionError, match=r"(?s)exit 3.*broken index"):
-        kb_search.run_pagefind(tiny_site(tmp_path, 2), expected_pages=2)
+def test_the_bundle_has_one_word_file_per_beginning_and_one_file_per_page():
+    pages = [page("a/", ("", "A", "Superbills and fees.")), page("b/", ("", "B", "Superb fees, superbly."))]
+    files = search_index.bundle_files(pages)
+    index = json.loads(files["index.json"])
+    assert index["pages"] == 2 and index["shards"] == "a and b fee sup"
+    assert set(json.loads(files[f"w/{search_index.hex_name('sup')}.json"])) == {"superbil", "superb", "superbl"}
+    assert json.loads(files["p/1.json"])["blocks"] == [["", "B", "Superb fees, superbly."]]
+    assert sorted(files) == sorted(["index.json", "filters.json", "p/0.json", "p/1.json"]
+                                   + [f"w/{search_index.hex_name(k)}.json" for k in ("a", "and", "b", "fee", "sup")])
 
 
-def test_a_pagefind_failure_fails_the_sphinx_build(site_copy, tmp_path):
-    # A build in its own process (as `make html` runs it) whose Pagefind exits with an error.
-    root = site_copy("test-basic")
-    with (root / "conf.py").open("a", encoding="utf-8") as conf:
-        conf.write("\nimport essay_kb.search\n"
-                   "essay_kb.search.pagefind_command = lambda site: ['python3', '-c', 'raise SystemExit(1)']\n")
-    result = sphinx_build(root, tmp_path / "html", check=False)
-    assert result.returncode != 0
-    assert "search: Pagefind failed (exit 1)" in result.stderr
+@pytest.mark.skipif(not (REPO / "node_modules" / "wink-porter2-stemmer").is_dir(), reason="npm ci has not run")
+def test_the_browser_stemmer_is_the_npm_package_and_agrees_with_the_index(tmp_path):
+    """kb-search.js stems a reader's words with wink-porter2-stemmer, kept verbatim in
+    essay_kb/vendor/; the index is built with Snowball's English stemmer. On the site's own words
+    they must (almost) agree: where they differ, a word is still found as a beginning."""
+    package = REPO / "node_modules" / "wink-porter2-stemmer" / "src" / "wink-porter2-stemmer.js"
+    assert kb_search.STEMMER_SOURCE.read_bytes() == package.read_bytes()
+    vocabulary = sorted({w for path in REPO.joinpath("docs").rglob("*.md")
+                         for w in search_index.words(path.read_text(encoding="utf-8")) if w.isalpha()})
+    (tmp_path / "words.json").write_text(json.dumps(vocabulary))
+    script = (f"const stem = require({str(kb_search.STEMMER_SOURCE)!r});"
+              f"const words = require({str(tmp_path / 'words.json')!r});"
+              "process.stdout.write(JSON.stringify(words.map(stem)));")
+    browser = json.loads(subprocess.run(["node", "-e", script], check=True, capture_output=True, text=True).stdout)
+    stem = search_index.Stemmer()
+    differ = [(w, b, stem(w)) for w, b in zip(vocabulary, browser) if b != stem(w)]
+    assert len(vocabulary) > 1500 and len(differ) <= 0.005 * len(vocabulary), differ
 
 
 # -- In the browser --------------------------------------------------------------------------------
@@ -248,7 +275,7 @@ def test_a_lay_question_typed_into_the_sidebar_box_on_a_phone(phone, site_url):
     assert (page.url, page.evaluate("history.length")) == start
     assert page.evaluate("localStorage.length + sessionStorage.length") == 0 and phone.cookies() == []
     assert requests.strangers == []
-    assert any("/pagefind/" in u for u in requests.urls)
+    assert any("/search-index/" in u for u in requests.urls)
     # Opening a hit lands on that section, and the new address holds no query either.
     page.locator(".kb-search-hit").first.tap()
     page.wait_for_url(re.compile(re.escape(hrefs[0]) + "$"))

@@ -1,23 +1,29 @@
-/* essay_kb search: our own panel on Pagefind's JavaScript API (see essay_kb/search.py).
+/* essay_kb search: the search panel, on the site's own static index (see essay_kb/search.py and
+ * essay_kb/search_index.py, which writes it).
  *
  * Private by design: the query is never put in a URL, the history, storage or a cookie; every file
- * comes from <site>/pagefind/; on leaving the page the query is forgotten, so "Back" (which may
- * restore this page as it was) does not show it again.
+ * comes from <site>/search-index/ and _static/; on leaving the page the query is forgotten, so
+ * "Back" (which may restore this page as it was) does not show it again.
  *
- * Ranking. Pagefind requires every word of a query to be on a page, which suits "superbill" but finds
+ * Ranking. A search that requires every word of a query on a page suits "superbill" but finds
  * nothing for "my therapist forgot my sister's name and now I feel I don't matter". So the words that
  * say what the question is about (not "my", "how do I") are looked up one by one, each with the
- * everyday synonyms the essays may use instead (kids: children). An essay scores Pagefind's BM25 for
- * each word over its body, where headings weigh more, plus the word's rarity for each of its title,
- * summary and tags that contain it, scaled by how much of the query it covers. The best essays are
- * then split into their sections, each scored on its own words (its heading counting extra), and
- * shown with up to three sections each, best first.
+ * everyday synonyms the essays may use instead (kids: children), each by its stem (Porter2, as the
+ * index is built). An essay scores BM25 for each word over its text, where headings weigh more,
+ * plus the word's rarity for each of its title, summary and tags that contain it, scaled by how
+ * much of the query it covers. The best essays are then split into their sections, each scored on
+ * its own words (its heading counting extra), and shown with up to three sections each, best first.
  */
 (function () {
   "use strict";
 
   var TUNING = {
     maxTerms: 10,
+    minPrefix: 3,            // letters of the word being typed before it is looked up
+    // A key pressed within this many ms of the last one is part of a burst of typing: the results
+    // follow at once from the files already here, and any more files wait until the reader pauses
+    // (so a query typed at speed does not fetch the pages of every word on the way).
+    typingPauseMs: 250,
     essaysShown: 6,          // at first, and added by "Show more results" (one small file each)
     sectionsPerEssay: 3,
     excerptWords: 26,
@@ -28,8 +34,6 @@
     headingWeight: 6,        // a word in a section's heading counts this many times
     k1: 1.2,
     b: 0.75,
-    // Pagefind scores the body alone; title, summary and tags are weighed here (fieldWeights).
-    ranking: { metaWeights: { title: 0, summary: 0, tags: 0 } },
   };
 
   // Words that say little about what a reader is looking for ("how do I…", "is it normal").
@@ -93,210 +97,306 @@
     var meaningful = words.filter(function (w) { return !STOP_WORDS.has(w); });
     var terms = Array.from(new Set(meaningful.length ? meaningful : words)).slice(0, TUNING.maxTerms);
     var typing = /[\p{L}\p{N}]$/u.test(query) && terms[terms.length - 1] === words[words.length - 1];
-    return terms.map(function (word, i) { return { word: word, prefix: typing && i === terms.length - 1 }; });
+    return terms.map(function (word, i) { return { word: word, prefix: typing && i === terms.length - 1 }; })
+      // One or two letters of a word being typed say nothing yet, and would load much of the index.
+      // ("ex" and "ai" are words of their own: the thesaurus knows them.)
+      .filter(function (term) { return !term.prefix || term.word.length >= TUNING.minPrefix || SYNONYMS.has(term.word); });
   }
 
-  // -- Pagefind --------------------------------------------------------------------------------------
+  // -- The index (essay_kb/search_index.py writes it; its docstring describes the files) -------------
 
+  var BUNDLE = "search-index/";
+  var SHARD_LETTERS = 3;
+  var FIELD_BITS = { title: 1, summary: 2, tags: 4 };
   var engine = null;
+  var files = new Map();    // each file of the index is fetched once per page
   var lookups = new Map();  // this page's earlier lookups: typing a query repeats most of its words
+  var stemmer = null;
 
   function siteRoot() {
     return new URL(document.documentElement.getAttribute("data-content_root") || "./", location.href);
   }
 
-  function loadEngine() {
-    if (!engine) {
-      var root = siteRoot();
-      var bundle = new URL("pagefind/", root);
-      var json = function (name) {
-        return fetch(new URL(name, bundle), { credentials: "same-origin" }).then(function (r) {
-          if (!r.ok) throw new Error(name + ": " + r.status);
+  // "no-cache" asks the host whether a file changed since this browser fetched it (an unchanged
+  // file is not sent again), so a search just after the site is republished never mixes old and
+  // new files.
+  function indexFile(path) {
+    if (!files.has(path)) {
+      var loading = fetch(new URL(BUNDLE + path, siteRoot()), { credentials: "same-origin", cache: "no-cache" })
+        .then(function (r) {
+          if (!r.ok) throw new Error(path + ": " + r.status);
           return r.json();
         });
-      };
-      engine = Promise.all([
-        import(new URL("pagefind.js", bundle).href),
-        // How many pages are indexed, for each word's rarity (searching for "" to count them
-        // would load the whole index).
-        json("pagefind-entry.json"),
-        // Words on most pages, with their number of pages: not worth their size (search.py).
-        json("kb-common-words.json").catch(function () { return {}; }),
-      ]).then(function (loaded) {
-        var pagefind = loaded[0];
-        var languages = loaded[1].languages;
-        var lang = (document.documentElement.lang || "").toLowerCase();
-        var index = languages[lang] || languages[lang.split("-")[0]] || languages[Object.keys(languages)[0]];
-        // No web worker: one file less to download, and a lookup takes about a millisecond.
-        return pagefind.options({ baseUrl: root.pathname, noWorker: true, ranking: TUNING.ranking })
-          .then(function () { return { pagefind: pagefind, pageCount: index.page_count, common: loaded[2] }; });
+      files.set(path, loading);
+      loading.catch(function () { files.delete(path); });  // a failed fetch is tried again next time
+    }
+    return files.get(path);
+  }
+
+  // The Porter2 stemmer the index was built with (essay_kb/vendor/), loaded with the index.
+  function loadStemmer() {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = new URL("_static/kb-porter2.js", siteRoot()).href;
+      script.onload = function () { resolve(window.kbPorter2 && window.kbPorter2.exports); };
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+  }
+
+  function loadEngine() {
+    if (!engine) {
+      engine = Promise.all([loadStemmer(), indexFile("index.json")]).then(function (loaded) {
+        stemmer = loaded[0];
+        var index = loaded[1];
+        var total = index.lengths.reduce(function (a, b) { return a + b; }, 0);
+        return {
+          pageCount: index.pages,
+          lengths: index.lengths,
+          averageLength: total / Math.max(1, index.pages),
+          common: index.common,               // stems on most pages, with their number of pages
+          shards: new Set(index.shards.split(" ").filter(Boolean)),
+        };
       });
       engine.catch(function () { engine = null; });
     }
     return engine;
   }
 
+  function hex(text) {
+    return Array.from(new TextEncoder().encode(text), function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+  }
+
+  var stems = new Map();  // each distinct word stemmed once
+
+  function stemOf(word) {
+    if (!stemmer) return word;
+    var stem = stems.get(word);
+    if (stem === undefined) {
+      stem = stemmer(word);
+      stems.set(word, stem);
+    }
+    return stem;
+  }
+
+  // [[stem, postings]] for the stem itself, or (prefix) for every stem that begins with it.
+  function stemsFrom(loaded, stem, prefix) {
+    if (!prefix && loaded.common[stem] !== undefined) {
+      return indexFile("c/" + hex(stem) + ".json").then(function (rows) { return [[stem, rows]]; });
+    }
+    var key = stem.slice(0, SHARD_LETTERS);
+    if (!loaded.shards.has(key)) return Promise.resolve([]);
+    return indexFile("w/" + hex(key) + ".json").then(function (shard) {
+      if (!prefix) return shard[stem] ? [[stem, shard[stem]]] : [];
+      return Object.keys(shard).filter(function (s) { return s.indexOf(stem) === 0; })
+        .map(function (s) { return [s, shard[s]]; });
+    });
+  }
+
+  // One word: its stem; or, while it is being typed ("superbil"), every stem it or its stem begins.
+  // A finished word missing from the index is tried as a beginning too (the browser's stemmer and
+  // the build's can differ on a rare word), then a word found nowhere (a slip, "insurence") is
+  // retried as a shorter beginning.
+  function lookUpWord(loaded, word, isPrefix) {
+    var stem = stemOf(word);
+    function retry(prefix) {
+      if (prefix.length <= Math.max(4, Math.ceil(word.length * 0.6))) return Promise.resolve([]);
+      var shorter = prefix.slice(0, -1);
+      return stemsFrom(loaded, shorter, true).then(function (found) { return found.length ? found : retry(shorter); });
+    }
+    var first = isPrefix
+      ? Promise.all([stemsFrom(loaded, word, true), stem === word ? [] : stemsFrom(loaded, stem, true)])
+        .then(function (both) {
+          var seen = new Set(both[0].map(function (f) { return f[0]; }));
+          return both[0].concat(both[1].filter(function (f) { return !seen.has(f[0]); }));
+        })
+      : stemsFrom(loaded, stem, false).then(function (found) { return found.length ? found : stemsFrom(loaded, stem, true); });
+    return first.then(function (found) { return found.length ? found : retry(word); });
+  }
+
+  // The pages of each theme and tag, loaded once a filter is chosen or the filters are opened.
+  function allowedPages(filters) {
+    var names = Object.keys(filters);
+    if (!names.length) return Promise.resolve(null);
+    return indexFile("filters.json").then(function (all) {
+      var allowed = null;
+      names.forEach(function (name) {
+        var pages = new Set((all[name] || {})[filters[name]] || []);
+        allowed = allowed ? new Set(Array.from(allowed).filter(function (p) { return pages.has(p); })) : pages;
+      });
+      return allowed;
+    });
+  }
+
   function idf(pageCount, matching) {
     return Math.log(1 + (pageCount - matching + 0.5) / (matching + 0.5));
-  }
-
-  // One word. Pagefind matches every word as a prefix ("see" finds "seems"); only the word being
-  // typed should be, so a finished word keeps the pages that have the word itself in some form
-  // (Pagefind stems both sides), scored by the prefix search. A word found nowhere (a slip,
-  // "insurence") is retried as a shorter prefix.
-  function lookUpWord(pagefind, word, filters, isPrefix) {
-    var options = { filters: filters };
-    function retry(prefix) {
-      if (prefix.length <= Math.max(4, Math.ceil(word.length * 0.6))) return { results: [], unfilteredResultCount: 0 };
-      return pagefind.search(prefix.slice(0, -1), options).then(function (found) {
-        return found.unfilteredResultCount ? found : retry(prefix.slice(0, -1));
-      });
-    }
-    if (isPrefix) {
-      return pagefind.search(word, options).then(function (found) {
-        return found.unfilteredResultCount ? found : retry(word);
-      });
-    }
-    return Promise.all([pagefind.search('"' + word + '"', options), pagefind.search(word, options)])
-      .then(function (both) {
-        var exact = both[0];
-        var prefix = both[1];
-        if (!exact.unfilteredResultCount) return prefix.unfilteredResultCount ? prefix : retry(word);
-        var pages = new Set(exact.results.map(function (r) { return r.id; }));
-        return {
-          results: prefix.results.filter(function (r) { return pages.has(r.id); }),
-          unfilteredResultCount: exact.unfilteredResultCount,
-        };
-      });
-  }
-
-  // A word and its synonyms as one: per page, the best weighted score of any of them, and every
-  // place where one of them occurs.
-  function lookUp(pagefind, term, filters) {
-    var key = JSON.stringify([term.word, term.prefix, filters]);
-    if (lookups.has(key)) return lookups.get(key);
-    var words = [term.word].concat(synonymsOf(term.word));
-    var found = Promise.all(words.map(function (word, i) {
-      return lookUpWord(pagefind, word, filters, term.prefix && i === 0);
-    })).then(function (each) {
-      var merged = new Map();
-      var count = 0;
-      each.forEach(function (found, i) {
-        var weight = i === 0 ? 1 : TUNING.synonymWeight;
-        count = Math.max(count, found.unfilteredResultCount);
-        found.results.forEach(function (result) {
-          var page = merged.get(result.id);
-          if (!page) {
-            page = { id: result.id, score: 0, words: new Set(), fields: new Set(), data: result.data };
-            merged.set(result.id, page);
-          }
-          page.score = Math.max(page.score, weight * result.score);
-          result.words.forEach(function (w) { page.words.add(w); });
-          (result.matchedMetaFields || []).forEach(function (f) { page.fields.add(f); });
-        });
-      });
-      return { pages: Array.from(merged.values()), count: count };
-    });
-    lookups.set(key, found);
-    found.catch(function () { lookups.delete(key); });  // a failed fetch is tried again next time
-    return found;
-  }
-
-  function rankEssays(found, termIdfs) {
-    var pages = new Map();
-    var totalIdf = termIdfs.reduce(function (a, b) { return a + b; }, 0);
-    found.forEach(function (term, t) {
-      term.pages.forEach(function (hit) {
-        var page = pages.get(hit.id);
-        if (!page) {
-          page = { id: hit.id, load: hit.data, score: 0, coveredIdf: 0, locations: [] };
-          pages.set(hit.id, page);
-        }
-        page.score += hit.score;
-        hit.fields.forEach(function (field) { page.score += termIdfs[t] * (TUNING.fieldWeights[field] || 0); });
-        page.coveredIdf += termIdfs[t];
-        hit.words.forEach(function (location) { page.locations.push([t, location]); });
-      });
-    });
-    var ranked = Array.from(pages.values());
-    ranked.forEach(function (page) {
-      page.score *= Math.pow(totalIdf ? page.coveredIdf / totalIdf : 1, TUNING.coveragePower);
-    });
-    return ranked.sort(function (a, b) { return b.score - a.score; });
-  }
-
-  // Words on most pages are left out, unless the query has nothing else: then its rarest stays.
-  function withoutCommonWords(terms, common) {
-    var isCommon = function (term) { return !term.prefix && common[term.word] !== undefined; };
-    var kept = terms.filter(function (term) { return !isCommon(term); });
-    if (kept.length || !terms.length) return kept;
-    return [terms.reduce(function (a, b) { return common[b.word] < common[a.word] ? b : a; })];
-  }
-
-  function search(query, filters) {
-    var words = queryTerms(query);
-    if (!words.length) return Promise.resolve({ termIdfs: [], pages: [] });
-    return loadEngine().then(function (loaded) {
-      var terms = withoutCommonWords(words, loaded.common);
-      return Promise.all(terms.map(function (term) { return lookUp(loaded.pagefind, term, filters); }))
-        .then(function (found) {
-          var termIdfs = found.map(function (term) { return idf(loaded.pageCount, term.count); });
-          return { termIdfs: termIdfs, pages: rankEssays(found, termIdfs) };
-        });
-    });
   }
 
   function saturate(tf, length, averageLength) {
     return tf * (TUNING.k1 + 1) / (tf + TUNING.k1 * (1 - TUNING.b + TUNING.b * length / averageLength));
   }
 
-  // An essay's intro and sections (headings with ids, and glossary terms), each scored on its words.
-  function splitSections(page, data, termIdfs) {
-    var words = data.content.split(/[\r\n\s]+/g);
-    var count = function (text) { return text.split(/\s+/).filter(Boolean).length; };
-    var sections = [{ id: "", start: 0, heading: count(data.meta.title || ""), intro: true }];
-    data.anchors.filter(function (a) { return /^(h[2-6]|dt)$/i.test(a.element) && a.text && /\S/.test(a.text); })
-      .sort(function (a, b) { return a.location - b.location; })
-      .forEach(function (a) { sections.push({ id: a.id, start: a.location, heading: count(a.text) }); });
-    sections.forEach(function (section, i) {
-      section.end = i + 1 < sections.length ? sections[i + 1].start : words.length;
-      section.tf = termIdfs.map(function () { return 0; });
-      section.hits = 0;
+  // A word and its synonyms as one: per page, the fields that hold any of them and, per block, how
+  // often they occur (a synonym counting synonymWeight of the word); the stems found, to mark them.
+  function lookUp(loaded, term) {
+    var key = JSON.stringify([term.word, term.prefix]);
+    if (lookups.has(key)) return lookups.get(key);
+    // A synonym on most pages would say little and cost a large file.
+    var words = [term.word].concat(synonymsOf(term.word).filter(function (w) { return loaded.common[stemOf(w)] === undefined; }));
+    var found = Promise.all(words.map(function (word, i) {
+      return lookUpWord(loaded, word, term.prefix && i === 0);
+    })).then(function (each) {
+      var pages = new Map();
+      var stems = new Set();
+      each.forEach(function (found, i) {
+        var weight = i === 0 ? 1 : TUNING.synonymWeight;
+        found.forEach(function (pair) {
+          stems.add(pair[0]);
+          pair[1].forEach(function (row) {
+            var page = pages.get(row[0]);
+            if (!page) {
+              page = { id: row[0], fields: 0, blocks: new Map() };
+              pages.set(row[0], page);
+            }
+            page.fields |= row[1];
+            for (var r = 2; r < row.length; r += 3) {
+              var counts = page.blocks.get(row[r]) || [0, 0];
+              counts[0] += weight * row[r + 1];
+              counts[1] += weight * row[r + 2];
+              page.blocks.set(row[r], counts);
+            }
+          });
+        });
+      });
+      return { pages: pages, stems: stems };
     });
-    var s = 0;
-    page.locations.slice().sort(function (a, b) { return a[1] - b[1]; }).forEach(function (hit) {
-      while (s + 1 < sections.length && sections[s + 1].start <= hit[1]) s += 1;
-      var section = sections[s];
-      var inHeading = hit[1] < section.start + section.heading;
-      // The essay's own title already counted for the essay; it says nothing about its intro.
-      if (section.intro && inHeading) return;
-      section.tf[hit[0]] += inHeading ? TUNING.headingWeight : 1;
-      section.hits += 1;
-    });
-    var averageLength = words.length / sections.length;
+    lookups.set(key, found);
+    found.catch(function () { lookups.delete(key); });
+    return found;
+  }
+
+  function termFrequency(counts) {
+    return counts[0] + TUNING.headingWeight * counts[1];
+  }
+
+  // Each essay scores BM25 for each word over its whole text (headings weigh more), plus the word's
+  // rarity for each of its title, summary and tags that hold it, scaled by how much of the query
+  // (by rarity) it covers.
+  function rankEssays(loaded, found, termIdfs, allowed) {
+    var pages = new Map();
     var totalIdf = termIdfs.reduce(function (a, b) { return a + b; }, 0);
+    found.forEach(function (term, t) {
+      term.pages.forEach(function (hit) {
+        if (allowed && !allowed.has(hit.id)) return;
+        var page = pages.get(hit.id);
+        if (!page) {
+          page = { id: hit.id, score: 0, coveredIdf: 0, blocks: [] };
+          pages.set(hit.id, page);
+        }
+        var tf = 0;
+        hit.blocks.forEach(function (counts, block) {
+          tf += termFrequency(counts);
+          page.blocks.push([t, block, termFrequency(counts)]);
+        });
+        page.score += termIdfs[t] * saturate(tf, loaded.lengths[hit.id] || 1, loaded.averageLength);
+        Object.keys(FIELD_BITS).forEach(function (field) {
+          if (hit.fields & FIELD_BITS[field]) page.score += termIdfs[t] * TUNING.fieldWeights[field];
+        });
+        page.coveredIdf += termIdfs[t];
+      });
+    });
+    var ranked = Array.from(pages.values());
+    ranked.forEach(function (page) {
+      page.score *= Math.pow(totalIdf ? page.coveredIdf / totalIdf : 1, TUNING.coveragePower);
+    });
+    return ranked.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
+  }
+
+  // Words on most pages are left out, unless the query has nothing else: then its rarest stays, once
+  // the reader has paused (while typing, "the" may be on its way to "therapy").
+  function withoutCommonWords(terms, common, settled) {
+    var pages = function (term) { return common[stemOf(term.word)]; };
+    var kept = terms.filter(function (term) { return pages(term) === undefined; });
+    if (kept.length || !terms.length) return kept;
+    if (!settled) return WAIT;
+    var rarest = terms.reduce(function (a, b) { return pages(b) < pages(a) ? b : a; });
+    return [{ word: rarest.word, prefix: false }];
+  }
+
+  var WAIT = "wait";  // the query needs files that should wait until the reader pauses
+
+  // Resolves with the ranked essays; with null when there is nothing to look up yet (the start of a
+  // first word); or with WAIT.
+  function search(query, filters, settled) {
+    var words = queryTerms(query);
+    if (!words.length) return Promise.resolve(null);
+    return loadEngine().then(function (loaded) {
+      var terms = withoutCommonWords(words, loaded.common, settled);
+      if (terms === WAIT) return WAIT;
+      if (!terms.length) return null;
+      return Promise.all([Promise.all(terms.map(function (term) { return lookUp(loaded, term); })), allowedPages(filters)])
+        .then(function (both) {
+          var found = both[0];
+          var termIdfs = found.map(function (term) { return idf(loaded.pageCount, term.pages.size); });
+          var stems = new Set();
+          found.forEach(function (term) { term.stems.forEach(function (s) { stems.add(s); }); });
+          return { termIdfs: termIdfs, stems: stems, pages: rankEssays(loaded, found, termIdfs, both[1]) };
+        });
+    });
+  }
+
+  // Whether a word as written on the page is one of the stems found ("Cancellations," → cancel).
+  function isMatch(token, stems) {
+    return tokensOf(token).some(function (w) { return stems.has(stemOf(w)); });
+  }
+
+  // A text's words as the index has them: lower case, without apostrophes.
+  function tokensOf(text) {
+    return text.toLowerCase().replace(/['’‘`]/g, "").split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  }
+
+  // An essay's introduction and sections (and a glossary's terms), each scored on its own words
+  // (its heading counting extra), with the words to mark.
+  function splitSections(page, data, outcome) {
+    var termIdfs = outcome.termIdfs;
+    var totalIdf = termIdfs.reduce(function (a, b) { return a + b; }, 0);
+    var sections = data.blocks.map(function (block, i) {
+      return { id: block[0], heading: block[1], text: block[2], intro: i === 0,
+        tf: termIdfs.map(function () { return 0; }), length: Math.max(1, tokensOf(block[2]).length) };
+    });
+    page.blocks.forEach(function (hit) {
+      if (sections[hit[1]]) sections[hit[1]].tf[hit[0]] += hit[2];
+    });
+    var averageLength = sections.reduce(function (a, s) { return a + s.length; }, 0) / Math.max(1, sections.length);
     sections.forEach(function (section) {
       var covered = 0;
       section.score = 0;
       section.tf.forEach(function (tf, t) {
         if (!tf) return;
         covered += termIdfs[t];
-        section.score += termIdfs[t] * saturate(tf, Math.max(1, section.end - section.start), averageLength);
+        section.score += termIdfs[t] * saturate(tf, section.length, averageLength);
       });
+      section.hits = section.score > 0;
       section.score *= Math.pow(totalIdf ? covered / totalIdf : 1, TUNING.sectionCoveragePower);
     });
-    return { words: words, sections: sections, marks: new Set(page.locations.map(function (hit) { return hit[1]; })) };
+    return sections;
   }
 
-  // Fetch and split the essays ranked [from, to): one fragment file each, shared by all lookups.
+  var pageData = new Map();  // page id: its file, once here
+
+  function essaysHere(outcome, from, to) {
+    return outcome.pages.slice(from, to).every(function (page) { return pageData.has(page.id); });
+  }
+
+  // Fetch and split the essays ranked [from, to): one small file each.
   function loadEssays(outcome, from, to) {
     return Promise.all(outcome.pages.slice(from, to).map(function (page) {
-      if (page.split) return page;
-      return page.load().then(function (data) {
-        // Pagefind hands every lookup of a page the same object and rewrites parts of it: copy.
-        page.data = { url: data.url, meta: Object.assign({}, data.meta), filters: Object.assign({}, data.filters) };
-        page.split = splitSections(page, { content: data.content, anchors: data.anchors.slice(), meta: page.data.meta },
-          outcome.termIdfs);
+      if (page.sections) return page;
+      var here = pageData.get(page.id);
+      return (here ? Promise.resolve(here) : indexFile("p/" + page.id + ".json")).then(function (data) {
+        pageData.set(page.id, data);
+        page.data = data;
+        page.sections = splitSections(page, data, outcome);
         return page;
       });
     }));
@@ -310,44 +410,41 @@
     });
   }
 
-  function marked(words, from, to, marks) {
-    var out = [];
-    for (var i = from; i < to; i++) {
-      var word = escapeHtml(words[i] || "");
-      out.push(marks.has(i) ? "<mark>" + word + "</mark>" : word);
-    }
-    return out.join(" ");
+  function marked(tokens, stems) {
+    return tokens.map(function (token) {
+      var text = escapeHtml(token);
+      return isMatch(token, stems) ? "<mark>" + text + "</mark>" : text;
+    }).join(" ");
   }
 
-  // The stretch of the section's text (after its heading) holding the most matched words.
-  function excerptHtml(split, section) {
-    var bodyStart = section.start + section.heading;
+  // The stretch of the section's text holding the most matched words.
+  function excerptHtml(section, stems) {
+    var tokens = section.text.split(/\s+/).filter(Boolean);
     var size = TUNING.excerptWords;
-    var inBody = Array.from(split.marks).filter(function (m) { return m >= bodyStart && m < section.end; });
-    var start = bodyStart;
+    var hits = [];
+    tokens.forEach(function (token, i) { if (isMatch(token, stems)) hits.push(i); });
+    var start = 0;
     var best = -1;
-    inBody.forEach(function (m) {
-      var from = Math.max(bodyStart, Math.min(m - 4, section.end - size));
-      var count = inBody.filter(function (x) { return x >= from && x < from + size; }).length;
+    hits.forEach(function (m) {
+      var from = Math.max(0, Math.min(m - 4, tokens.length - size));
+      var count = hits.filter(function (x) { return x >= from && x < from + size; }).length;
       if (count > best) { best = count; start = from; }
     });
-    var end = Math.min(section.end, start + size);
-    return (start > bodyStart ? "… " : "") + marked(split.words, start, end, split.marks) + (end < section.end ? " …" : "");
+    var end = Math.min(tokens.length, start + size);
+    return (start > 0 ? "… " : "") + marked(tokens.slice(start, end), stems) + (end < tokens.length ? " …" : "");
   }
 
-  function hitsOf(page) {
-    var split = page.split;
-    var best = split.sections.filter(function (s) { return s.score > 0; })
+  function hitsOf(page, stems) {
+    var best = page.sections.filter(function (s) { return s.score > 0; })
       .sort(function (a, b) { return b.score - a.score; })
       .slice(0, TUNING.sectionsPerEssay);
-    if (!best.length) best = [split.sections[0]];  // found by its title, summary or tags
+    if (!best.length) best = [page.sections[0]];  // found by its title, summary or tags
     return best.map(function (section) {
-      var title = section.intro ? "Introduction"
-        : marked(split.words, section.start, section.start + section.heading, split.marks).replace(/\.(<\/mark>)?$/, "$1");
+      var url = new URL(page.data.url, siteRoot()).pathname;
       return {
-        href: page.data.url + (section.id ? "#" + encodeURIComponent(section.id) : ""),
-        title: title,
-        excerpt: section.intro && !section.hits ? escapeHtml(page.data.meta.summary || "") : excerptHtml(split, section),
+        href: url + (section.id ? "#" + encodeURIComponent(section.id) : ""),
+        title: section.intro ? "Introduction" : marked(section.heading.split(/\s+/), stems).replace(/\.(<\/mark>)?$/, "$1"),
+        excerpt: section.intro && !section.hits ? escapeHtml(page.data.summary || "") : excerptHtml(section, stems),
       };
     });
   }
@@ -368,15 +465,17 @@
     this.themeTitles = {};
     Array.prototype.forEach.call(this.theme.options, function (o) { self.themeTitles[o.value] = o.text; });
     this.sequence = 0;
+    this.lastKey = 0;
+    this.pause = null;
     this.outcome = null;
     this.shown = 0;
     this.results.setAttribute("aria-busy", "false");
 
-    input.addEventListener("input", function () { self.run(); });
+    input.addEventListener("input", function () { self.typed(); });
     input.addEventListener("focus", function () { loadEngine(); });
     input.addEventListener("keydown", function (event) { self.inputKeys(event); });
-    this.theme.addEventListener("change", function () { self.run(); });
-    this.tag.addEventListener("change", function () { self.run(); });
+    this.theme.addEventListener("change", function () { self.run(true); });
+    this.tag.addEventListener("change", function () { self.run(true); });
     this.filterBox.addEventListener("toggle", function () { if (self.filterBox.open) self.loadTags(); });
     this.more.addEventListener("click", function () { self.showMore(); });
     root.addEventListener("keydown", function (event) { self.arrowKeys(event); });
@@ -393,15 +492,16 @@
   Panel.prototype.loadTags = function () {
     var tag = this.tag;
     if (tag.options.length > 1) return;
-    loadEngine().then(function (loaded) { return loaded.pagefind.filters(); }).then(function (all) {
+    indexFile("filters.json").then(function (all) {
       if (tag.options.length > 1) return;
       Object.keys(all.tag || {}).sort().forEach(function (value) {
-        tag.add(new Option(value + " (" + all.tag[value] + ")", value));
+        tag.add(new Option(value + " (" + all.tag[value].length + ")", value));
       });
     });
   };
 
   Panel.prototype.clear = function () {
+    clearTimeout(this.pause);
     this.sequence += 1;
     this.outcome = null;
     this.results.innerHTML = "";
@@ -411,14 +511,31 @@
     this.results.setAttribute("aria-busy", "false");
   };
 
-  Panel.prototype.run = function () {
+  // A key typed: part of a burst, or after a pause.
+  Panel.prototype.typed = function () {
+    var now = Date.now();
+    var settled = now - this.lastKey > TUNING.typingPauseMs;
+    this.lastKey = now;
+    this.run(settled);
+  };
+
+  Panel.prototype.run = function (settled) {
     var query = this.input.value.trim();
+    clearTimeout(this.pause);
     if (!query) { this.clear(); return; }
     var sequence = ++this.sequence;
     var self = this;
     this.results.setAttribute("aria-busy", "true");
-    search(query, this.filters()).then(function (outcome) {
+    search(query, this.filters(), settled).then(function (outcome) {
       if (sequence !== self.sequence) return null;
+      if (outcome === WAIT || (outcome && !settled && !essaysHere(outcome, 0, TUNING.essaysShown))) {
+        self.pause = setTimeout(function () { self.run(true); }, TUNING.typingPauseMs);
+        return null;
+      }
+      if (!outcome) {  // keep what is shown until there is a word to look up
+        self.results.setAttribute("aria-busy", "false");
+        return null;
+      }
       return loadEssays(outcome, 0, TUNING.essaysShown).then(function () {
         if (sequence !== self.sequence) return;
         self.outcome = outcome;
@@ -452,13 +569,13 @@
     var self = this;
     var pages = this.outcome.pages.slice(0, count);
     var html = pages.map(function (page, i) {
-      var theme = (page.data.filters.theme || [])[0];
+      var theme = (page.data.themes || [])[0];
       var id = "kb-search-essay-" + i;
       return '<li class="kb-search-group"><p class="kb-search-essay" id="' + id + '">' +
-        escapeHtml(page.data.meta.title || page.data.url) +
+        escapeHtml(page.data.title || page.data.url) +
         (theme ? ' <span class="kb-search-theme">' + escapeHtml(self.themeTitles[theme] || theme) + "</span>" : "") +
         '</p><ul class="kb-search-hits" aria-labelledby="' + id + '">' +
-        hitsOf(page).map(function (hit) {
+        hitsOf(page, self.outcome.stems).map(function (hit) {
           return '<li><a class="kb-search-hit" href="' + escapeHtml(hit.href) + '">' +
             '<span class="kb-search-section">' + hit.title + '</span>' +
             '<span class="kb-search-excerpt">' + hit.excerpt + "</span></a></li>";

@@ -1,0 +1,202 @@
+"""The search index: plain functions, testable without a build (search.py wires them into Sphinx).
+
+A page is read into *blocks*: its introduction (block 0, under the page title) and then each section
+(h2, h3) or glossary term, with its id, heading and text. Words are lower-cased, apostrophes
+dropped, and reduced to their Porter2 stem, as kb-search.js does with a reader's words.
+
+What the build writes under ``<site>/<BUNDLE_DIR>/``, all of it JSON, so that a first query costs
+little however large the site grows:
+
+- ``index.json``: what every query needs first: the number of pages, each page's length in words
+  (for BM25), the stems on most pages with their page counts (``common``), and which ``w/`` files
+  exist (``shards``), so that a word no page holds costs no request.
+- ``w/<key>.json``: one small file for all the stems that begin with the same three letters
+  (``key`` is those letters, hex-encoded for a safe file name): for each stem, the pages that hold
+  it and, per page, which of title, summary and tags hold it (bits 1, 2, 4) and how often it
+  occurs in the body and in the heading of each block. A query loads one of these per word.
+- ``c/<stem>.json``: a stem on most pages, on its own, loaded only for a query made of nothing else.
+- ``p/<page>.json``: one page as the results show it: address, title, summary, themes, tags and
+  blocks. Loaded for the few essays shown.
+- ``filters.json``: the pages of each theme and tag, loaded when a filter is opened.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import snowballstemmer
+from docutils import nodes
+from sphinx import addnodes
+
+APOSTROPHES = re.compile(r"['’‘`]")
+NON_WORD = re.compile(r"[\W_]+")
+SHARD_LETTERS = 3
+FIELD_BITS = {"title": 1, "summary": 2, "tags": 4}
+COMMON_SHARE = 0.5       # a stem on more than half the pages...
+COMMON_MIN_PAGES = 100   # ...of at least this many (below, every stem's list is small anyway)
+
+
+@dataclass
+class Block:
+    id: str
+    heading: str
+    text: str = ""
+
+
+@dataclass
+class Page:
+    url: str
+    title: str
+    blocks: list[Block]
+    summary: str = ""
+    themes: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+
+# Not text a reader reads on the page.
+UNREAD = (nodes.Invisible, nodes.raw, nodes.system_message, nodes.image, addnodes.toctree)
+
+
+def blocks_of(doctree: nodes.document) -> list[Block]:
+    """A page's blocks as the reader sees them, from its doctree as read (before any placeholder
+    is filled): the introduction under the title, then each section and glossary term with its id."""
+    top = next(iter(doctree.findall(nodes.section)), None)
+    if top is None:
+        return []
+    blocks = [Block("", top[0].astext() if isinstance(top[0], nodes.title) else "")]
+
+    def heading_of(section: nodes.section) -> str:
+        return section[0].astext() if section.children and isinstance(section[0], nodes.title) else ""
+
+    def add(block: Block, text: str) -> None:
+        block.text = f"{block.text} {' '.join(text.split())}".strip()
+
+    def walk(node: nodes.Element, block: Block) -> None:
+        for child in node.children:
+            if isinstance(child, nodes.section):
+                sid = child.get("kb_id") or (child["ids"][0] if child["ids"] else "")
+                blocks.append(inner := Block(sid, heading_of(child)))
+                walk(child, inner)
+            elif isinstance(child, nodes.title) and isinstance(node, nodes.section):
+                continue  # the block's heading
+            elif isinstance(child, nodes.definition_list_item) and child.next_node(nodes.term) is not None \
+                    and child.next_node(nodes.term)["ids"]:  # a glossary term: linkable on its own
+                terms = [term for term in child.children if isinstance(term, nodes.term)]
+                blocks.append(inner := Block(terms[0]["ids"][0], " ".join(t.astext() for t in terms)))
+                for definition in child.findall(nodes.definition):
+                    walk(definition, inner)
+            elif isinstance(child, UNREAD):
+                continue
+            elif isinstance(child, nodes.TextElement):
+                add(block, child.astext())
+            elif isinstance(child, nodes.Element):
+                walk(child, block)
+
+    walk(top, blocks[0])
+    return blocks
+
+
+def words(text: str) -> list[str]:
+    return [w for w in NON_WORD.split(APOSTROPHES.sub("", text.lower())) if w]
+
+
+class Stemmer:
+    """Snowball's English (Porter2) stemmer, each distinct word stemmed once."""
+
+    def __init__(self):
+        self._stem = snowballstemmer.stemmer("english").stemWord
+        self._seen: dict[str, str] = {}
+
+    def __call__(self, word: str) -> str:
+        stem = self._seen.get(word)
+        if stem is None:
+            stem = self._seen[word] = self._stem(word)
+        return stem
+
+
+def shard_key(stem: str) -> str:
+    return stem[:SHARD_LETTERS]
+
+
+def hex_name(text: str) -> str:
+    """A file name for any word: its UTF-8 bytes in hex."""
+    return text.encode("utf-8").hex()
+
+
+def page_length(page: Page) -> int:
+    return sum(len(words(block.text)) + (len(words(block.heading)) if i else 0) for i, block in enumerate(page.blocks))
+
+
+def postings(pages: list[Page], stem: Stemmer) -> dict[str, list[list[int]]]:
+    """{stem: [[page, field bits, block, body count, heading count, block, ...], ...]}, pages in order."""
+    found: dict[str, dict[int, list]] = defaultdict(dict)
+    for number, page in enumerate(pages):
+        per_stem: dict[str, list] = {}
+
+        def entry(s: str) -> list:
+            if s not in per_stem:
+                per_stem[s] = [0, {}]
+            return per_stem[s]
+
+        for name, bit in FIELD_BITS.items():
+            value = {"title": page.title, "summary": page.summary, "tags": " ".join(page.tags)}[name]
+            for s in {stem(w) for w in words(value)}:
+                entry(s)[0] |= bit
+        for index, block in enumerate(page.blocks):
+            counts = Counter(stem(w) for w in words(block.text))
+            # Block 0's heading is the page title, counted above as a field, not as a heading.
+            heads = Counter(stem(w) for w in words(block.heading)) if index else Counter()
+            for s in counts.keys() | heads.keys():
+                entry(s)[1][index] = (counts[s], heads[s])
+        for s, (bits, blocks) in per_stem.items():
+            row = [number, bits]
+            for index in sorted(blocks):
+                row += [index, *blocks[index]]
+            found[s][number] = row
+    return {s: [rows[n] for n in sorted(rows)] for s, rows in sorted(found.items())}
+
+
+def common_stems(index: dict[str, list], page_count: int, share: float = COMMON_SHARE,
+                 min_pages: int = COMMON_MIN_PAGES) -> dict[str, int]:
+    """Stems on more than ``share`` of the pages: they say little about any page, yet each would be
+    the largest part of its file, so they are kept apart and looked up only when a query has nothing
+    else."""
+    if page_count < min_pages:
+        return {}
+    return {s: len(rows) for s, rows in index.items() if len(rows) > share * page_count}
+
+
+def dumps(data) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def bundle_files(pages: list[Page]) -> dict[str, str]:
+    """Every file of the bundle, by its path inside it."""
+    stem = Stemmer()
+    index = postings(pages, stem)
+    common = common_stems(index, len(pages))
+    files = {}
+    shards: dict[str, dict] = defaultdict(dict)
+    for s, rows in index.items():
+        if s in common:
+            files[f"c/{hex_name(s)}.json"] = dumps(rows)
+        else:
+            shards[shard_key(s)][s] = rows
+    files.update({f"w/{hex_name(key)}.json": dumps(stems) for key, stems in shards.items()})
+    files["index.json"] = dumps({"pages": len(pages), "lengths": [page_length(p) for p in pages],
+                                 "common": common, "shards": " ".join(sorted(shards))})
+    for number, page in enumerate(pages):
+        files[f"p/{number}.json"] = dumps({
+            "url": page.url, "title": page.title, "summary": page.summary, "themes": page.themes,
+            "tags": page.tags, "blocks": [[b.id, b.heading, b.text] for b in page.blocks]})
+    filters: dict[str, dict[str, list[int]]] = {"theme": defaultdict(list), "tag": defaultdict(list)}
+    for number, page in enumerate(pages):
+        for key in page.themes:
+            filters["theme"][key].append(number)
+        for tag in page.tags:
+            filters["tag"][tag].append(number)
+    files["filters.json"] = dumps(filters)
+    return files
