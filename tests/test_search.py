@@ -367,8 +367,11 @@ def test_word_forms_and_an_unfinished_word_are_found(desktop, site_url):
     # A word still being typed is a prefix.
     hrefs = search(page, "superbil")
     assert hrefs[0] == "/essays/why-therapists-leave-insurance/#what-a-superbill-is-and-how-to-use-it"
-    # A slip at the end of a long word still finds it.
+    # A slip at the end of a long word still finds it, and so does one in its middle.
     assert "why-therapists-leave-insurance" in {essay_of(h) for h in search(page, "insurence ")}
+    hrefs = search(page, "supperbill")
+    assert essay_of(hrefs[0]) == "why-therapists-leave-insurance"
+    assert "superbill" in page.locator(".kb-search-group").first.locator("mark").first.inner_text().lower()
 
 
 @browser_test

@@ -20,6 +20,7 @@
   var TUNING = {
     maxTerms: 10,
     minPrefix: 3,            // letters of the word being typed before it is looked up
+    slipMinLength: 5,        // shorter words are not matched to words a slip away
     // A key pressed within this many ms of the last one is part of a burst of typing: the results
     // follow at once from the files already here, and any more files wait until the reader pauses
     // (so a query typed at speed does not fetch the pages of every word on the way).
@@ -193,10 +194,51 @@
     });
   }
 
+  // Edits (a letter added, dropped, changed, or two swapped) from a to b, or limit + 1 if more.
+  function editDistance(a, b, limit) {
+    var before = null;
+    var previous = [];
+    for (var j = 0; j <= b.length; j++) previous.push(j);
+    for (var i = 1; i <= a.length; i++) {
+      var row = [i];
+      var least = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var d = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost);
+        if (before && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2] + 1);
+        row.push(d);
+        least = Math.min(least, d);
+      }
+      if (least > limit) return limit + 1;
+      before = previous;
+      previous = row;
+    }
+    return previous[b.length];
+  }
+
+  // The stems one slip away from a word no page holds ("councelor": counselor), two for a long
+  // word; found in the word's own file, so a slip in its first three letters is not looked for.
+  function nearStems(loaded, stem) {
+    var key = stem.slice(0, SHARD_LETTERS);
+    if (stem.length < TUNING.slipMinLength || !loaded.shards.has(key)) return Promise.resolve([]);
+    var limit = stem.length >= 8 ? 2 : 1;
+    return indexFile("w/" + hex(key) + ".json").then(function (shard) {
+      var best = limit + 1;
+      var found = [];
+      Object.keys(shard).forEach(function (other) {
+        if (Math.abs(other.length - stem.length) > limit) return;
+        var d = editDistance(stem, other, limit);
+        if (d < best) { best = d; found = []; }
+        if (d === best) found.push([other, shard[other]]);
+      });
+      return best <= limit ? found : [];
+    });
+  }
+
   // One word: its stem; or, while it is being typed ("superbil"), every stem it or its stem begins.
   // A finished word missing from the index is tried as a beginning too (the browser's stemmer and
-  // the build's can differ on a rare word), then a word found nowhere (a slip, "insurence") is
-  // retried as a shorter beginning.
+  // the build's can differ on a rare word); a word found nowhere (a slip) is matched to the words
+  // one or two slips away ("councelor"), else retried as a shorter beginning ("insurence").
   function lookUpWord(loaded, word, isPrefix) {
     var stem = stemOf(word);
     function retry(prefix) {
@@ -211,7 +253,9 @@
           return both[0].concat(both[1].filter(function (f) { return !seen.has(f[0]); }));
         })
       : stemsFrom(loaded, stem, false).then(function (found) { return found.length ? found : stemsFrom(loaded, stem, true); });
-    return first.then(function (found) { return found.length ? found : retry(word); });
+    return first
+      .then(function (found) { return found.length ? found : nearStems(loaded, stem); })
+      .then(function (found) { return found.length ? found : retry(word); });
   }
 
   // The pages of each theme and tag, loaded once a filter is chosen or the filters are opened.
