@@ -23,7 +23,6 @@ Sphinx's own index (searchindex.js) is no longer used by any page, and it grows 
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from sphinx.environment.collectors import EnvironmentCollector
@@ -122,17 +121,25 @@ def stemmer_script() -> str:
 
 
 def write_bundle(site: Path, pages: list[Page]) -> int:
-    """Write the index afresh (no file left from an earlier build); returns the number of files."""
+    """Write the index; returns the number of files. Only files whose content changed are written,
+    and files an earlier build left that are no longer part of it are removed, so an incremental
+    build touches (and a deploy uploads) only what changed."""
     bundle = site / BUNDLE_DIR
-    shutil.rmtree(bundle, ignore_errors=True)
     files = bundle_files(pages)
+    for old in bundle.rglob("*") if bundle.is_dir() else ():
+        if old.is_file() and old.relative_to(bundle).as_posix() not in files:
+            old.unlink()
     for name, text in files.items():
         path = bundle / name
+        data = text.encode("utf-8")
+        if path.is_file() and path.read_bytes() == data:
+            continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.write_bytes(data)
     static = site / "_static" / STEMMER_FILE
-    static.parent.mkdir(parents=True, exist_ok=True)
-    static.write_text(stemmer_script(), encoding="utf-8")
+    if not static.is_file() or static.read_text(encoding="utf-8") != stemmer_script():
+        static.parent.mkdir(parents=True, exist_ok=True)
+        static.write_text(stemmer_script(), encoding="utf-8")
     return len(files)
 
 

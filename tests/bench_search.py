@@ -1,17 +1,17 @@
 """Search figures for ``make bench`` (issue 6). Prints; asserts nothing.
 
 1. The real site, built as ``make html`` builds it, served gzipped like a static host:
-   - bytes a reader downloads for a first query (load an essay, type one query, wait for the
-     results; every response from search-index/ and the stemmer, as transferred), for each of the relevance queries, each
-     in a fresh browser;
+   - bytes a reader downloads for a first query (load an essay, put one query in the box, wait
+     for the results; every response from search-index/ and the stemmer, as transferred), for
+     each of the relevance queries, each in a fresh browser;
    - milliseconds from the last keystroke to the results on screen, once search has loaded
      (median and 90th percentile over the relevance queries);
-   - recall@1, recall@3 and MRR of the relevance queries (tests/relevance/) by essay and by
-     section, side by side with Sphinx's own search (the same site built with it switched back
-     on, its searchtools.js run on its searchindex.js in the same browser).
+   - recall@1, recall@3 and MRR of the tuning and the held-out queries (tests/relevance/) by essay
+     and by section, side by side with Sphinx's own search (the same site built with it switched
+     back on, its searchtools.js run on its searchindex.js in the same browser).
 2. A synthetic site of 1,000 essays (tests/synthetic.py), written in the real essays' words:
-   first-query bytes and keystroke times for the same lay queries, and the size of Sphinx's index
-   for the same essays.
+   first-query bytes (also with a quarter of the queries typed a key at a time) and keystroke
+   times for the same lay queries, and the size of Sphinx's index for the same essays.
 
     .venv/bin/python -m tests.bench_search                # the real site, then 1,000 synthetic essays
     .venv/bin/python -m tests.bench_search --sizes        # the real site only
@@ -41,6 +41,7 @@ TARGET_FIRST_QUERY_BYTES = 150_000
 TARGET_KEYSTROKE_MS = 50
 TYPING_DELAY_MS = 150  # between keys, typing quickly on a phone
 PAUSE_MS = 300         # longer than kb-search.js's typingPauseMs
+TYPED_EVERY = 4        # typing every query key by key would take minutes
 SPHINX_SEARCH_FILES = ("searchindex.js", "_static/searchtools.js", "_static/language_data.js",
                        "_static/documentation_options.js")
 
@@ -243,7 +244,7 @@ def bench_real_site(browser, work: Path) -> None:
         print(f"  Sphinx's search, first query: {sphinx_first_query(sphinx_site)}")
         describe_ms("keystroke to results", keystroke_ms(browser, url, queries))
         for name, chosen in (("the tuning queries", QUERIES), ("the held-out queries", HELD_OUT)):
-            print(f"  relevance, {len(chosen)} {name}:")
+            print(f"  relevance, {name} ({len(chosen)}):")
             relevance_table(site_ranks(browser, url, chosen), sphinx_ranks(browser, sphinx_url, chosen))
     finally:
         server.shutdown()
@@ -268,6 +269,8 @@ def bench_synthetic(browser, work: Path, n: int) -> None:
         first_essay = sorted((site / "essays").glob("essay-*/index.html"))[0].parent.name
         measured = [first_query_bytes(browser, f"{url}essays/{first_essay}/", q) for q in queries]
         describe_bytes("first query, search files transferred", measured)
+        typed = [first_query_bytes(browser, f"{url}essays/{first_essay}/", q, typed=True) for q in queries[::TYPED_EVERY]]
+        describe_bytes(f"the same, typed a key every {TYPING_DELAY_MS} ms (every {TYPED_EVERY}th query)", typed)
         print(f"  Sphinx's search, first query: {sphinx_first_query(sphinx_site)}")
         describe_ms("keystroke to results", keystroke_ms(browser, url, queries))
     finally:

@@ -5,6 +5,7 @@ phone, the theme and tag filters, keyboard only, word forms, nothing found, and 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -405,3 +406,21 @@ def test_leaving_the_page_forgets_the_query(desktop, site_url):
     assert page.locator("[data-search-results] a").count() == 0
     assert not page.locator("[data-search-dialog]").is_visible()
     assert "suicidal" not in page.content()
+
+
+def test_writing_the_index_again_touches_only_what_changed(tmp_path):
+    site = tmp_path / "html"
+    pages = [page("a/", ("", "A", "Superbills and fees.")), page("b/", ("", "B", "Grief, slowly."))]
+    kb_search.write_bundle(site, pages)
+    before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+    (site / kb_search.BUNDLE_DIR / "w" / "stale.json").write_text("{}")
+    for path in before:
+        os.utime(path, ns=(1, 1))
+    pages[1] = page("b/", ("", "B", "Grief, slowly, and fees."))
+    kb_search.write_bundle(site, pages)
+    after = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+    rewritten = sorted(p.relative_to(site).as_posix() for p in after if after[p] != 1)
+    fee = f"{kb_search.BUNDLE_DIR}/w/{search_index.hex_name('fee')}.json"
+    assert rewritten == sorted([f"{kb_search.BUNDLE_DIR}/index.json", f"{kb_search.BUNDLE_DIR}/p/1.json", fee,
+                                f"{kb_search.BUNDLE_DIR}/w/{search_index.hex_name('and')}.json"])
+    assert not (site / kb_search.BUNDLE_DIR / "w" / "stale.json").exists()
