@@ -454,10 +454,12 @@
     });
   }
 
+  // The words, those found marked (without the punctuation around them: "<mark>died</mark>,").
   function marked(tokens, stems) {
     return tokens.map(function (token) {
-      var text = escapeHtml(token);
-      return isMatch(token, stems) ? "<mark>" + text + "</mark>" : text;
+      if (!isMatch(token, stems)) return escapeHtml(token);
+      var parts = token.match(/^([^\p{L}\p{N}]*)([\s\S]*?)([^\p{L}\p{N}]*)$/u);
+      return escapeHtml(parts[1]) + "<mark>" + escapeHtml(parts[2]) + "</mark>" + escapeHtml(parts[3]);
     }).join(" ");
   }
 
