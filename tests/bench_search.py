@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import gzip
 import re
 import statistics
@@ -40,7 +41,7 @@ from tests.test_search_relevance import HELD_OUT, QUERIES, figures, rank  # noqa
 TARGET_FIRST_QUERY_BYTES = 150_000
 TARGET_KEYSTROKE_MS = 50
 TYPING_DELAY_MS = 150  # between keys, typing quickly on a phone
-PAUSE_MS = 300         # longer than kb-search.js's typingPauseMs
+PAUSE_MS = 1000        # longer than the longest pause kb-search.js waits for (TUNING.pauseMs)
 TYPED_EVERY = 4        # typing every query key by key would take minutes
 SPHINX_SEARCH_FILES = ("searchindex.js", "_static/searchtools.js", "_static/language_data.js",
                        "_static/documentation_options.js")
@@ -112,7 +113,7 @@ def first_query_bytes(browser, url: str, query: str, typed: bool = False) -> tup
     page = context.new_page()
     page.goto(url, wait_until="networkidle")
     if typed:
-        page.locator("[data-search-input]").press_sequentially(query, delay=TYPING_DELAY_MS)
+        page.locator("[data-search-input]").press_sequentially(query, delay=int(os.environ.get("KB_TYPING_MS", TYPING_DELAY_MS)))
     else:
         page.locator("[data-search-input]").fill(query)
     wait_for_results(page)
@@ -129,8 +130,8 @@ def first_query_bytes(browser, url: str, query: str, typed: bool = False) -> tup
 def keystroke_ms(browser, url: str, queries: list[str]) -> list[float]:
     """For each query: type all but its last character, let that settle, then time the last key.
 
-    The key comes after a pause, as the panel treats a key typed within typingPauseMs of the last
-    one as part of a burst: files it still needs then wait for the reader to pause (kb-search.js).
+    The key comes after a pause, as the panel treats a key typed soon after the last one as part
+    of a burst: files it still needs then wait for the reader to pause (kb-search.js).
     """
     context = browser.new_context(**DESKTOP)
     page = context.new_page()

@@ -424,3 +424,19 @@ def test_writing_the_index_again_touches_only_what_changed(tmp_path):
     assert rewritten == sorted([f"{kb_search.BUNDLE_DIR}/index.json", f"{kb_search.BUNDLE_DIR}/p/1.json", fee,
                                 f"{kb_search.BUNDLE_DIR}/w/{search_index.hex_name('and')}.json"])
     assert not (site / kb_search.BUNDLE_DIR / "w" / "stale.json").exists()
+
+
+@browser_test
+def test_a_question_typed_at_speed_fetches_only_the_pages_it_shows(desktop, site_url):
+    """Keys in a burst show results from files already here; the essays' pages are fetched once the
+    reader pauses, not for every word on the way."""
+    page = desktop.new_page()
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url) if f"/{kb_search.BUNDLE_DIR}/p/" in r.url else None)
+    page.goto(site_url + "search/")
+    page.locator("[data-search-input]").press_sequentially("my therapist cancelled last minute and i feel rejected",
+                                                           delay=60)
+    hrefs = results(page)
+    shown = {essay_of(h) for h in hrefs}
+    assert essay_of(hrefs[0]) == "when-your-therapist-cancels"
+    assert len(fetched) == len(shown) <= 6, fetched

@@ -21,10 +21,12 @@
     maxTerms: 10,
     minPrefix: 3,            // letters of the word being typed before it is looked up
     slipMinLength: 5,        // shorter words are not matched to words a slip away
-    // A key pressed within this many ms of the last one is part of a burst of typing: the results
-    // follow at once from the files already here, and any more files wait until the reader pauses
-    // (so a query typed at speed does not fetch the pages of every word on the way).
-    typingPauseMs: 250,
+    // A key pressed soon after the last one is part of a burst of typing: the results follow at once
+    // from the files already here, and any more files wait until the reader pauses (so a question
+    // typed word by word does not fetch the pages of every word on the way). A pause is a gap
+    // longer than pauseFactor times the reader's usual gap between keys, within these bounds.
+    pauseMs: [250, 800],
+    pauseFactor: 1.6,
     essaysShown: 6,          // at first, and added by "Show more results" (one small file each)
     sectionsPerEssay: 3,
     excerptWords: 26,
@@ -512,6 +514,7 @@
     Array.prototype.forEach.call(this.theme.options, function (o) { self.themeTitles[o.value] = o.text; });
     this.sequence = 0;
     this.lastKey = 0;
+    this.gaps = [];
     this.pause = null;
     this.outcome = null;
     this.shown = 0;
@@ -557,10 +560,19 @@
     this.results.setAttribute("aria-busy", "false");
   };
 
+  // How long a gap between keys must be to be a pause, for this reader's pace of typing.
+  Panel.prototype.pauseMs = function () {
+    var gaps = this.gaps.slice().sort(function (a, b) { return a - b; });
+    var usual = gaps.length ? gaps[Math.floor(gaps.length / 2)] : 0;
+    return Math.min(TUNING.pauseMs[1], Math.max(TUNING.pauseMs[0], TUNING.pauseFactor * usual));
+  };
+
   // A key typed: part of a burst, or after a pause.
   Panel.prototype.typed = function () {
     var now = Date.now();
-    var settled = now - this.lastKey > TUNING.typingPauseMs;
+    var gap = now - this.lastKey;
+    var settled = gap > this.pauseMs();
+    if (gap < TUNING.pauseMs[1]) this.gaps = this.gaps.concat([gap]).slice(-5);  // the reader's recent pace
     this.lastKey = now;
     this.run(settled);
   };
@@ -575,7 +587,7 @@
     search(query, this.filters(), settled).then(function (outcome) {
       if (sequence !== self.sequence) return null;
       if (outcome === WAIT || (outcome && !settled && !essaysHere(outcome, 0, TUNING.essaysShown))) {
-        self.pause = setTimeout(function () { self.run(true); }, TUNING.typingPauseMs);
+        self.pause = setTimeout(function () { self.run(true); }, self.pauseMs());
         return null;
       }
       if (!outcome) {  // keep what is shown until there is a word to look up
