@@ -1,10 +1,13 @@
 """Connected essays on a tiny root: backlinks, related essays, glossary previews, and their
 correctness under incremental and parallel builds."""
 
+import random
+from types import SimpleNamespace
+
 import pytest
 
 from conftest import html_files, soup, sphinx_build
-from essay_kb.connections import first_sentence, relatedness
+from essay_kb.connections import RELATED_MAX, RELATED_MIN, compute_related, first_sentence, relatedness
 
 
 def test_backlinks_name_the_section_the_link_sits_in(basic_site):
@@ -41,6 +44,38 @@ def test_related_ranking_prefers_links_and_shared_themes():
     terms = {"a": ["grief"], "b": [], "c": ["grief"]}
     assert relatedness("a", "b", essays, terms, set()) > relatedness("a", "c", essays, terms, set())
     assert relatedness("a", "c", essays, terms, {("c", "a")}) > relatedness("a", "c", essays, terms, set())
+
+
+def every_pair_related(env) -> dict[str, list[str]]:
+    """The ranking as first written: relatedness over every pair, sorted (ties in title order)."""
+    essays = {d: e for d, e in env.kb_essays.items() if e["valid"]}
+    linked = {(d, link["doc"]) for d, links in env.kb_links.items() for link in links
+              if d in env.kb_essays and link["doc"] in env.kb_essays and link["doc"] != d}
+    order = sorted(essays, key=lambda d: (essays[d]["title"].casefold(), d))
+    related = {}
+    for docname in order:
+        scored = sorted(((relatedness(docname, o, essays, env.kb_terms, linked), o) for o in order if o != docname),
+                        key=lambda pair: -pair[0])
+        chosen = [o for score, o in scored[:RELATED_MAX] if score > 0]
+        related[docname] = chosen if len(chosen) >= RELATED_MIN else [o for _, o in scored[:RELATED_MIN]]
+    return related
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_related_essays_are_the_best_of_every_pair(seed):
+    rng = random.Random(seed)
+    names = [f"e{n}" for n in range(rng.randint(2, 40))]
+    themes, tags, words = list("xyz"), [f"t{n}" for n in range(6)], [f"w{n}" for n in range(8)]
+    env = SimpleNamespace(
+        kb_essays={d: {"valid": rng.random() > 0.1, "title": rng.choice(["Alpha", "beta", "Gamma"]) + d,
+                       "themes": rng.sample(themes, rng.randint(1, 2)), "tags": rng.sample(tags, rng.randint(0, 3))}
+                   for d in names},
+        kb_terms={d: rng.sample(words, rng.randint(0, 3)) for d in names},
+        kb_links={d: [{"doc": rng.choice(names), "id": "", "section": None, "section_title": None}
+                      for _ in range(rng.randint(0, 2))] for d in names},
+        domaindata={"std": {"labels": {}}},
+    )
+    assert compute_related(env) == every_pair_related(env)
 
 
 def test_glossary_terms_carry_an_accessible_preview_and_stay_plain_links(basic_site):
