@@ -11,7 +11,7 @@ from . import feed, not_found, previews, printing, privacy
 __version__ = "0.1.0"
 
 # Bump when the shape of data stored in the environment (env.kb_*) changes.
-ENV_VERSION = 3
+ENV_VERSION = 4
 
 
 def fill_placeholders(app, doctree, docname) -> None:

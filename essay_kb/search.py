@@ -29,7 +29,7 @@ from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
 from .permalinks import page_path
-from .search_index import Block, Page, blocks_of, bundle_files
+from .search_index import Block, Page, Stemmer, block_counts, blocks_of, bundle_files
 from .themes import theme_docname
 
 logger = logging.getLogger(__name__)
@@ -42,6 +42,7 @@ JS_FILES = ["kb-search.js"]
 # and with the stems the index uses), wrapped here because it is a CommonJS module.
 STEMMER_SOURCE = Path(__file__).parent / "vendor" / "wink-porter2-stemmer.js"
 STEMMER_FILE = "kb-porter2.js"
+STEMMER = Stemmer()  # one per process, so each distinct word is stemmed once
 
 
 def is_indexed(app, pagename: str) -> bool:
@@ -53,13 +54,15 @@ def is_indexed(app, pagename: str) -> bool:
 
 
 def page_record(app, docname: str) -> Page:
-    blocks = [Block(*block) for block in app.env.kb_search.get(docname, [])]
+    read = app.env.kb_search.get(docname, {"blocks": [], "counts": {}})
+    blocks = [Block(*block) for block in read["blocks"]]
+    url = page_path(docname)[1:]
     essay = app.env.kb_essays.get(docname)
     if essay:
-        return Page(page_path(docname)[1:], essay["title"], blocks, essay["summary"], essay["themes"], essay["tags"])
+        return Page(url, essay["title"], blocks, essay["summary"], essay["themes"], essay["tags"], read["counts"])
     title = app.env.titles[docname].astext() if docname in app.env.titles else (blocks[0].heading if blocks else "")
     summary = " ".join(str(app.env.metadata.get(docname, {}).get("summary", "") or "").split())
-    return Page(page_path(docname)[1:], title, blocks, summary)
+    return Page(url, title, blocks, summary, counts=read["counts"])
 
 
 def search_themes(app, pagename: str) -> list[dict]:
@@ -95,8 +98,9 @@ def search_page(app):
 
 
 class SearchCollector(EnvironmentCollector):
-    """``env.kb_search[docname]``: the page's blocks as (id, heading, text), read with the page so
-    that writing the index needs no doctree."""
+    """``env.kb_search[docname]``: the page's blocks as (id, heading, text) and their words counted
+    (``block_counts``), read with the page: writing the index needs no doctree, and an incremental
+    build counts only the pages it read again."""
 
     def clear_doc(self, app, env, docname):
         env.kb_search.pop(docname, None)
@@ -107,7 +111,9 @@ class SearchCollector(EnvironmentCollector):
                 env.kb_search[docname] = other.kb_search[docname]
 
     def process_doc(self, app, doctree):
-        app.env.kb_search[app.env.docname] = [(b.id, b.heading, b.text) for b in blocks_of(doctree)]
+        blocks = blocks_of(doctree)
+        app.env.kb_search[app.env.docname] = {
+            "blocks": [(b.id, b.heading, b.text) for b in blocks], "counts": block_counts(blocks, STEMMER)}
 
 
 def init_env(app):

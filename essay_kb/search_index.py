@@ -54,6 +54,7 @@ class Page:
     summary: str = ""
     themes: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    counts: dict[str, list[int]] | None = None  # block_counts(blocks), when known
 
 
 # Not text a reader reads on the page.
@@ -130,33 +131,32 @@ def page_length(page: Page) -> int:
     return sum(len(words(block.text)) + (len(words(block.heading)) if i else 0) for i, block in enumerate(page.blocks))
 
 
+def block_counts(blocks: list[Block], stem: Stemmer) -> dict[str, list[int]]:
+    """{stem: [block, body count, heading count, block, ...]}: a page's words, block by block.
+    (Block 0's heading is the page title, counted as a field, not as a heading.)"""
+    found: dict[str, list[int]] = {}
+    for index, block in enumerate(blocks):
+        counts = Counter(stem(w) for w in words(block.text))
+        heads = Counter(stem(w) for w in words(block.heading)) if index else Counter()
+        for s in sorted(counts.keys() | heads.keys()):
+            found.setdefault(s, []).extend((index, counts[s], heads[s]))
+    return found
+
+
 def postings(pages: list[Page], stem: Stemmer) -> dict[str, list[list[int]]]:
-    """{stem: [[page, field bits, block, body count, heading count, block, ...], ...]}, pages in order."""
-    found: dict[str, dict[int, list]] = defaultdict(dict)
+    """{stem: [[page, field bits, block, body count, heading count, block, ...], ...]}, pages in order.
+    A page's block counts are taken from ``page.counts`` when it has them (counted as it was read)."""
+    found: dict[str, list[list[int]]] = defaultdict(list)
     for number, page in enumerate(pages):
-        per_stem: dict[str, list] = {}
-
-        def entry(s: str) -> list:
-            if s not in per_stem:
-                per_stem[s] = [0, {}]
-            return per_stem[s]
-
+        bits: dict[str, int] = defaultdict(int)
         for name, bit in FIELD_BITS.items():
             value = {"title": page.title, "summary": page.summary, "tags": " ".join(page.tags)}[name]
             for s in {stem(w) for w in words(value)}:
-                entry(s)[0] |= bit
-        for index, block in enumerate(page.blocks):
-            counts = Counter(stem(w) for w in words(block.text))
-            # Block 0's heading is the page title, counted above as a field, not as a heading.
-            heads = Counter(stem(w) for w in words(block.heading)) if index else Counter()
-            for s in counts.keys() | heads.keys():
-                entry(s)[1][index] = (counts[s], heads[s])
-        for s, (bits, blocks) in per_stem.items():
-            row = [number, bits]
-            for index in sorted(blocks):
-                row += [index, *blocks[index]]
-            found[s][number] = row
-    return {s: [rows[n] for n in sorted(rows)] for s, rows in sorted(found.items())}
+                bits[s] |= bit
+        counts = page.counts if page.counts is not None else block_counts(page.blocks, stem)
+        for s in sorted(bits.keys() | counts.keys()):
+            found[s].append([number, bits.get(s, 0), *counts.get(s, ())])
+    return dict(sorted(found.items()))
 
 
 def common_stems(index: dict[str, list], page_count: int, share: float = COMMON_SHARE,
