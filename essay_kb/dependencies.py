@@ -9,13 +9,14 @@ build; pages whose fingerprint changed are returned from ``env-updated`` and so 
 from __future__ import annotations
 
 import hashlib
-import pickle
 from pathlib import Path
 
 
 def fingerprint(app, docname: str) -> str:
     inputs = [provider(app, docname) for provider in app.kb_render_inputs]
-    return hashlib.sha256(pickle.dumps(inputs, protocol=4)).hexdigest()
+    # repr, not pickle: pickle writes a string seen twice as a reference to the first, so equal
+    # inputs built from different (re-read) objects would hash differently.
+    return hashlib.sha256(repr(inputs).encode("utf-8")).hexdigest()
 
 
 def pages_to_rewrite(app, env) -> list[str]:

@@ -2,10 +2,12 @@
 incremental/parallel builds that match a clean one."""
 
 import xml.etree.ElementTree as ET
+from types import SimpleNamespace
 
 import pytest
 
 from conftest import html_files, soup, sphinx_build
+from essay_kb.dependencies import fingerprint
 
 
 def test_essays_publish_at_clean_urls(basic_site):
@@ -115,3 +117,15 @@ def test_incremental_rebuild_equals_clean_build(site_copy, tmp_path, change):
     sphinx_build(root, inc)
     sphinx_build(root, tmp_path / "clean")
     assert html_files(inc) == html_files(tmp_path / "clean")
+
+
+def test_a_fingerprint_depends_on_the_inputs_values_not_on_which_objects_hold_them():
+    """Re-reading one page makes new string objects for values that stay equal: the pages that show
+    them must not be rewritten for that."""
+    same, twin = "".join(["essays/", "one"]), "".join(["essays/", "one"])
+    assert same == twin and same is not twin
+    shared = SimpleNamespace(kb_render_inputs=[lambda app, docname: ((same, "Title"), (same, "Other"))])
+    distinct = SimpleNamespace(kb_render_inputs=[lambda app, docname: ((same, "Title"), (twin, "Other"))])
+    assert fingerprint(shared, "x") == fingerprint(distinct, "x")
+    changed = SimpleNamespace(kb_render_inputs=[lambda app, docname: ((same, "Title"), (twin, "Else"))])
+    assert fingerprint(shared, "x") != fingerprint(changed, "x")
