@@ -97,5 +97,5 @@ def setup(app) -> None:
     app.setup_extension("notfound.extension")
     app.connect("config-inited", configure)
     app.connect("html-page-context", page_context, priority=450)
-    # Before Pagefind (900) and anything else that reads the finished site.
+    # Before the search index (900) and anything else that reads the finished site.
     app.connect("build-finished", publish, priority=400)

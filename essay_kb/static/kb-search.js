@@ -57,7 +57,7 @@
 
   // Everyday words and the words the essays use for the same things. "a b c": each finds the others;
   // "a b > c d": a and b also find c and d (a dog is a pet; a pet is not always a dog). Word forms need
-  // no entry: Pagefind stems both the query and the essays.
+  // no entry: both the query and the essays are stemmed.
   var THESAURUS = [
     "kid child children", "son daughter > child", "teen teenager adolescent",
     "mom mum mother", "dad father", "mom mum mother dad father > parent",
