@@ -16,6 +16,7 @@
     .venv/bin/python -m tests.bench_search                # the real site, then 1,000 synthetic essays
     .venv/bin/python -m tests.bench_search --sizes        # the real site only
     .venv/bin/python -m tests.bench_search --sizes 100 1000
+    KB_TYPING_MS=400 .venv/bin/python -m tests.bench_search   # type the keyed queries more slowly
 """
 
 from __future__ import annotations
