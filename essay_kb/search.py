@@ -13,7 +13,7 @@ the pages of the few essays it shows. The sidebar box, "/" or Ctrl+K open a sear
 nothing writes it to the URL, history or storage, and every file it loads comes from the site.
 
 Why not Pagefind, which this site used first: at 1,000 essays its first query downloaded a median
-of 135 KB and up to 187 KB (a fixed 83 KB of WebAssembly and script, then index chunks, which for a
+of 140 KiB and up to 187 KiB (a fixed 83 KiB of WebAssembly and script, then index chunks, which for a
 word that falls between two chunks include the 40 KB chunks of "the" or "a"), against the issue's
 150 KB; the README has the figures. Ranking, sections and excerpts were already this site's own.
 
