@@ -161,9 +161,10 @@ def compute_related(env) -> dict[str, list[str]]:
     linked = {(source, target) for source, links in essay_links(env).items() for target, _, _ in links}
     order = sorted(essays, key=lambda d: (essays[d]["title"].casefold(), d))
     position = {d: i for i, d in enumerate(order)}
+    shares = {d: features(essays[d], env.kb_terms.get(d, ())) for d in order}
     sharing = defaultdict(list)
     for docname in order:
-        for feature in features(essays[docname], env.kb_terms.get(docname, ())):
+        for feature in shares[docname]:
             sharing[feature].append(docname)
     neighbours = defaultdict(list)  # a link either way counts for both ends
     for source, target in linked:
@@ -173,7 +174,7 @@ def compute_related(env) -> dict[str, list[str]]:
     related = {}
     for docname in order:
         scores = defaultdict(int)
-        for feature in features(essays[docname], env.kb_terms.get(docname, ())):
+        for feature in shares[docname]:
             for other in sharing[feature]:
                 scores[other] += WEIGHTS[feature[0]]
         for other in neighbours[docname]:

@@ -136,17 +136,17 @@ def write_bundle(site: Path, pages: list[Page]) -> int:
         if old.is_file() and old.relative_to(bundle).as_posix() not in files:
             old.unlink()
     for name, text in files.items():
-        path = bundle / name
-        data = text.encode("utf-8")
-        if path.is_file() and path.read_bytes() == data:
-            continue
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    static = site / "_static" / STEMMER_FILE
-    if not static.is_file() or static.read_text(encoding="utf-8") != stemmer_script():
-        static.parent.mkdir(parents=True, exist_ok=True)
-        static.write_text(stemmer_script(), encoding="utf-8")
+        write_if_changed(bundle / name, text)
+    write_if_changed(site / "_static" / STEMMER_FILE, stemmer_script())
     return len(files)
+
+
+def write_if_changed(path: Path, text: str) -> None:
+    data = text.encode("utf-8")
+    if path.is_file() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
 
 
 def build_index(app, exception) -> None:

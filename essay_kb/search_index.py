@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import snowballstemmer
 from docutils import nodes
@@ -127,8 +127,9 @@ def hex_name(text: str) -> str:
     return text.encode("utf-8").hex()
 
 
-def page_length(page: Page) -> int:
-    return sum(len(words(block.text)) + (len(words(block.heading)) if i else 0) for i, block in enumerate(page.blocks))
+def page_length(counts: dict[str, list[int]]) -> int:
+    """A page's length in words (its headings, not its title, included), from its block counts."""
+    return sum(sum(row[1::3]) + sum(row[2::3]) for row in counts.values())
 
 
 def block_counts(blocks: list[Block], stem: Stemmer) -> dict[str, list[int]]:
@@ -143,6 +144,11 @@ def block_counts(blocks: list[Block], stem: Stemmer) -> dict[str, list[int]]:
     return found
 
 
+def counts_of(page: Page, stem: Stemmer) -> dict[str, list[int]]:
+    """The page's block counts: as counted when it was read, or counted now."""
+    return page.counts if page.counts is not None else block_counts(page.blocks, stem)
+
+
 def postings(pages: list[Page], stem: Stemmer) -> dict[str, list[list[int]]]:
     """{stem: [[page, field bits, block, body count, heading count, block, ...], ...]}, pages in order.
     A page's block counts are taken from ``page.counts`` when it has them (counted as it was read)."""
@@ -153,7 +159,7 @@ def postings(pages: list[Page], stem: Stemmer) -> dict[str, list[list[int]]]:
             value = {"title": page.title, "summary": page.summary, "tags": " ".join(page.tags)}[name]
             for s in {stem(w) for w in words(value)}:
                 bits[s] |= bit
-        counts = page.counts if page.counts is not None else block_counts(page.blocks, stem)
+        counts = counts_of(page, stem)
         for s in sorted(bits.keys() | counts.keys()):
             found[s].append([number, bits.get(s, 0), *counts.get(s, ())])
     return dict(sorted(found.items()))
@@ -176,6 +182,7 @@ def dumps(data) -> str:
 def bundle_files(pages: list[Page]) -> dict[str, str]:
     """Every file of the bundle, by its path inside it."""
     stem = Stemmer()
+    pages = [replace(page, counts=counts_of(page, stem)) for page in pages]  # counted once, used twice
     index = postings(pages, stem)
     common = common_stems(index, len(pages))
     files = {}
@@ -186,7 +193,7 @@ def bundle_files(pages: list[Page]) -> dict[str, str]:
         else:
             shards[shard_key(s)][s] = rows
     files.update({f"w/{hex_name(key)}.json": dumps(stems) for key, stems in shards.items()})
-    files["index.json"] = dumps({"pages": len(pages), "lengths": [page_length(p) for p in pages],
+    files["index.json"] = dumps({"pages": len(pages), "lengths": [page_length(p.counts) for p in pages],
                                  "common": common, "shards": " ".join(sorted(shards))})
     for number, page in enumerate(pages):
         files[f"p/{number}.json"] = dumps({
