@@ -94,9 +94,14 @@
     return found ? Array.from(found) : [];
   }
 
+  // A text's words as the index has them: lower case, without apostrophes.
+  function tokensOf(text) {
+    return text.toLowerCase().replace(/['’‘`]/g, "").split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  }
+
   // The words to look up. The last one is a prefix while it is still being typed ("superbil").
   function queryTerms(query) {
-    var words = query.toLowerCase().replace(/['’‘`]/g, "").split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    var words = tokensOf(query);
     var meaningful = words.filter(function (w) { return !STOP_WORDS.has(w); });
     var terms = Array.from(new Set(meaningful.length ? meaningful : words)).slice(0, TUNING.maxTerms);
     var typing = /[\p{L}\p{N}]$/u.test(query) && terms[terms.length - 1] === words[words.length - 1];
@@ -394,11 +399,6 @@
   // Whether a word as written on the page is one of the stems found ("Cancellations," → cancel).
   function isMatch(token, stems) {
     return tokensOf(token).some(function (w) { return stems.has(stemOf(w)); });
-  }
-
-  // A text's words as the index has them: lower case, without apostrophes.
-  function tokensOf(text) {
-    return text.toLowerCase().replace(/['’‘`]/g, "").split(/[^\p{L}\p{N}]+/u).filter(Boolean);
   }
 
   // An essay's introduction and sections (and a glossary's terms), each scored on its own words
