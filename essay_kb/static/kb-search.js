@@ -188,13 +188,17 @@
   }
 
   // [[stem, postings]] for the stem itself, or (prefix) for every stem that begins with it.
+  // The file of every stem that begins as this one does: {stem: postings}, or {} if there is none.
+  function shardOf(loaded, stem) {
+    var key = stem.slice(0, SHARD_LETTERS);
+    return loaded.shards.has(key) ? indexFile("w/" + hex(key) + ".json") : Promise.resolve({});
+  }
+
   function stemsFrom(loaded, stem, prefix) {
     if (!prefix && loaded.common[stem] !== undefined) {
       return indexFile("c/" + hex(stem) + ".json").then(function (rows) { return [[stem, rows]]; });
     }
-    var key = stem.slice(0, SHARD_LETTERS);
-    if (!loaded.shards.has(key)) return Promise.resolve([]);
-    return indexFile("w/" + hex(key) + ".json").then(function (shard) {
+    return shardOf(loaded, stem).then(function (shard) {
       if (!prefix) return shard[stem] ? [[stem, shard[stem]]] : [];
       return Object.keys(shard).filter(function (s) { return s.indexOf(stem) === 0; })
         .map(function (s) { return [s, shard[s]]; });
@@ -226,10 +230,9 @@
   // The stems one slip away from a word no page holds ("councelor": counselor), two for a long
   // word; found in the word's own file, so a slip in its first three letters is not looked for.
   function nearStems(loaded, stem) {
-    var key = stem.slice(0, SHARD_LETTERS);
-    if (stem.length < TUNING.slipMinLength || !loaded.shards.has(key)) return Promise.resolve([]);
+    if (stem.length < TUNING.slipMinLength) return Promise.resolve([]);
     var limit = stem.length >= 8 ? 2 : 1;
-    return indexFile("w/" + hex(key) + ".json").then(function (shard) {
+    return shardOf(loaded, stem).then(function (shard) {
       var best = limit + 1;
       var found = [];
       Object.keys(shard).forEach(function (other) {
