@@ -387,6 +387,10 @@ def test_nothing_found_says_so_and_offers_every_theme(desktop, site_url):
     assert offered.is_visible()
     links = offered.locator("a").evaluate_all("l => l.map(a => a.href)")
     assert [urlsplit(u).path for u in links] == [f"/themes/{t['key']}/" for t in THEMES]
+    # A word that is also a name every JavaScript object has finds nothing, not an error.
+    page.locator("[data-search-input]").fill("constructor")
+    assert results(page) == []
+    assert "Nothing matched" in page.locator("[data-search-dialog] [data-search-status]").inner_text()
     offered.locator("a").first.click()
     page.wait_for_url(f"**/themes/{THEMES[0]['key']}/")
 

@@ -162,7 +162,9 @@
           pageCount: index.pages,
           lengths: index.lengths,
           averageLength: total / Math.max(1, index.pages),
-          common: index.common,               // stems on most pages, with their number of pages
+          // Stems on most pages, with their number of pages. A Map, as the stems are a reader's words:
+          // on a plain object "constructor" would find Object's own.
+          common: new Map(Object.entries(index.common)),
           shards: new Set(index.shards.split(" ").filter(Boolean)),
         };
       });
@@ -195,11 +197,11 @@
   }
 
   function stemsFrom(loaded, stem, prefix) {
-    if (!prefix && loaded.common[stem] !== undefined) {
+    if (!prefix && loaded.common.has(stem)) {
       return indexFile("c/" + hex(stem) + ".json").then(function (rows) { return [[stem, rows]]; });
     }
     return shardOf(loaded, stem).then(function (shard) {
-      if (!prefix) return shard[stem] ? [[stem, shard[stem]]] : [];
+      if (!prefix) return Object.prototype.hasOwnProperty.call(shard, stem) ? [[stem, shard[stem]]] : [];
       return Object.keys(shard).filter(function (s) { return s.indexOf(stem) === 0; })
         .map(function (s) { return [s, shard[s]]; });
     });
@@ -296,7 +298,7 @@
     var key = JSON.stringify([term.word, term.prefix]);
     if (lookups.has(key)) return lookups.get(key);
     // A synonym on most pages would say little and cost a large file.
-    var words = [term.word].concat(synonymsOf(term.word).filter(function (w) { return loaded.common[stemOf(w)] === undefined; }));
+    var words = [term.word].concat(synonymsOf(term.word).filter(function (w) { return !loaded.common.has(stemOf(w)); }));
     var found = Promise.all(words.map(function (word, i) {
       return lookUpWord(loaded, word, term.prefix && i === 0);
     })).then(function (each) {
@@ -369,7 +371,7 @@
   // Words on most pages are left out, unless the query has nothing else: then its rarest stays, once
   // the reader has paused (while typing, "the" may be on its way to "therapy").
   function withoutCommonWords(terms, common, settled) {
-    var pages = function (term) { return common[stemOf(term.word)]; };
+    var pages = function (term) { return common.get(stemOf(term.word)); };
     var kept = terms.filter(function (term) { return pages(term) === undefined; });
     if (kept.length || !terms.length) return kept;
     if (!settled) return WAIT;
