@@ -112,6 +112,8 @@
   function echo(query) {
     var shown = query.split(/\s+/).filter(Boolean);
     var text = shown.slice(0, TUNING.statusWords).join(" ");
+    var letters = Array.from(text);  // whole characters: an emoji is not cut in half
+    if (letters.length > TUNING.statusLetters) return letters.slice(0, TUNING.statusLetters).join("") + "…";
     return shown.length > TUNING.statusWords ? text + " …" : text;
   }
 

@@ -25,6 +25,10 @@
     return Array.from(new TextEncoder().encode(text), function (b) { return b.toString(16).padStart(2, "0"); }).join("");
   }
 
+  function own(object, key) {
+    return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
+  }
+
   function create(options) {
     var names = options.files;
     var loading = null;       // the index, once asked for
@@ -94,7 +98,7 @@
         return file(named("common", hex(stem))).then(function (rows) { return [[stem, rows]]; });
       }
       return shardOf(loaded, stem).then(function (shard) {
-        if (!prefix) return Object.prototype.hasOwnProperty.call(shard, stem) ? [[stem, shard[stem]]] : [];
+        if (!prefix) return own(shard, stem) ? [[stem, shard[stem]]] : [];
         return Object.keys(shard).filter(function (s) { return s.indexOf(stem) === 0; })
           .map(function (s) { return [s, shard[s]]; });
       });
@@ -148,7 +152,7 @@
       return filterFile().then(function (all) {
         var allowed = null;
         names.forEach(function (name) {
-          var pages = new Set((all[name] || {})[filters[name]] || []);
+          var pages = new Set(own(own(all, name) || {}, filters[name]) || []);
           allowed = allowed ? new Set(Array.from(allowed).filter(function (p) { return pages.has(p); })) : pages;
         });
         return allowed;

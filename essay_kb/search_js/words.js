@@ -24,7 +24,8 @@
     essaysShown: 6,          // at first, and added by "Show more results" (one small file each)
     sectionsPerEssay: 3,
     excerptWords: 26,
-    statusWords: 5,          // at most this many of the reader's words are echoed in the status
+    statusWords: 5,          // at most this many of the reader's words are echoed in the status,
+    statusLetters: 60,       // and at most this many letters of them
     fieldWeights: { title: 4, summary: 2, tags: 2 },
     synonymWeight: 0.6,      // a synonym's match counts this much of the word's own
     coveragePower: 1,        // essays that cover more of the query (by rarity) rank higher...
