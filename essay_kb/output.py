@@ -38,7 +38,17 @@ def expected_files(app) -> set[Path]:
     sources = {Path(builder.outdir, "_sources", str(env.doc2path(d, False)) + builder.config.html_sourcelink_suffix)
                for d in env.found_docs}
     images = {Path(builder.outdir, builder.imagedir, name) for _, name in env.images.values()}
-    return pages | sources | images
+    return pages | sources | images | extra_files(app)
+
+
+def extra_files(app) -> set[Path]:
+    """What html_extra_path copies into the site as it is (it may hold .html files)."""
+    found = set()
+    for entry in app.config.html_extra_path:
+        source = Path(app.confdir, entry)
+        paths = [source] if source.is_file() else [p for p in source.rglob("*") if p.is_file()]
+        found |= {Path(app.outdir, p.relative_to(source if source.is_dir() else source.parent)) for p in paths}
+    return found
 
 
 def stale_files(app) -> list[Path]:

@@ -52,6 +52,20 @@ def test_a_renamed_essay_leaves_only_the_redirect_it_asks_for(site_copy, tmp_pat
     assert not (out / "_qr" / "four.svg").exists() and not (out / "_qr" / "two.svg").exists()
 
 
+def test_files_copied_as_they_are_stay(site_copy, tmp_path):
+    """html_extra_path copies files into the site (a host's verification page, say): they are the
+    build's own, whatever their name."""
+    root = site_copy()
+    (root / "extra").mkdir()
+    (root / "extra" / "google1234.html").write_text("google-site-verification: google1234.html\n", encoding="utf-8")
+    with (root / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write('html_extra_path = ["extra"]\nexclude_patterns = ["extra"]\n')
+    out = tmp_path / "out"
+    sphinx_build(root, out)
+    sphinx_build(root, out)
+    assert (out / "google1234.html").exists()
+
+
 @pytest.fixture
 def make_html(tmp_path):
     """`make html` on a test root, in a build folder of its own; returns (run, build folder)."""
@@ -91,3 +105,12 @@ def test_make_html_publishes_a_build_only_when_it_succeeds(site_copy, make_html)
     fixed = run(root)
     assert fixed.returncode == 0, fixed.stderr
     assert (build / "html" / "index.html").exists() and not (build / "html" / "essays" / "three").exists()
+
+
+def test_the_live_preview_never_writes_the_site_that_is_published(tmp_path):
+    """`make serve` rebuilds as the author types, problems and all: into a folder of its own."""
+    build = tmp_path / "build"
+    plan = subprocess.run(["make", "--no-print-directory", "-n", "-o", ".venv/.installed", "serve", f"BUILDDIR={build}"],
+                          cwd=REPO, capture_output=True, text=True, check=True).stdout
+    assert "sphinx-autobuild" in plan and f"{build}/preview" in plan
+    assert f"{build}/html" not in plan and f"{build}/doctrees" not in plan
