@@ -382,6 +382,10 @@ def skip_unreadable_files(app, env, docnames: list[str]) -> None:
             logger.warning(message, location=(docname, line), type="kb", subtype="encoding")
             docnames.remove(docname)
             env.project.docnames.discard(docname)
+            # What an earlier build read of it is forgotten, as for a deleted file.
+            app.events.emit("env-purge-doc", env, docname)
+            env.clear_doc(docname)
+            env.all_docs.pop(docname, None)
 
 
 def check_page_source(app, doctree) -> None:
