@@ -24,6 +24,8 @@ from html.parser import HTMLParser
 from docutils import nodes
 from sphinx.util import logging
 
+from .privacy import UNSAFE_SCHEME
+
 logger = logging.getLogger(__name__)
 
 TEXT_ATTRIBUTES = frozenset({"title", "lang", "dir"})
@@ -44,7 +46,6 @@ REFUSED_TAGS = {
     ("a", "area"): "write links in Markdown, [text](https://...) or [text](other-essay.md), so they get the site's safe link settings",
 }
 REFUSED_REASON = {tag: reason for tags, reason in REFUSED_TAGS.items() for tag in tags}
-UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|file)\s*:", re.I)
 # Markdown leaves a link to an address it refuses as text: [x](javascript:...), <javascript:...>,
 # or a reference definition [x]: javascript:...
 REFUSED_LINK = re.compile(

@@ -10,7 +10,8 @@ gets a hash (``markup.py`` refuses it at build time anyway). The same pass fails
 page would load anything from another host or send the reader there on its own, whatever the
 element or attribute (``src``, ``srcset``, ``href`` anywhere but a link, ``action``, ``ping``,
 ``poster``, CSS ``url()`` and ``@import``, ``<base>``, a meta refresh, ...), and for any
-``javascript:`` or ``data:`` address, even on a link; an ordinary link to another site stays allowed. A ``<meta>`` policy cannot carry ``frame-ancestors`` or
+``javascript:`` or ``data:`` address, even on a link; an ordinary link to another site stays
+allowed. A ``<meta>`` policy cannot carry ``frame-ancestors`` or
 reporting (a static host sends no headers), so those are left out. For the live preview,
 ``kb_dev_server`` (``make serve``'s host:port) lets sphinx-autobuild's reload script through.
 """
