@@ -344,58 +344,61 @@ def test_picks_on_essay_pages_follow_the_therapist_by_the_address_alone(browser,
     context.close()
 
 
+@pytest.fixture(scope="module")
+def served(moved_root, basic_site):
+    """{"moved": url, "basic": url}: the two test roots, each on 127.0.0.1."""
+    servers = {name: serve(site) for name, site in (("moved", moved_root), ("basic", basic_site))}
+    yield {name: url for name, (url, _) in servers.items()}
+    for _, server in servers.values():
+        server.shutdown()
+
+
 @browser_test
-def test_renamed_and_moved_sections_still_land_and_a_gone_one_leaves_a_calm_line(browser, moved_root):
-    url, server = serve(moved_root)
-    try:
-        context = browser.new_context(**DESKTOP)
+def test_renamed_and_moved_sections_still_land_and_a_gone_one_leaves_a_calm_line(browser, served):
+    url = served["moved"]
+    context = browser.new_context(**DESKTOP)
+    page = context.new_page()
+    page.goto(url + "reading-list/#s=one-first.one-sub.never-existed.two-second.five-sub")
+    assert listed(page) == ["one-first", "one-sub", "two-second", "five-sub"]
+    items = page.locator("[data-reading-list-item]")
+    assert items.nth(0).locator("h2").inner_text() == "First part of one"   # renamed: one-start
+    assert items.nth(1).locator("h2").inner_text() == "Second part of three"  # merged elsewhere
+    assert items.nth(2).locator(".kb-rl-item-from a").get_attribute("href") == "/essays/deux/#two-second"
+    assert items.nth(3).locator(".kb-rl-item-from a").inner_text() == "Essay four"  # folded into a page
+    status = page.locator("[data-reading-list-status]").inner_text()
+    assert status == ("One part of this list is no longer on the site, so it is left out. "
+                      "The rest of the list is here. This list has four parts.")
+    # The link to pass on names the sections as they are today.
+    assert page.locator("[data-reading-list-url]").inner_text() == BASE + "reading-list/#s=one-start.three-second.two-second.five-sub"
+    # Opened in the directory ("Change this list"), the gone one is named as gone, ready to remove.
+    page.goto(url + "links/#s=one-first.never-existed")
+    page.wait_for_selector('[data-reading-list-pick="one-start"]')
+    assert page.locator('[data-reading-list-pick="never-existed"] .kb-rl-pick-heading').inner_text() == "A section no longer on the site"
+    assert page.url.endswith("#s=one-start.never-existed")
+    context.close()
+
+
+@browser_test
+def test_an_empty_or_broken_link_says_so_calmly(browser, served):
+    context = browser.new_context(**PHONE)
+
+    def opened(fragment):
         page = context.new_page()
-        page.goto(url + "reading-list/#s=one-first.one-sub.never-existed.two-second.five-sub")
-        assert listed(page) == ["one-first", "one-sub", "two-second", "five-sub"]
-        items = page.locator("[data-reading-list-item]")
-        assert items.nth(0).locator("h2").inner_text() == "First part of one"   # renamed: one-start
-        assert items.nth(1).locator("h2").inner_text() == "Second part of three"  # merged elsewhere
-        assert items.nth(2).locator(".kb-rl-item-from a").get_attribute("href") == "/essays/deux/#two-second"
-        assert items.nth(3).locator(".kb-rl-item-from a").inner_text() == "Essay four"  # folded into a page
-        status = page.locator("[data-reading-list-status]").inner_text()
-        assert status == "One part of this list is no longer on the site, so it is left out. The rest of the list is here. This list has four parts."
-        # The link to pass on names the sections as they are today.
-        assert page.locator("[data-reading-list-url]").inner_text() == BASE + "reading-list/#s=one-start.three-second.two-second.five-sub"
-        # Opened in the directory ("Change this list"), the gone one is named as gone, ready to remove.
-        page.goto(url + "links/#s=one-first.never-existed")
-        page.wait_for_selector('[data-reading-list-pick="one-start"]')
-        assert page.locator('[data-reading-list-pick="never-existed"] .kb-rl-pick-heading').inner_text() == "A section no longer on the site"
-        assert page.url.endswith("#s=one-start.never-existed")
-        context.close()
-    finally:
-        server.shutdown()
+        page.goto(served["basic"] + "reading-list/" + fragment)
+        return page, listed(page)
 
-
-@browser_test
-def test_an_empty_or_broken_link_says_so_calmly(browser, basic_site):
-    url, server = serve(basic_site)
-    try:
-        context = browser.new_context(**PHONE)
-
-        def opened(fragment):
-            page = context.new_page()
-            page.goto(url + "reading-list/" + fragment)
-            return page, listed(page)
-
-        page, ids = opened("")
-        assert ids == []
-        assert "This reading list is empty" in page.locator("[data-reading-list-status]").inner_text()
-        assert not page.locator("[data-reading-list-share]").is_visible()
-        # A note with markup in it is shown as text; a note cut inside a character is left out.
-        page, ids = opened("#s=one-first&n=%3Cimg+src%3Dx+onerror%3Dalert(1)%3E")
-        assert ids == ["one-first"] and page.locator("[data-reading-list-note] img").count() == 0
-        assert page.locator("[data-reading-list-note-text]").inner_text() == "<img src=x onerror=alert(1)>"
-        page, ids = opened("#s=one-first.Not%20an%20id&n=hello+%E2%82")
-        assert ids == ["one-first"] and not page.locator("[data-reading-list-note]").is_visible()
-        assert page.locator("[data-reading-list-status]").inner_text().startswith("One part of this list is no longer")
-        context.close()
-    finally:
-        server.shutdown()
+    page, ids = opened("")
+    assert ids == []
+    assert "This reading list is empty" in page.locator("[data-reading-list-status]").inner_text()
+    assert not page.locator("[data-reading-list-share]").is_visible()
+    # A note with markup in it is shown as text; a note cut inside a character is left out.
+    page, ids = opened("#s=one-first&n=%3Cimg+src%3Dx+onerror%3Dalert(1)%3E")
+    assert ids == ["one-first"] and page.locator("[data-reading-list-note] img").count() == 0
+    assert page.locator("[data-reading-list-note-text]").inner_text() == "<img src=x onerror=alert(1)>"
+    page, ids = opened("#s=one-first.Not%20an%20id&n=hello+%E2%82")
+    assert ids == ["one-first"] and not page.locator("[data-reading-list-note]").is_visible()
+    assert page.locator("[data-reading-list-status]").inner_text().startswith("One part of this list is no longer")
+    context.close()
 
 
 @browser_test
