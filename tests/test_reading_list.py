@@ -109,6 +109,25 @@ def test_old_ids_map_to_where_their_sections_are_today(moved_root):
     assert "never-existed" not in entries
 
 
+def test_the_section_map_of_an_incremental_or_parallel_build_is_the_clean_builds(site_copy, tmp_path):
+    root = site_copy()
+    incremental = tmp_path / "incremental"
+    sphinx_build(root, incremental)
+    three = root / "essays" / "three.md"
+    three.write_text(three.read_text().replace("## Second part of three", "## The second part, reworded")
+                     .replace("{#three-sub}\n### A smaller part\n", ""))
+    (root / "redirects.yaml").write_text("/essays/three/#three-sub: /essays/one/#one-second\n")
+    sphinx_build(root, incremental)
+    sphinx_build(root, tmp_path / "clean")
+    sphinx_build(root, tmp_path / "parallel", "-j", "2")
+    files = [{p.name: p.read_bytes() for p in (site / reading_list.SECTIONS_DIR).glob("*.json")}
+             for site in (incremental, tmp_path / "clean", tmp_path / "parallel")]
+    assert files[0] == files[1] == files[2]
+    entries = section_map(incremental)
+    assert entries["three-second"][2] == "The second part, reworded"
+    assert entries["three-sub"] == entries["one-second"]
+
+
 def test_the_script_looks_for_an_id_in_the_file_the_build_put_it_in(real_site):
     ids = sorted(section_map(real_site))
     core = REPO / "essay_kb" / "reading_list_js" / "core.js"

@@ -102,7 +102,7 @@
     function buildPanel() {
       panel = make("section", { "class": "kb-rl-panel", "data-reading-list-panel": "", "aria-labelledby": "kb-rl-panel-title" });
       var bar = make("div", { "class": "kb-rl-panel-bar" });
-      var title = make("h2", { id: "kb-rl-panel-title", "class": "kb-rl-panel-title", tabindex: "-1" });
+      var title = make("h2", { id: "kb-rl-panel-title", "class": "kb-rl-panel-title" });
       var toggleButton = make("button", { type: "button", "class": "kb-rl-button kb-rl-toggle", "aria-controls": "kb-rl-panel-body" });
       var link = make("a", { "class": "kb-rl-panel-link", "data-reading-list-url": "" });
       var copyRow = make("p", { "class": "kb-copy-row" });
@@ -268,7 +268,7 @@
 
     // A list from an address (a reload, Back, "Change this list"): its ids as the site knows them
     // today, named from the section map where this page does not show them.
-    function adopt(hash) {
+    function restore(hash) {
       var list = core.parse(hash);
       ids = list.ids;
       note = list.note;
@@ -303,9 +303,9 @@
 
     addButtons();
     updateButtons();
-    if (core.isList(location.hash)) adopt(location.hash);
+    if (core.isList(location.hash)) restore(location.hash);
     window.addEventListener("hashchange", function () {
-      if (core.isList(location.hash) && location.hash !== "#" + fragment()) adopt(location.hash);
+      if (core.isList(location.hash) && location.hash !== "#" + fragment()) restore(location.hash);
     });
     document.addEventListener("click", carry);
     window.addEventListener("resize", makeRoom);
