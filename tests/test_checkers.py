@@ -24,6 +24,10 @@ PAGE_TYPES = {
     "links": "links/",
     "search": "search/",
     "404": "404.html",
+    # A reading list, and a list being put together (its panel opened) on the directory and an essay.
+    "reading list": "reading-list/#s=why-a-cancelled-session-hurts.signs-you-may-be-ready-to-end-therapy&n=Read+this+first",
+    "links with a list": "links/#s=why-a-cancelled-session-hurts.signs-you-may-be-ready-to-end-therapy",
+    "essay with a list": "essays/friction-and-repair/#s=why-friction-happens-in-therapy",
 }
 CI = bool(os.environ.get("CI") or os.environ.get("KB_REQUIRE_BROWSER"))
 
@@ -32,6 +36,18 @@ def need(path, what):
     if not path.exists():
         message = f"{what} is missing ({path}): `make test` runs `npm ci` to install it"
         pytest.fail(message) if CI else pytest.skip(message)
+
+
+def open_reading_list(page):
+    """A reading list fully shown (its sections, QR code), or a list's panel opened."""
+    if page.locator("[data-reading-list]").count():
+        page.wait_for_selector('[data-reading-list-items][aria-busy="false"]', state="attached")
+        return
+    page.wait_for_selector("[data-reading-list-panel]")
+    page.wait_for_load_state("networkidle")  # the picks are named from the section map
+    toggle = page.locator(".kb-rl-toggle")
+    if toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()
 
 
 def open_search_results(page):
@@ -55,6 +71,8 @@ def test_axe_finds_no_wcag_violations(browser, site_url, kind, viewport, scheme)
     assert response.status == 200
     if kind == "search":
         open_search_results(page)
+    if "list" in kind:
+        open_reading_list(page)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
