@@ -20,6 +20,7 @@ from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
 from .model import is_essay
+from .warnings_ import KbWarning
 
 logger = logging.getLogger(__name__)
 
@@ -211,14 +212,14 @@ def check_links(app, env) -> None:
                 hint = f" Did you mean [{'...'}]({posixpath.relpath(near[0], posixpath.dirname(docname))}.md)?" if near else ""
                 logger.warning(
                     f"this links to '{target}', but no such page exists.{hint} Essays are linked as "
-                    "[text](other-slug.md).", location=(docname, link["line"]), type="kb", subtype="link")
+                    "[text](other-slug.md).", location=(docname, link["line"]), type="kb", subtype=KbWarning.LINK)
             elif fragment and fragment not in env.kb_anchors.get(target, ()):
                 known = env.kb_anchors.get(target, ())
                 near = difflib.get_close_matches(fragment, known, n=1)
                 hint = f" Did you mean #{near[0]}?" if near else f" Its sections are: {', '.join(known) or 'none'}."
                 logger.warning(
                     f"this links to section '#{fragment}' of '{target}', which has no such section.{hint}",
-                    location=(docname, link["line"]), type="kb", subtype="link")
+                    location=(docname, link["line"]), type="kb", subtype=KbWarning.LINK)
 
 
 # -- writing -------------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ from docutils import nodes
 from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
+from .warnings_ import KbWarning
+
 logger = logging.getLogger(__name__)
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.S)
@@ -222,7 +224,7 @@ class EssayCollector(EnvironmentCollector):
         fields, more = validate_essay(data, key_lines, app.config.kb_themes) if not problems else ({}, [])
         problems += more
         for problem in problems:
-            logger.warning(problem.message, location=(docname, problem.line), type="kb", subtype="essay")
+            logger.warning(problem.message, location=(docname, problem.line), type="kb", subtype=KbWarning.ESSAY)
 
         titles = list(doctree.findall(nodes.title))
         top = [s for s in doctree.children if isinstance(s, nodes.section)]
@@ -230,7 +232,7 @@ class EssayCollector(EnvironmentCollector):
             logger.warning(
                 "an essay has exactly one '# Title' line (its H1) before any '##' section; "
                 "other headings use '##' or '###'.",
-                location=(docname, 1), type="kb", subtype="essay",
+                location=(docname, 1), type="kb", subtype=KbWarning.ESSAY,
             )
         sections, missing = section_records(doctree)
         for section in missing:
@@ -239,13 +241,13 @@ class EssayCollector(EnvironmentCollector):
             logger.warning(
                 f"the heading '{heading}' has no explicit id, so its link would change whenever the "
                 f"heading is reworded. Put an id on the line directly above it, e.g. {{#{suggestion}}}",
-                location=(docname, section.line or section[0].line), type="kb", subtype="section_id",
+                location=(docname, section.line or section[0].line), type="kb", subtype=KbWarning.SECTION_ID,
             )
         for record in sections:
             if record["id"] and not SECTION_ID.match(record["id"]):
                 logger.warning(
                     f"the section id '{record['id']}' should be lowercase words joined by hyphens.",
-                    location=(docname, record["line"]), type="kb", subtype="section_id",
+                    location=(docname, record["line"]), type="kb", subtype=KbWarning.SECTION_ID,
                 )
 
         body_words = count_words(doctree.astext())
@@ -275,7 +277,7 @@ def check_consistency(app, env):
                 f"two essays have the title '{essays[docname]['title']}' (the other is "
                 f"{env.doc2path(by_title[title], False)}). Titles name essays in the sidebar, search and "
                 "links, so each must be unique: reword one of them.",
-                location=(docname, 1), type="kb", subtype="essay",
+                location=(docname, 1), type="kb", subtype=KbWarning.ESSAY,
             )
         else:
             by_title[title] = docname
@@ -289,7 +291,7 @@ def check_consistency(app, env):
                     f"the section id '{section['id']}' is already used in {env.doc2path(other[0], False)}:"
                     f"{other[1]}. Section ids are permanent link addresses and must be unique across "
                     "the site: choose another, more specific id.",
-                    location=(docname, section["line"]), type="kb", subtype="section_id",
+                    location=(docname, section["line"]), type="kb", subtype=KbWarning.SECTION_ID,
                 )
             else:
                 seen[section["id"]] = (docname, section["line"])
@@ -301,7 +303,7 @@ def check_consistency(app, env):
                 f"the theme '{theme['key']}' ({theme['title']}) has no essays. Add it to an essay's "
                 "'themes', or remove the theme from the themes file.",
                 location=f"{app.config.kb_themes_path}:{theme_line(app, theme['key'])}",
-                type="kb", subtype="theme",
+                type="kb", subtype=KbWarning.THEME,
             )
 
 

@@ -21,6 +21,8 @@ from docutils import nodes
 from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
+from .warnings_ import KbWarning
+
 logger = logging.getLogger(__name__)
 
 LEDGER_HEADER = """\
@@ -142,26 +144,26 @@ def check_links(app, env) -> None:
     ledger_path, redirects_path = files(app)
     redirects, lines, problems = read_redirects(redirects_path)
     for problem in problems:
-        logger.warning(problem, type="kb", subtype="redirect")
+        logger.warning(problem, type="kb", subtype=KbWarning.REDIRECT)
     pages = current_addresses(env)
     for old, new in sorted(redirects.items()):
         if resolve(new, pages, {}) is None:
             logger.warning(
                 f"the redirect '{old}' points to '{new}', which does not exist. Point it at a page "
                 "(/essays/slug/) or a section (/essays/slug/#id) that exists.",
-                location=f"{redirects_path}:{lines.get(old, 1)}", type="kb", subtype="redirect")
+                location=f"{redirects_path}:{lines.get(old, 1)}", type="kb", subtype=KbWarning.REDIRECT)
         elif resolve(old, pages, {}) is not None:
             logger.warning(
                 f"'{old}' still exists, so the redirect from it would never be used. Remove the redirect, "
                 "or move the page or section first.",
-                location=f"{redirects_path}:{lines.get(old, 1)}", type="kb", subtype="redirect")
+                location=f"{redirects_path}:{lines.get(old, 1)}", type="kb", subtype=KbWarning.REDIRECT)
     for number, address in read_ledger(ledger_path):
         if resolve(address, pages, redirects) is None:
             logger.warning(
                 f"the published address {address} no longer resolves. Links to it may be saved in "
                 f"clients' emails and notes. Restore the page or section id, or add a line "
                 f"'{address}: /new/address/' to {redirects_path.name}.",
-                location=f"{ledger_path}:{number}", type="kb", subtype="ledger")
+                location=f"{ledger_path}:{number}", type="kb", subtype=KbWarning.LEDGER)
 
 
 def update_ledger(app, exception) -> None:

@@ -23,6 +23,8 @@ from docutils import nodes
 from sphinx.jinja2glue import BuiltinTemplateLoader
 from sphinx.util import logging
 
+from .warnings_ import KbWarning
+
 logger = logging.getLogger(__name__)
 
 OUTBOUND_REL = "noopener noreferrer"
@@ -162,7 +164,7 @@ class PrivateTemplateBridge(BuiltinTemplateLoader):
                 f"this page would load {url} ({element}) from {host}, which would tell {host} who "
                 "is reading it; the site's policy blocks it anyway. Copy the file into the site "
                 "(essay_kb/static/) or remove it.",
-                location=context.get("pagename"), type="kb", subtype="privacy")
+                location=context.get("pagename"), type="kb", subtype=KbWarning.PRIVACY)
         return html
 
 

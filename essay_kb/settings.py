@@ -10,33 +10,35 @@ from sphinx.errors import ConfigError
 
 THEME_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-# name: (default, rebuild)
+# name: (default, rebuild, types). Sphinx checks each value against its types at config-inited
+# (a wrong type is a warning, so it fails the build).
 CONFIG_VALUES = {
-    "kb_practice_name": ("Relational Therapy Notes", "html"),
-    "kb_author_line": ("Written by the clinicians of the practice", "html"),
+    "kb_practice_name": ("Relational Therapy Notes", "html", str),
+    "kb_author_line": ("Written by the clinicians of the practice", "html", str),
     "kb_crisis_notice": (
         'If you are in crisis, call or text <a href="tel:988">988</a> in the US, '
         "or your local emergency number.",
         "html",
+        str,
     ),
-    "kb_disclaimer": ("This is general information, not therapy or medical advice.", "html"),
+    "kb_disclaimer": ("This is general information, not therapy or medical advice.", "html", str),
     # What a discreet essay's link preview says under the practice's name (see previews.py).
-    "kb_discreet_preview_line": ("An essay from our practice.", "html"),
+    "kb_discreet_preview_line": ("An essay from our practice.", "html", str),
     # host:port of the live preview (`make serve`, sphinx-autobuild): the pages' security policy
     # then lets its reload script run. Leave empty for a published build.
-    "kb_dev_server": ("", "html"),
-    "kb_themes_file": ("docs/themes.yaml", "env"),
-    "kb_essays_dir": ("essays", "env"),
-    "kb_redirects_file": ("redirects.yaml", "env"),
-    "kb_ledger_file": ("links-ledger.txt", "env"),
-    "kb_words_per_minute": (200, "env"),
+    "kb_dev_server": ("", "html", str),
+    "kb_themes_file": ("docs/themes.yaml", "env", str),
+    "kb_essays_dir": ("essays", "env", str),
+    "kb_redirects_file": ("redirects.yaml", "env", str),
+    "kb_ledger_file": ("links-ledger.txt", "env", str),
+    "kb_words_per_minute": (200, "env", int),
     # How many of the current theme's essays the sidebar shows at once: keeps every page's
     # HTML the same size however large the site grows.
-    "kb_sidebar_window": (12, "html"),
+    "kb_sidebar_window": (12, "html", int),
     # Pages listed under "About" in the sidebar, in order (docnames).
     # The page holding the {kb-link-directory} for therapists.
-    "kb_links_page": ("links", "html"),
-    "kb_sidebar_pages": (["about-this-approach", "using-this-site", "glossary", "links"], "html"),
+    "kb_links_page": ("links", "html", str),
+    "kb_sidebar_pages": (["about-this-approach", "using-this-site", "glossary", "links"], "html", (list, tuple)),
 }
 
 
@@ -95,9 +97,9 @@ def check_config(app, config) -> None:
 
 
 def setup(app) -> None:
-    for name, (default, rebuild) in CONFIG_VALUES.items():
-        app.add_config_value(name, default, rebuild)
+    for name, (default, rebuild, types) in CONFIG_VALUES.items():
+        app.add_config_value(name, default, rebuild, types=types)
     # Filled at config-inited from kb_themes_file; "env" so an edited themes file re-reads every page.
-    app.add_config_value("kb_themes", [], "env")
-    app.add_config_value("kb_themes_path", "", "")
+    app.add_config_value("kb_themes", [], "env", types=list)
+    app.add_config_value("kb_themes_path", "", "", types=str)
     app.connect("config-inited", check_config)

@@ -91,3 +91,11 @@ def test_an_unreadable_themes_file_stops_the_build(site_copy, tmp_path):
     (root / "themes.yaml").write_text("- key: Bad Key\n  title: x\n  description: y\n", encoding="utf-8")
     stderr = build_fails(root, tmp_path)
     assert "key 'Bad Key' must be lowercase words joined by hyphens" in stderr
+
+
+def test_a_setting_of_the_wrong_type_fails_the_build(site_copy, tmp_path):
+    root = site_copy()
+    with (root / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write('kb_sidebar_window = "twelve"\n')
+    stderr = build_fails(root, tmp_path)
+    assert "The config value `kb_sidebar_window' has type `str'; expected `int'" in stderr
