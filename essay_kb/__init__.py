@@ -6,12 +6,14 @@ One module per feature; ``setup()`` wires them together. See README.md for what 
 from __future__ import annotations
 
 from . import connections, dependencies, directory, layout, permalinks, model, navigation, search, sections, settings, sitemap, themes
-from . import feed, not_found, previews, printing, privacy
+from . import feed, not_found, previews, printing, privacy, schema
 
 __version__ = "0.1.0"
 
-# Bump when the shape of data stored in the environment (env.kb_*) changes.
-ENV_VERSION = 4
+# Bump DATA_VERSION when the shape of other data stored in the environment (env.kb_*) changes;
+# the essay records' part follows the front-matter table (schema.FIELDS) by itself.
+DATA_VERSION = 5
+ENV_VERSION = schema.env_version(DATA_VERSION)
 
 
 def fill_placeholders(app, doctree, docname) -> None:

@@ -1,9 +1,8 @@
-"""The essay model: front matter schema, validation with file/line messages, and the
-EnvironmentCollector that keeps one record per essay in ``env.kb_essays``."""
+"""The essay model: front matter read and checked against ``schema.FIELDS`` with file/line
+messages, and the EnvironmentCollector that keeps one record per essay in ``env.kb_essays``."""
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 from dataclasses import dataclass
@@ -13,19 +12,13 @@ from docutils import nodes
 from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
+from . import schema
 from .warnings_ import KbWarning
 
 logger = logging.getLogger(__name__)
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.S)
 SECTION_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-FIELDS = {"summary", "themes", "published", "reviewed", "tags", "discreet"}
-SUMMARY_MAX_CHARS = 300
-SKELETON = """---
-summary: One or two sentences saying what this essay offers a reader.
-themes: [a-theme-key]
-published: 2026-01-31
----"""
 
 
 @dataclass
@@ -73,95 +66,17 @@ def split_front_matter(text: str) -> tuple[dict | None, dict[str, int], list[Pro
     return data, key_lines, []
 
 
-def _as_list(value) -> list:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def _parse_date(value) -> str | None:
-    try:
-        return dt.date.fromisoformat(str(value).strip()).isoformat()
-    except ValueError:
-        return None
-
-
-def validate_essay(data: dict | None, key_lines: dict[str, int], themes: list[dict]) -> tuple[dict, list[Problem]]:
-    """Check an essay's front matter against the schema; return (clean fields, problems)."""
+def validate_essay(data: dict | None, key_lines: dict[str, int], themes: list[dict],
+                   reviewers=()) -> tuple[dict, list[Problem]]:
+    """Check an essay's front matter against the schema (``schema.FIELDS``); return (clean fields, problems)."""
     if data is None:
         return {}, [Problem(1, (
             "this file is in the essays folder but has no front matter, so it is not an essay. "
-            f"Start it with:\n{SKELETON}\n(or create essays with `make new TITLE=\"...\" THEME=key`)."
+            f"Start it with:\n{schema.skeleton()}\n(or create essays with `make new TITLE=\"...\" THEME=key`)."
         ))]
-    problems: list[Problem] = []
-    line = lambda key: key_lines.get(key, 1)  # noqa: E731
-    known = [t["key"] for t in themes]
-
-    for key in sorted(set(data) - FIELDS):
-        problems.append(Problem(line(key), (
-            f"unknown front matter field '{key}'. Essays may use: {', '.join(sorted(FIELDS))}. "
-            "Check the spelling or remove it."
-        )))
-
-    summary = " ".join(str(data.get("summary") or "").split())
-    if not summary:
-        problems.append(Problem(line("summary"), (
-            "the essay has no summary. Add 'summary: ...' with one or two sentences; it is shown on "
-            "theme pages, in search results and in link previews."
-        )))
-    elif len(summary) > SUMMARY_MAX_CHARS:
-        problems.append(Problem(line("summary"), (
-            f"the summary is {len(summary)} characters; keep it to one or two sentences "
-            f"(at most {SUMMARY_MAX_CHARS} characters)."
-        )))
-
-    theme_keys = [str(t).strip() for t in _as_list(data.get("themes"))]
-    if not theme_keys:
-        problems.append(Problem(line("themes"), (
-            f"the essay has no themes. Add 'themes: [key]' (the first is its home theme). "
-            f"Known theme keys: {', '.join(known)}."
-        )))
-    for key in theme_keys:
-        if key not in known:
-            problems.append(Problem(line("themes"), (
-                f"unknown theme '{key}'. Known theme keys: {', '.join(known)}. "
-                "Fix the spelling, or add the theme to the themes file."
-            )))
-    if len(set(theme_keys)) != len(theme_keys):
-        problems.append(Problem(line("themes"), "a theme is listed twice in 'themes'; list each once."))
-
-    dates = {}
-    for key, required in (("published", True), ("reviewed", False)):
-        raw = data.get(key)
-        if raw in (None, ""):
-            if required:
-                problems.append(Problem(line(key), (
-                    "the essay has no 'published' date. Add 'published: YYYY-MM-DD', e.g. 'published: 2026-03-01'."
-                )))
-            continue
-        dates[key] = _parse_date(raw)
-        if dates[key] is None:
-            problems.append(Problem(line(key), (
-                f"'{key}: {raw}' is not a date. Write it as YYYY-MM-DD, e.g. '{key}: 2026-03-01'."
-            )))
-    if dates.get("published") and dates.get("reviewed") and dates["reviewed"] < dates["published"]:
-        problems.append(Problem(line("reviewed"), "'reviewed' is earlier than 'published'; check both dates."))
-
-    tags = [str(t).strip().lower() for t in _as_list(data.get("tags")) if str(t).strip()]
-    discreet = data.get("discreet", False)
-    if not isinstance(discreet, bool):
-        problems.append(Problem(line("discreet"), "'discreet' must be true or false."))
-        discreet = False
-
-    fields = {
-        "summary": summary,
-        "themes": [k for k in dict.fromkeys(theme_keys) if k in known],
-        "published": dates.get("published") or "",
-        "reviewed": dates.get("reviewed") or "",
-        "tags": sorted(set(tags)),
-        "discreet": discreet,
-    }
-    return fields, problems
+    known = schema.Known(themes=tuple(t["key"] for t in themes), reviewers=tuple(reviewers))
+    fields, problems = schema.check(data, lambda key: key_lines.get(key, 1), known)
+    return fields, [Problem(line, message) for line, message in problems]
 
 
 def reading_minutes(words: int, per_minute: int) -> int:
@@ -252,7 +167,7 @@ class EssayCollector(EnvironmentCollector):
 
         body_words = count_words(doctree.astext())
         env.kb_essays[docname] = {
-            **(fields or {"summary": "", "themes": [], "published": "", "reviewed": "", "tags": [], "discreet": False}),
+            **(fields or schema.defaults()),
             "valid": not problems,
             "title": titles[0].astext() if titles else docname,
             "words": body_words,

@@ -1,4 +1,4 @@
-"""Scaffold a new essay with valid front matter: ``make new TITLE="..." THEME=key``."""
+"""Scaffold a new essay with valid front matter (``schema.scaffold``): ``make new TITLE="..." THEME=key``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import re
 import sys
 from pathlib import Path
 
+from . import schema
 from .settings import load_themes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,12 +20,7 @@ def slugify(title: str) -> str:
 
 def essay_text(title: str, theme: str, today: dt.date) -> str:
     slug = slugify(title)
-    return f"""---
-summary: Replace this with one or two plain sentences saying what this essay offers a reader.
-themes: [{theme}]
-published: {today.isoformat()}
-tags: []
----
+    return f"""{schema.scaffold(schema.Start(theme=theme, today=today))}
 
 # {title}
 

@@ -34,6 +34,13 @@ def sphinx_build(srcdir: Path, outdir: Path, *extra: str, confdir: Path | None =
     return result
 
 
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace ``old``, which must occur exactly once in the file, with ``new``."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path}, not once"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
 @pytest.fixture
 def site_copy(tmp_path):
     """A fresh copy of a test root to mutate: site_copy('test-basic') -> its path."""

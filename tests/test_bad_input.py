@@ -25,9 +25,9 @@ def test_the_test_root_itself_builds_cleanly(site_copy, tmp_path):
 
 @pytest.mark.parametrize("case, change, expected", [
     ("invalid yaml", ("themes: [alpha]", "themes: [alpha"), r"essays/two\.md:\d+: WARNING: the front matter is not valid YAML"),
-    ("missing summary", ("summary: The two essay, in one sentence.\n", ""), r"essays/two\.md:1: WARNING: the essay has no summary\. Add 'summary: \.\.\.'"),
-    ("empty summary", ("summary: The two essay, in one sentence.", 'summary: ""'), r"essays/two\.md:2: WARNING: the essay has no summary"),
-    ("no themes", ("themes: [alpha]\n", ""), r"essays/two\.md:1: WARNING: the essay has no themes\. Add 'themes: \[key\]'.*Known theme keys: alpha, beta"),
+    ("missing summary", ("summary: The two essay, in one sentence.\n", ""), r"essays/two\.md:1: WARNING: the essay has no 'summary'\. Shown on theme pages.* Add a line like this one: `summary: "),
+    ("empty summary", ("summary: The two essay, in one sentence.", 'summary: ""'), r"essays/two\.md:2: WARNING: the essay has no 'summary'"),
+    ("no themes", ("themes: [alpha]\n", ""), r"essays/two\.md:1: WARNING: the essay has no 'themes'\. .*`themes: \[a-theme-key.*Known theme keys: alpha, beta"),
     ("unknown theme", ("themes: [alpha]", "themes: [alpah]"), r"essays/two\.md:3: WARNING: unknown theme 'alpah'\. Known theme keys: alpha, beta"),
     ("published not a date", ("published: 2026-03-03", "published: last spring"), r"essays/two\.md:4: WARNING: 'published: last spring' is not a date\. Write it as YYYY-MM-DD"),
     ("reviewed not a date", ("reviewed: 2026-04-01", "reviewed: 2026-02-30"), r"essays/two\.md:5: WARNING: 'reviewed: 2026-02-30' is not a date"),

@@ -53,7 +53,9 @@ def test_bad_dates_are_reported_with_the_format():
 def test_missing_summary_and_themes():
     _, problems = check("---\nsummary: \"  \"\npublished: 2026-01-01\n---\n")
     text = " ".join(m for _, m in messages(problems))
-    assert "no summary" in text and "no themes" in text
+    assert "the essay has no 'summary'. Shown on theme pages" in text
+    assert "`summary: One or two plain sentences" in text
+    assert "the essay has no 'themes'." in text and "Known theme keys: alpha, beta." in text
 
 
 def test_unknown_field_is_named():
