@@ -42,8 +42,10 @@ def setup(app):
     feed.setup(app)
     not_found.setup(app)
     printing.setup(app)
-    dependencies.setup(app, [themes.render_inputs, navigation.render_inputs, directory.render_inputs,
-                                    permalinks.render_inputs, connections.render_inputs])
+    # What pages show of other pages: each renderer is handed one of these values, and the pages'
+    # fingerprints hash the same values (dependencies.py).
+    dependencies.setup(app, [themes.theme_inputs, navigation.sidebar_inputs, directory.directory_inputs,
+                             permalinks.section_redirects_for, connections.connection_inputs])
     app.connect("doctree-resolved", fill_placeholders)
     return {
         "version": __version__,

@@ -21,6 +21,7 @@ from docutils import nodes
 from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
+from .dependencies import shown
 from .warnings_ import KbWarning
 
 logger = logging.getLogger(__name__)
@@ -203,7 +204,8 @@ def redirect_pages(app):
 
 
 def section_redirects_for(app, pagename: str) -> str | None:
-    """JSON {old id: relative address} for sections that used to be on this page."""
+    """JSON {old id: relative address} for sections that used to be on this page (its render input:
+    it comes from the redirects file, not from the page)."""
     _, redirects_path = files(app)
     redirects, _, _ = read_redirects(redirects_path)
     here = page_path(pagename)
@@ -211,10 +213,6 @@ def section_redirects_for(app, pagename: str) -> str | None:
     mapping = {split(old)[1]: base + new.lstrip("/") for old, new in redirects.items()
                if split(old)[0] == here and split(old)[1]}
     return json.dumps(mapping, sort_keys=True).replace("</", "<\\/") if mapping else None
-
-
-def render_inputs(app, docname: str):
-    return section_redirects_for(app, docname)
 
 
 def files_changed(app, env, added, changed, removed) -> list[str]:
@@ -230,7 +228,7 @@ def files_changed(app, env, added, changed, removed) -> list[str]:
 
 def page_context(app, pagename, templatename, context, doctree) -> None:
     if pagename in app.env.found_docs:
-        context["kb_section_redirects"] = section_redirects_for(app, pagename)
+        context["kb_section_redirects"] = shown(app, pagename, section_redirects_for)
 
 
 def setup(app) -> None:
