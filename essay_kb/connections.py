@@ -335,6 +335,4 @@ def setup(app) -> None:
     app.add_env_collector(ConnectionCollector)
     app.connect("builder-inited", init_env)
     app.connect("doctree-read", add_placeholder)
-    # Before dependencies.pages_to_rewrite (priority 500), which fingerprints what this computes.
-    app.connect("env-updated", update_graph, priority=400)
     app.connect("env-check-consistency", check_links)

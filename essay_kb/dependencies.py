@@ -90,7 +90,6 @@ def setup(app, inputs) -> None:
     app.kb_render_inputs = list(inputs)
     app.add_env_collector(PlaceholderCollector)
     app.connect("builder-inited", init_env)
-    app.connect("env-updated", pages_to_rewrite)
     app.connect("env-get-outdated", remove_deleted_pages)
     app.connect("build-finished", forget_shown)
 

@@ -188,8 +188,4 @@ def fill_essay_meta(app, doctree, docname: str) -> None:
 def setup(app) -> None:
     app.add_node(kb_essay_meta)
     app.connect("doctree-read", mark_navigable)
-    # First among env-updated handlers, so dependencies.pages_to_rewrite (priority 500) shares it.
-    app.connect("env-updated", start_sharing, priority=100)
     app.connect("build-finished", stop_sharing)
-    # Before Furo's own handler (priority 500), which renders context["toctree"] into the sidebar.
-    app.connect("html-page-context", on_page_context, priority=400)

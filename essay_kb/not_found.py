@@ -96,6 +96,4 @@ def publish(app, exception) -> None:
 def setup(app) -> None:
     app.setup_extension("notfound.extension")
     app.connect("config-inited", configure)
-    app.connect("html-page-context", page_context, priority=450)
-    # Before the search index (900) and anything else that reads the finished site.
-    app.connect("build-finished", publish, priority=400)
+    app.connect("build-finished", publish)

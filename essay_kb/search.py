@@ -166,4 +166,4 @@ def setup(app) -> None:
     app.connect("html-page-context", on_page_context)
     app.connect("builder-inited", init_env)
     app.add_env_collector(SearchCollector)
-    app.connect("build-finished", build_index, priority=900)
+    app.connect("build-finished", build_index)

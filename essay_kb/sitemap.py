@@ -64,7 +64,4 @@ def write_robots(app, exception) -> None:
 
 
 def setup(app) -> None:
-    app.connect("builder-inited", use_plain_queue, priority=600)  # after sphinx-sitemap's own
-    # sphinx-sitemap writes at build-finished with the default priority (500): refill first.
-    app.connect("build-finished", refill_sitemap_queue, priority=400)
     app.connect("build-finished", write_robots)
