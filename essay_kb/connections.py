@@ -17,9 +17,9 @@ from html import escape
 
 from docutils import nodes
 from sphinx import addnodes
-from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
+from .collectors import PageDataCollector
 from .dependencies import Placeholder, shown
 from .model import is_essay
 from .warnings_ import KbWarning
@@ -77,20 +77,10 @@ def first_sentence(text: str) -> str:
     return match.group(1) if match else text
 
 
-class ConnectionCollector(EnvironmentCollector):
+class ConnectionCollector(PageDataCollector):
     """Outgoing links, glossary terms used, and glossary definitions, per document."""
 
-    def clear_doc(self, app, env, docname):
-        env.kb_links.pop(docname, None)
-        env.kb_terms.pop(docname, None)
-        env.kb_glossary.pop(docname, None)
-
-    def merge_other(self, app, env, docnames, other):
-        for store in ("kb_links", "kb_terms", "kb_glossary"):
-            mine, theirs = getattr(env, store), getattr(other, store)
-            for docname in docnames:
-                if docname in theirs:
-                    mine[docname] = theirs[docname]
+    stores = ("kb_links", "kb_terms", "kb_glossary")
 
     def process_doc(self, app, doctree):
         env, docname = app.env, app.env.docname

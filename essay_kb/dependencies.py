@@ -19,24 +19,19 @@ import hashlib
 from pathlib import Path
 
 from docutils import nodes
-from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.errors import ExtensionError
+
+from .collectors import PageDataCollector
 
 
 class Placeholder(nodes.General, nodes.Element):
     """A node filled at ``doctree-resolved`` with what other pages hold."""
 
 
-class PlaceholderCollector(EnvironmentCollector):
+class PlaceholderCollector(PageDataCollector):
     """``env.kb_placeholders[docname]``: the names of the placeholder nodes the page contains."""
 
-    def clear_doc(self, app, env, docname):
-        env.kb_placeholders.pop(docname, None)
-
-    def merge_other(self, app, env, docnames, other):
-        for docname in docnames:
-            if docname in other.kb_placeholders:
-                env.kb_placeholders[docname] = other.kb_placeholders[docname]
+    stores = ("kb_placeholders",)
 
     def process_doc(self, app, doctree):
         app.env.kb_placeholders[app.env.docname] = sorted({node.tagname for node in doctree.findall(Placeholder)})

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 import yaml
 from docutils import nodes
-from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
 from . import schema
+from .collectors import PageDataCollector
 from .warnings_ import KbWarning
 
 logger = logging.getLogger(__name__)
@@ -118,16 +118,10 @@ def section_records(document: nodes.document) -> tuple[list[dict], list[nodes.se
     return records, missing
 
 
-class EssayCollector(EnvironmentCollector):
+class EssayCollector(PageDataCollector):
     """Keeps ``env.kb_essays[docname]`` for every essay: fields, title, words, sections."""
 
-    def clear_doc(self, app, env, docname):
-        env.kb_essays.pop(docname, None)
-
-    def merge_other(self, app, env, docnames, other):
-        for docname in docnames:
-            if docname in other.kb_essays:
-                env.kb_essays[docname] = other.kb_essays[docname]
+    stores = ("kb_essays",)
 
     def process_doc(self, app, doctree):
         env = app.env

@@ -18,9 +18,9 @@ from pathlib import Path
 
 import yaml
 from docutils import nodes
-from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
+from .collectors import PageDataCollector
 from .dependencies import shown
 from .warnings_ import KbWarning
 
@@ -116,16 +116,10 @@ def _parse_redirects(path: str, text: str) -> tuple[dict[str, str], dict[str, in
 
 # -- Sphinx --------------------------------------------------------------------------------------
 
-class AnchorCollector(EnvironmentCollector):
+class AnchorCollector(PageDataCollector):
     """``env.kb_anchors[docname]``: the explicit section ids of every page."""
 
-    def clear_doc(self, app, env, docname):
-        env.kb_anchors.pop(docname, None)
-
-    def merge_other(self, app, env, docnames, other):
-        for docname in docnames:
-            if docname in other.kb_anchors:
-                env.kb_anchors[docname] = other.kb_anchors[docname]
+    stores = ("kb_anchors",)
 
     def process_doc(self, app, doctree):
         app.env.kb_anchors[app.env.docname] = sorted(

@@ -49,12 +49,29 @@ def _as_list(value) -> list:
 
 
 # -- kinds of value ------------------------------------------------------------------------------
-# Each kind says how it reads in the README (``describe``), its value when absent (``empty``),
-# how a raw YAML value is checked and cleaned (``check``: the value and a list of problems), what
-# to add to the "missing" message (``hint``), and what a new essay starts with (``start``).
+
+class Kind:
+    """A kind of value: how it reads in the README (``describe``), its value when absent
+    (``empty``), how a raw YAML value is checked and cleaned (``check``: the value and a list of
+    problems), what the "missing" message adds (``hint``), what a new essay starts with (``start``)."""
+
+    empty = None
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    def check(self, raw, name: str, known: Known, cleaned: dict):
+        raise NotImplementedError
+
+    def hint(self, known: Known) -> str:
+        return ""
+
+    def start(self, field: Field, start: Start) -> str:
+        return field.example
+
 
 @dataclass(frozen=True)
-class Text:
+class Text(Kind):
     max_chars: int | None = None
     empty = ""
 
@@ -68,15 +85,9 @@ class Text:
                            f"{self.max_chars} characters."]
         return value, []
 
-    def hint(self, known: Known) -> str:
-        return ""
-
-    def start(self, field: Field, start: Start) -> str:
-        return field.example
-
 
 @dataclass(frozen=True)
-class Date:
+class Date(Kind):
     not_before: str | None = None  # another date field this one may not precede
     empty = ""
 
@@ -92,15 +103,12 @@ class Date:
             return value, [f"'{name}' is earlier than '{self.not_before}'; check both dates."]
         return value, []
 
-    def hint(self, known: Known) -> str:
-        return ""
-
     def start(self, field: Field, start: Start) -> str:
         return start.today.isoformat()
 
 
 @dataclass(frozen=True)
-class ThemeKeys:
+class ThemeKeys(Kind):
     empty = ()
 
     def describe(self) -> str:
@@ -122,7 +130,7 @@ class ThemeKeys:
 
 
 @dataclass(frozen=True)
-class Words:
+class Words(Kind):
     empty = ()
 
     def describe(self) -> str:
@@ -131,15 +139,9 @@ class Words:
     def check(self, raw, name: str, known: Known, cleaned: dict):
         return sorted({str(t).strip().lower() for t in _as_list(raw) if str(t).strip()}), []
 
-    def hint(self, known: Known) -> str:
-        return ""
-
-    def start(self, field: Field, start: Start) -> str:
-        return field.example
-
 
 @dataclass(frozen=True)
-class Flag:
+class Flag(Kind):
     empty = False
 
     def describe(self) -> str:
@@ -150,19 +152,13 @@ class Flag:
             return False, [f"'{name}' must be true or false."]
         return raw, []
 
-    def hint(self, known: Known) -> str:
-        return ""
-
-    def start(self, field: Field, start: Start) -> str:
-        return field.example
-
 
 # -- the table -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Field:
     name: str
-    kind: Text | Date | ThemeKeys | Words | Flag
+    kind: Kind
     help: str  # one line: what the field is for (README, "missing" messages, make new)
     example: str  # a valid value as written in the front matter
     required: bool = False

@@ -50,8 +50,7 @@ def refill_sitemap_queue(app, exception) -> None:
             links.get_nowait()
         except queue.Empty:
             break
-    for docname in sorted(app.env.found_docs):
-        link = page_path(docname).lstrip("/")
+    for link, docname in sorted((page_path(d).lstrip("/"), d) for d in app.env.found_docs):  # by address
         if not is_excluded(link, app.config.sitemap_excludes):
             links.put((link, last_modified(app, docname)))
 

@@ -4,19 +4,13 @@ import re
 
 import pytest
 
-from conftest import sphinx_build
+from conftest import edit, sphinx_build
 
 
 def build_fails(root, tmp_path):
     result = sphinx_build(root, tmp_path / "out", check=False)
     assert result.returncode != 0, "the build should have failed"
     return result.stderr
-
-
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_the_test_root_itself_builds_cleanly(site_copy, tmp_path):

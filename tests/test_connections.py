@@ -115,8 +115,7 @@ def test_incremental_rebuild_after_editing_connections_equals_clean(site_copy, t
 
 def test_a_link_to_a_missing_section_suggests_the_nearest(site_copy, tmp_path):
     root = site_copy()
-    path = root / "essays" / "two.md"
-    path.write_text(path.read_text().replace("[the other](one.md)", "[the other](one.md#one-frist)"))
+    edit(root / "essays" / "two.md", "[the other](one.md)", "[the other](one.md#one-frist)")
     result = sphinx_build(root, tmp_path / "out", check=False)
     assert result.returncode != 0
     assert "essays/two.md:16: WARNING: this links to section '#one-frist' of 'essays/one', which has no such section. Did you mean #one-first?" in result.stderr

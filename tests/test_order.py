@@ -17,15 +17,11 @@ def name(handler) -> str:
 @pytest.fixture(scope="module")
 def listeners(tmp_path_factory):
     """Each event's handlers in the order Sphinx runs them, as (name, priority), for the test root."""
-    import shutil
-
     from sphinx.testing.util import SphinxTestApp
 
-    from conftest import ROOTS
+    from conftest import copy_root
 
-    src = tmp_path_factory.mktemp("order") / "root"
-    shutil.copytree(ROOTS / "test-basic", src)
-    app = SphinxTestApp("dirhtml", srcdir=src)
+    app = SphinxTestApp("dirhtml", srcdir=copy_root(tmp_path_factory.mktemp("order")))
     try:
         yield {event: [(name(e.handler), e.priority) for e in sorted(found, key=attrgetter("priority"))]
                for event, found in app.events.listeners.items()}
