@@ -8,7 +8,7 @@ BUILDDIR ?= _build
 # -W --keep-going: any warning fails the build, but only after every problem has been reported.
 SPHINXBUILD = $(BIN)/sphinx-build -b dirhtml -c . -d $(BUILDDIR)/doctrees -W --keep-going -n $(SPHINXOPTS)
 
-.PHONY: help html test serve clean new ledger bench lock
+.PHONY: help html test serve clean new ledger review bench lock
 
 help:
 	@echo "make html    build the site into $(BUILDDIR)/html"
@@ -16,6 +16,7 @@ help:
 	@echo "make serve   live-reloading preview on http://127.0.0.1:8000"
 	@echo "make new TITLE=\"...\" THEME=key   start a new essay"
 	@echo "make ledger  record every published URL in links-ledger.txt (after adding essays or sections)"
+	@echo "make review  list the essays due for clinical review in the next 30 days, and overdue ones"
 	@echo "make bench   build synthetic sites of 100 and 1,000 essays and print figures"
 	@echo "make clean   remove $(BUILDDIR) (the virtual environment stays)"
 
@@ -46,6 +47,10 @@ new: $(VENV)/.installed
 
 ledger: $(VENV)/.installed
 	$(SPHINXBUILD) -D kb_ledger_update=1 docs $(BUILDDIR)/html || { rm -rf $(BUILDDIR)/doctrees; exit 1; }
+
+# KB_TODAY=YYYY-MM-DD make review: as if today were that day.
+review: $(VENV)/.installed
+	@$(BIN)/python -m essay_kb review
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m tests.bench

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import connections, dependencies, directory, layout, permalinks, model, navigation, search, sections, settings, sitemap, themes
-from . import feed, not_found, previews, printing, privacy, schema
+from . import feed, not_found, previews, printing, privacy, review, schema
 
 __version__ = "0.1.0"
 
@@ -63,6 +63,8 @@ HANDLER_ORDER = (
     Ordered("build-finished", sitemap.refill_sitemap_queue, 400,
             "Refills the queue of pages before sphinx-sitemap writes sitemap.xml from it.",
             before=("sphinx_sitemap.create_sitemap",)),
+    Ordered("build-finished", review.report_overdue, 900,
+            "Last, so the essays overdue for review are listed under everything else the build printed."),
 )
 
 
@@ -92,6 +94,7 @@ def setup(app):
     feed.setup(app)
     not_found.setup(app)
     printing.setup(app)
+    review.setup(app)
     # What pages show of other pages: each renderer is handed one of these values, and the pages'
     # fingerprints hash the same values (dependencies.py).
     dependencies.setup(app, [themes.theme_inputs, navigation.sidebar_inputs, directory.directory_inputs,

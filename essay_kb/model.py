@@ -130,7 +130,8 @@ class EssayCollector(PageDataCollector):
             return
         text = env.doc2path(docname).read_text(encoding="utf-8")
         data, key_lines, problems = split_front_matter(text)
-        fields, more = validate_essay(data, key_lines, app.config.kb_themes) if not problems else ({}, [])
+        fields, more = (validate_essay(data, key_lines, app.config.kb_themes, app.config.kb_reviewers)
+                        if not problems else ({}, []))
         problems += more
         for problem in problems:
             logger.warning(problem.message, location=(docname, problem.line), type="kb", subtype=KbWarning.ESSAY)

@@ -17,11 +17,12 @@ from docutils import nodes
 
 from .dependencies import Placeholder, shown
 from .model import is_essay
+from .review import next_review, reviewer_role
 from .themes import THEMES_DIR, essays_in_theme, theme_docname, themes_by_key
 
 
 class kb_essay_meta(Placeholder):
-    """Placeholder under an essay's title: themes, dates, reading time."""
+    """Placeholder under an essay's title: themes, dates, reading time, clinical review."""
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,10 @@ def human_date(iso: str) -> str:
     return f"{day.day} {day.strftime('%B %Y')}"
 
 
+def time_html(iso: str) -> str:
+    return f'<time datetime="{iso}">{human_date(iso)}</time>'
+
+
 def fill_essay_meta(app, doctree, docname: str) -> None:
     essay = app.env.kb_essays.get(docname)
     for node in list(doctree.findall(kb_essay_meta)):
@@ -173,13 +178,13 @@ def fill_essay_meta(app, doctree, docname: str) -> None:
             f'<a href="{escape(app.builder.get_relative_uri(docname, theme_docname(k)))}">{escape(titles[k]["title"])}</a>'
             for k in essay["themes"]
         )
-        dates = f'Published <time datetime="{essay["published"]}">{human_date(essay["published"])}</time>'
-        if essay["reviewed"]:
-            dates += f' · Clinically reviewed <time datetime="{essay["reviewed"]}">{human_date(essay["reviewed"])}</time>'
+        due = next_review(essay["reviewed"], app.config.kb_review_interval_days)
         html = (
             '<div class="kb-essay-meta">'
             f'<p class="kb-meta-themes">Themes: {themes}</p>'
-            f'<p class="kb-meta-dates">{dates} · {essay["minutes"]} min read</p>'
+            f'<p class="kb-meta-dates">Published {time_html(essay["published"])} · {essay["minutes"]} min read</p>'
+            f'<p class="kb-meta-review">Last reviewed {time_html(essay["reviewed"])} · Next review due {time_html(due)}</p>'
+            f'<p class="kb-meta-reviewer">Reviewed by {escape(reviewer_role(app.config, essay))}</p>'
             f'<p class="kb-meta-author">{escape(app.config.kb_author_line)}</p></div>'
         )
         node.replace_self(nodes.raw("", html, format="html"))

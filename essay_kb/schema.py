@@ -7,7 +7,7 @@ what it is when left out), and one line saying what it is for. Everything else f
 - the record an essay gets when its front matter is broken (``defaults``),
 - the file ``make new`` starts from (``scaffold``) and the example in the "no front matter"
   message (``skeleton``),
-- the field table in the README (``python -m essay_kb.schema --markdown`` prints it; a test
+- the field table in the README (``python -m essay_kb schema --markdown`` prints it; a test
   compares the two),
 - part of the environment's version (``signature``), so a changed table invalidates old builds.
 
@@ -20,7 +20,6 @@ import argparse
 import datetime as dt
 import hashlib
 import json
-import sys
 from dataclasses import dataclass
 
 import yaml
@@ -68,6 +67,10 @@ class Kind:
 
     def start(self, field: Field, start: Start) -> str:
         return field.example
+
+    def when_absent(self) -> str | None:
+        """What the README says an optional field of this kind is when left out (None: its empty value)."""
+        return None
 
 
 @dataclass(frozen=True)
@@ -153,6 +156,25 @@ class Flag(Kind):
         return raw, []
 
 
+@dataclass(frozen=True)
+class ReviewerKey(Kind):
+    empty = ""
+
+    def describe(self) -> str:
+        return "a key of the `kb_reviewers` setting"
+
+    def check(self, raw, name: str, known: Known, cleaned: dict):
+        key = str(raw).strip()
+        if key not in known.reviewers:
+            return "", [f"unknown reviewer '{key}'. Known reviewers (the kb_reviewers setting in conf.py): "
+                        f"{', '.join(known.reviewers) or 'none'}. Use one of these keys, or add the role there: "
+                        "a reviewer is named by role, never by name."]
+        return key, []
+
+    def when_absent(self) -> str:
+        return "the `kb_default_reviewer` setting"
+
+
 # -- the table -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -177,8 +199,10 @@ FIELDS: tuple[Field, ...] = (
           help="The first is the essay's home theme: where the sidebar and previous/next place it."),
     Field("published", Date(), required=True, example="2026-03-01",
           help="The day the essay was first published."),
-    Field("reviewed", Date(not_before="published"), example="2026-09-01",
-          help="The day of its last clinical review."),
+    Field("reviewed", Date(not_before="published"), required=True, example="2026-09-01",
+          help="The day of its last clinical review: the page shows it and when the next review is due."),
+    Field("reviewer", ReviewerKey(), example="psychologist",
+          help="Who reviewed it, by role (never a name): the page says \"Reviewed by\" and that role."),
     Field("tags", Words(), example="[rupture, repair]",
           help="A few words that relate it to other essays; readers filter search by them."),
     Field("discreet", Flag(), example="true",
@@ -241,6 +265,8 @@ def scaffold(start: Start) -> str:
 
 
 def _default_text(field: Field) -> str:
+    if field.kind.when_absent():
+        return field.kind.when_absent()
     value = field.default()
     return "none" if value in ("", []) else yaml.safe_dump(value, default_flow_style=True).strip().removesuffix("...").strip()
 
@@ -267,7 +293,7 @@ def env_version(data_version: int) -> int:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description="The essay front-matter schema.")
+    parser = argparse.ArgumentParser(prog="python -m essay_kb schema", description="The essay front-matter schema.")
     parser.add_argument("--markdown", action="store_true", help="print the README's field table")
     args = parser.parse_args(argv)
     if args.markdown:
@@ -276,6 +302,3 @@ def main(argv=None) -> int:
     parser.print_help()
     return 2
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -39,6 +39,13 @@ CONFIG_VALUES = {
     # The page holding the {kb-link-directory} for therapists.
     "kb_links_page": ("links", "html", str),
     "kb_sidebar_pages": (["about-this-approach", "using-this-site", "glossary", "links"], "html", (list, tuple)),
+    # Who reviews essays, by role (never a person's name): an essay's 'reviewer:' is one of these
+    # keys, or kb_default_reviewer. Its page says "Reviewed by <role>". See review.py.
+    "kb_reviewers": ({"lcsw": "a licensed clinical social worker of the practice",
+                      "psychologist": "a licensed psychologist of the practice"}, "env", dict),
+    "kb_default_reviewer": ("lcsw", "html", str),
+    # An essay's next clinical review is due this many days after its last ('reviewed:').
+    "kb_review_interval_days": (365, "html", int),
 }
 
 

@@ -21,9 +21,10 @@ def rootdir():
 
 
 def sphinx_build(srcdir: Path, outdir: Path, *extra: str, confdir: Path | None = None,
-                 check: bool = True) -> subprocess.CompletedProcess:
-    """Run sphinx-build as the Makefile does (dirhtml, warnings are errors)."""
-    args = [sys.executable, "-m", "sphinx", "-b", "dirhtml", "-W", "--keep-going", "-n", "-q"]
+                 check: bool = True, quiet: bool = True) -> subprocess.CompletedProcess:
+    """Run sphinx-build as the Makefile does (dirhtml, warnings are errors); ``quiet`` keeps only
+    the warnings (no information lines)."""
+    args = [sys.executable, "-m", "sphinx", "-b", "dirhtml", "-W", "--keep-going", "-n", *(["-q"] if quiet else [])]
     if confdir is not None:
         args += ["-c", str(confdir)]
     args += [*extra, str(srcdir), str(outdir)]

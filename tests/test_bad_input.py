@@ -25,6 +25,10 @@ def test_the_test_root_itself_builds_cleanly(site_copy, tmp_path):
     ("unknown theme", ("themes: [alpha]", "themes: [alpah]"), r"essays/two\.md:3: WARNING: unknown theme 'alpah'\. Known theme keys: alpha, beta"),
     ("published not a date", ("published: 2026-03-03", "published: last spring"), r"essays/two\.md:4: WARNING: 'published: last spring' is not a date\. Write it as YYYY-MM-DD"),
     ("reviewed not a date", ("reviewed: 2026-04-01", "reviewed: 2026-02-30"), r"essays/two\.md:5: WARNING: 'reviewed: 2026-02-30' is not a date"),
+    ("no review date", ("reviewed: 2026-04-01\n", ""), r"essays/two\.md:1: WARNING: the essay has no 'reviewed'\. The day of its last clinical review"),
+    ("reviewed before published", ("reviewed: 2026-04-01", "reviewed: 2026-01-01"), r"essays/two\.md:5: WARNING: 'reviewed' is earlier than 'published'; check both dates\."),
+    ("unknown reviewer", ("reviewed: 2026-04-01", "reviewed: 2026-04-01\nreviewer: dr-jones"),
+     r"essays/two\.md:6: WARNING: unknown reviewer 'dr-jones'\. Known reviewers \(the kb_reviewers setting in conf\.py\): lcsw, psychologist\."),
 ])
 def test_front_matter_errors(site_copy, tmp_path, case, change, expected):
     root = site_copy()

@@ -38,7 +38,7 @@ def test_invalid_yaml_names_its_line():
 
 
 def test_unknown_theme_lists_known_keys():
-    _, problems = check("---\nsummary: s\nthemes: [gamma]\npublished: 2026-01-01\n---\n")
+    _, problems = check("---\nsummary: s\nthemes: [gamma]\npublished: 2026-01-01\nreviewed: 2026-01-01\n---\n")
     [(line, message)] = messages(problems)
     assert line == 3 and "unknown theme 'gamma'" in message and "alpha, beta" in message
 

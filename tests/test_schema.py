@@ -25,7 +25,7 @@ def check(text, reviewers=()):
 def test_the_readme_field_table_is_the_one_the_schema_renders():
     found = README_TABLE.search((REPO / "README.md").read_text(encoding="utf-8"))
     assert found, "README.md lost its front-matter field table"
-    assert found.group(1) == schema.markdown_table(), "regenerate it: python -m essay_kb.schema --markdown"
+    assert found.group(1) == schema.markdown_table(), "regenerate it: python -m essay_kb schema --markdown"
 
 
 def test_a_new_essay_starts_valid_with_every_field_offered():
