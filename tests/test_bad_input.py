@@ -1,10 +1,11 @@
 """Bad input fails the build with a message naming the file, the line and the fix. One test per case."""
 
 import re
+import shutil
 
 import pytest
 
-from conftest import edit, sphinx_build
+from conftest import copy_root, edit, sphinx_build
 
 
 def build_fails(root, tmp_path):
@@ -17,23 +18,40 @@ def test_the_test_root_itself_builds_cleanly(site_copy, tmp_path):
     sphinx_build(site_copy(), tmp_path / "out")
 
 
-@pytest.mark.parametrize("case, change, expected", [
-    ("invalid yaml", ("themes: [alpha]", "themes: [alpha"), r"essays/two\.md:\d+: WARNING: the front matter is not valid YAML"),
-    ("missing summary", ("summary: The two essay, in one sentence.\n", ""), r"essays/two\.md:1: WARNING: the essay has no 'summary'\. Shown on theme pages.* Add a line like this one: `summary: "),
-    ("empty summary", ("summary: The two essay, in one sentence.", 'summary: ""'), r"essays/two\.md:2: WARNING: the essay has no 'summary'"),
-    ("no themes", ("themes: [alpha]\n", ""), r"essays/two\.md:1: WARNING: the essay has no 'themes'\. .*`themes: \[a-theme-key.*Known theme keys: alpha, beta"),
-    ("unknown theme", ("themes: [alpha]", "themes: [alpah]"), r"essays/two\.md:3: WARNING: unknown theme 'alpah'\. Known theme keys: alpha, beta"),
-    ("published not a date", ("published: 2026-03-03", "published: last spring"), r"essays/two\.md:4: WARNING: 'published: last spring' is not a date\. Write it as YYYY-MM-DD"),
-    ("reviewed not a date", ("reviewed: 2026-04-01", "reviewed: 2026-02-30"), r"essays/two\.md:5: WARNING: 'reviewed: 2026-02-30' is not a date"),
-    ("no review date", ("reviewed: 2026-04-01\n", ""), r"essays/two\.md:1: WARNING: the essay has no 'reviewed'\. The day of its last clinical review"),
-    ("reviewed before published", ("reviewed: 2026-04-01", "reviewed: 2026-01-01"), r"essays/two\.md:5: WARNING: 'reviewed' is earlier than 'published'; check both dates\."),
+FRONT_MATTER_CASES = [  # (case, change to essays/two.md, the message after "essays/<case>.md:")
+    ("invalid yaml", ("themes: [alpha]", "themes: [alpha"), r"\d+: WARNING: the front matter is not valid YAML"),
+    ("missing summary", ("summary: The two essay, in one sentence.\n", ""), r"1: WARNING: the essay has no 'summary'\. Shown on theme pages.* Add a line like this one: `summary: "),
+    ("empty summary", ("summary: The two essay, in one sentence.", 'summary: ""'), r"2: WARNING: the essay has no 'summary'"),
+    ("no themes", ("themes: [alpha]\n", ""), r"1: WARNING: the essay has no 'themes'\. .*`themes: \[a-theme-key.*Known theme keys: alpha, beta"),
+    ("unknown theme", ("themes: [alpha]", "themes: [alpah]"), r"3: WARNING: unknown theme 'alpah'\. Known theme keys: alpha, beta"),
+    ("published not a date", ("published: 2026-03-03", "published: last spring"), r"4: WARNING: 'published: last spring' is not a date\. Write it as YYYY-MM-DD"),
+    ("reviewed not a date", ("reviewed: 2026-04-01", "reviewed: 2026-02-30"), r"5: WARNING: 'reviewed: 2026-02-30' is not a date"),
+    ("no review date", ("reviewed: 2026-04-01\n", ""), r"1: WARNING: the essay has no 'reviewed'\. The day of its last clinical review"),
+    ("reviewed before published", ("reviewed: 2026-04-01", "reviewed: 2026-01-01"), r"5: WARNING: 'reviewed' is earlier than 'published'; check both dates\."),
     ("unknown reviewer", ("reviewed: 2026-04-01", "reviewed: 2026-04-01\nreviewer: dr-jones"),
-     r"essays/two\.md:6: WARNING: unknown reviewer 'dr-jones'\. Known reviewers \(the kb_reviewers setting in conf\.py\): lcsw, psychologist\."),
-])
-def test_front_matter_errors(site_copy, tmp_path, case, change, expected):
-    root = site_copy()
-    edit(root / "essays" / "two.md", *change)
-    assert re.search(expected, build_fails(root, tmp_path)), case
+     r"6: WARNING: unknown reviewer 'dr-jones'\. Known reviewers \(the kb_reviewers setting in conf\.py\): lcsw, psychologist\."),
+]
+
+
+def case_file(case: str) -> str:
+    return "essays/" + case.replace(" ", "-") + ".md"
+
+
+@pytest.fixture(scope="module")
+def front_matter_failures(tmp_path_factory) -> str:
+    """One build for every case: each is a copy of essays/two.md with its one fault, in a file of
+    its own (the copies also repeat two's title and section ids, which are reported too)."""
+    root = copy_root(tmp_path_factory.mktemp("front-matter"))
+    for case, change, _ in FRONT_MATTER_CASES:
+        path = root / case_file(case)
+        shutil.copy(root / "essays" / "two.md", path)
+        edit(path, *change)
+    return build_fails(root, tmp_path_factory.mktemp("out"))
+
+
+@pytest.mark.parametrize("case, change, expected", FRONT_MATTER_CASES, ids=[c[0] for c in FRONT_MATTER_CASES])
+def test_front_matter_errors(front_matter_failures, case, change, expected):
+    assert re.search(re.escape(case_file(case)) + ":" + expected, front_matter_failures), case
 
 
 def test_two_essays_with_the_same_title(site_copy, tmp_path):
