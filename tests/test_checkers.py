@@ -77,7 +77,7 @@ def test_nu_html_checker_reports_no_errors(real_site):
 
 def test_linkchecker_finds_no_broken_links_or_anchors(site_url, tmp_path):
     config = tmp_path / "linkcheckerrc"
-    config.write_text("[checking]\nthreads=4\n[filtering]\ncheckextern=0\n[AnchorCheck]\n")
+    config.write_text("[checking]\nthreads=4\nmaxrequestspersecond=1000\n[filtering]\ncheckextern=0\n[AnchorCheck]\n")
     result = subprocess.run(
         [sys.executable, "-m", "linkcheck", "--config", str(config), "--no-status", "-o", "csv", site_url],
         capture_output=True, text=True)
