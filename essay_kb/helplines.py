@@ -16,6 +16,8 @@ from sphinx.errors import ConfigError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 
+from .warnings_ import KbWarning
+
 logger = logging.getLogger(__name__)
 
 LINE_NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -110,7 +112,7 @@ def unknown_line(env, name: str, location) -> None:
     logger.warning(
         f"unknown help line {name!r}. Known lines (kb_help_lines in conf.py): {known}. "
         "Fix the name, or add the line to kb_help_lines.",
-        type="kb", subtype="helpline", location=location,
+        type="kb", subtype=KbWarning.HELPLINE, location=location,
     )
 
 

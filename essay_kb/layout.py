@@ -49,6 +49,5 @@ def page_context(app, pagename, templatename, context, doctree) -> None:
 
 
 def setup(app) -> None:
-    app.connect("config-inited", add_paths, priority=600)
     app.connect("builder-inited", add_assets)
     app.connect("html-page-context", page_context)

@@ -28,9 +28,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
+from .collectors import PageDataCollector
 from .permalinks import page_path
 from .search_index import FILE_NAMES, Block, Page, Stemmer, block_counts, blocks_of, bundle_files
 from .themes import theme_docname
@@ -108,18 +108,12 @@ def search_page(app):
         yield "search", {"title": "Search"}, "search.html"
 
 
-class SearchCollector(EnvironmentCollector):
+class SearchCollector(PageDataCollector):
     """``env.kb_search[docname]``: the page's blocks as (id, heading, text) and their words counted
     (``block_counts``), read with the page: writing the index needs no doctree, and an incremental
     build counts only the pages it read again."""
 
-    def clear_doc(self, app, env, docname):
-        env.kb_search.pop(docname, None)
-
-    def merge_other(self, app, env, docnames, other):
-        for docname in docnames:
-            if docname in other.kb_search:
-                env.kb_search[docname] = other.kb_search[docname]
+    stores = ("kb_search",)
 
     def process_doc(self, app, doctree):
         blocks = blocks_of(doctree)
@@ -194,4 +188,4 @@ def setup(app) -> None:
     app.connect("html-page-context", on_page_context)
     app.connect("builder-inited", init_env)
     app.add_env_collector(SearchCollector)
-    app.connect("build-finished", build_index, priority=900)
+    app.connect("build-finished", build_index)

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, VIEWPORTS
 
 NODE_MODULES = REPO / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
@@ -59,13 +59,12 @@ def open_search_results(page):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("kind", list(PAGE_TYPES))
 def test_axe_finds_no_wcag_violations(browser, site_url, kind, viewport, scheme):
     need(AXE, "axe-core")
-    size = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}[viewport]
     # bypass_csp: axe is injected as an inline script, which the site's own policy rightly forbids.
-    context = browser.new_context(viewport=size, color_scheme=scheme, bypass_csp=True)
+    context = browser.new_context(**VIEWPORTS[viewport], color_scheme=scheme, bypass_csp=True)
     page = context.new_page()
     response = page.goto(site_url + PAGE_TYPES[kind])
     assert response.status == 200
@@ -96,7 +95,7 @@ def test_nu_html_checker_reports_no_errors(real_site):
 
 def test_linkchecker_finds_no_broken_links_or_anchors(site_url, tmp_path):
     config = tmp_path / "linkcheckerrc"
-    config.write_text("[checking]\nthreads=4\n[filtering]\ncheckextern=0\n[AnchorCheck]\n")
+    config.write_text("[checking]\nthreads=4\nmaxrequestspersecond=1000\n[filtering]\ncheckextern=0\n[AnchorCheck]\n")
     result = subprocess.run(
         [sys.executable, "-m", "linkcheck", "--config", str(config), "--no-status", "-o", "csv", site_url],
         capture_output=True, text=True)

@@ -3,16 +3,10 @@ host serves it (under a project-site path, with 404.html for missing addresses),
 from any other host, sets no cookie, stores nothing, and breaks no rule of its own
 Content-Security-Policy."""
 
-import functools
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from urllib.parse import urlsplit
-
 import pytest
 import yaml
 
-from conftest import DESKTOP, PHONE, REPO, sphinx_build
+from conftest import DESKTOP, REPO, VIEWPORTS, Recorder, serve, sphinx_build
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -33,80 +27,13 @@ PAGE_TYPES = {
     "links with a list": "links/#s=why-friction-happens-in-therapy",
     "404": "essays/no/such/page/here/",
 }
-# Collected in the page before any of its own scripts run (Playwright's init scripts are exempt
-# from the page's policy).
-WATCH_POLICY = """
-window.__violations = [];
-document.addEventListener("securitypolicyviolation", function (e) {
-  window.__violations.push(e.violatedDirective + " blocked " + (e.blockedURI || "inline") + " " + (e.sample || ""));
-});
-"""
-
-
-def static_host(directory: Path, prefix: str):
-    """Serve ``directory`` at ``prefix`` like GitHub Pages: a missing address gets 404.html, status 404."""
-    not_found = (directory / "404.html").read_bytes()
-
-    class Host(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def translate_path(self, path):
-            path = urlsplit(path).path
-            if not path.startswith(prefix):
-                return str(directory / "\0missing")
-            return super().translate_path("/" + path[len(prefix):])
-
-        def send_error(self, code, message=None, explain=None):
-            if code != 404:
-                return super().send_error(code, message, explain)
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(not_found)))
-            self.end_headers()
-            self.wfile.write(not_found)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Host, directory=str(directory)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}{prefix}", server
-
-
 @pytest.fixture(scope="module")
 def project_site(tmp_path_factory):
     out = tmp_path_factory.mktemp("project-site") / "html"
     sphinx_build(REPO / "docs", out, "-D", f"html_baseurl=https://someone.github.io{PREFIX}", confdir=REPO)
-    url, server = static_host(out, PREFIX)
+    url, server = serve(out, PREFIX)
     yield url
     server.shutdown()
-
-
-class Recorder:
-    """Every request a browser context makes; any to another host is answered with an error, so
-    nothing leaves the machine even when a test fails."""
-
-    def __init__(self, context, site_url: str):
-        self.origin = "{0.scheme}://{0.netloc}".format(urlsplit(site_url))
-        self.requests: list[str] = []
-        self.console: list[str] = []
-        context.route("**/*", self.handle)
-        context.add_init_script(WATCH_POLICY)
-
-    def handle(self, route):
-        url = route.request.url
-        self.requests.append(url)
-        if url.startswith(self.origin + "/") or url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            route.abort("blockedbyclient")
-
-    @property
-    def strangers(self) -> list[str]:
-        return [u for u in self.requests if not u.startswith((self.origin + "/", "data:", "blob:"))]
-
-    def watch(self, page):
-        page.on("console", lambda m: self.console.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.console.append(f"uncaught: {e}"))
-        return page
 
 
 def visit(context, recorder, url: str, kind: str):
@@ -123,7 +50,7 @@ def visit(context, recorder, url: str, kind: str):
 @pytest.mark.parametrize("device", ["phone", "desktop"])
 @pytest.mark.parametrize("kind", list(PAGE_TYPES))
 def test_page_talks_to_no_one_else_and_keeps_no_trace(browser, project_site, kind, device):
-    context = browser.new_context(**(PHONE if device == "phone" else DESKTOP))
+    context = browser.new_context(**VIEWPORTS[device])
     recorder = Recorder(context, project_site)
     page = visit(context, recorder, project_site + PAGE_TYPES[kind], kind)
     assert recorder.requests, "the recorder saw nothing: it is not watching"

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from conftest import REPO, html_files, soup, sphinx_build
+from conftest import REPO, Recorder, html_files, soup, sphinx_build
 
 from essay_kb import search as kb_search
 from essay_kb import search_index
@@ -224,29 +224,9 @@ def in_view(page, element_id: str) -> bool:
     return False
 
 
-class SiteOnly:
-    """Records every request; answers any to another host with an error."""
-
-    def __init__(self, context, site_url: str):
-        self.origin = "{0.scheme}://{0.netloc}".format(urlsplit(site_url))
-        self.urls: list[str] = []
-        context.route("**/*", self.handle)
-
-    def handle(self, route):
-        self.urls.append(route.request.url)
-        if route.request.url.startswith(self.origin + "/"):
-            route.continue_()
-        else:
-            route.abort("blockedbyclient")
-
-    @property
-    def strangers(self) -> list[str]:
-        return [u for u in self.urls if not u.startswith(self.origin + "/")]
-
-
 @browser_test
 def test_a_lay_question_typed_into_the_sidebar_box_on_a_phone(phone, site_url):
-    requests = SiteOnly(phone, site_url)
+    requests = Recorder(phone, site_url)
     page = phone.new_page()
     page.goto(site_url + "essays/people-pleasing/")
     start = (page.url, page.evaluate("history.length"))
@@ -276,7 +256,7 @@ def test_a_lay_question_typed_into_the_sidebar_box_on_a_phone(phone, site_url):
     assert (page.url, page.evaluate("history.length")) == start
     assert page.evaluate("localStorage.length + sessionStorage.length") == 0 and phone.cookies() == []
     assert requests.strangers == []
-    assert any("/search-index/" in u for u in requests.urls)
+    assert any("/search-index/" in u for u in requests.requests)
     # Opening a hit lands on that section, and the new address holds no query either.
     page.locator(".kb-search-hit").first.tap()
     page.wait_for_url(re.compile(re.escape(hrefs[0]) + "$"))
