@@ -6,7 +6,7 @@ One module per feature; ``setup()`` wires them together. See README.md for what 
 from __future__ import annotations
 
 from . import connections, dependencies, directory, layout, permalinks, model, navigation, search, sections, settings, sitemap, themes
-from . import feed, helplines, not_found, previews, printing, privacy
+from . import feed, helplines, not_found, previews, printing, privacy, risk, safety
 
 __version__ = "0.1.0"
 
@@ -26,6 +26,8 @@ def setup(app):
     app.setup_extension("sphinx_sitemap")
     settings.setup(app)
     helplines.setup(app)
+    safety.setup(app)
+    risk.setup(app)
     model.setup(app)
     themes.setup(app)
     navigation.setup(app)
@@ -42,7 +44,8 @@ def setup(app):
     not_found.setup(app)
     printing.setup(app)
     dependencies.setup(app, [themes.render_inputs, navigation.render_inputs, directory.render_inputs,
-                                    permalinks.render_inputs, connections.render_inputs])
+                                    permalinks.render_inputs, connections.render_inputs,
+                                    safety.render_inputs])
     app.connect("doctree-resolved", fill_placeholders)
     return {
         "version": __version__,

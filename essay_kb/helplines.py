@@ -9,6 +9,7 @@ the file and line.
 from __future__ import annotations
 
 import re
+from html import escape
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -105,6 +106,24 @@ def reach_nodes(line: dict) -> list[nodes.Node]:
             for text, uri in reach_parts(line)]
 
 
+def reach_html(line: dict, capital: bool = False) -> str:
+    """``reach_parts`` as HTML, for the templates (crisis notice, search's help card)."""
+    html = "".join(f'<a class="kb-helpline-number" href="{escape(uri)}">{escape(text)}</a>' if uri else escape(text)
+                   for text, uri in reach_parts(line))
+    return html[:1].upper() + html[1:] if capital else html
+
+
+def card_title(line: dict) -> str:
+    return line["name"][:1].upper() + line["name"][1:]
+
+
+def card_item_html(name: str, line: dict) -> str:
+    """One line as the {helplines} card shows it, in HTML: 'Name: Call 988. For ...'."""
+    purpose = f" For {escape(line['for'])}." if line.get("for") else ""
+    return (f'<li data-help-line="{escape(name)}"><p><strong>{escape(card_title(line))}</strong>: '
+            f"{reach_html(line, capital=True)}.{purpose}</p></li>")
+
+
 def unknown_line(env, name: str, location) -> None:
     known = ", ".join(env.config.kb_help_lines)
     logger.warning(
@@ -147,7 +166,7 @@ class HelplinesDirective(SphinxDirective):
                 unknown_line(self.env, name, self.get_location())
                 continue
             para = nodes.paragraph()
-            title = line["name"][:1].upper() + line["name"][1:]
+            title = card_title(line)
             para += nodes.strong(title, title)
             para += nodes.Text(": ")
             reach = reach_nodes(line)

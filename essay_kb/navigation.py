@@ -60,11 +60,34 @@ def window(items: list, current_index: int, size: int) -> list:
     return items[start:start + size]
 
 
+def fixed_pages(config) -> list[str]:
+    """The pages reached from every sidebar rather than from a theme: help pages, then "About"."""
+    return [*config.kb_help_pages, *config.kb_sidebar_pages]
+
+
+def page_group_html(app, pagename: str, caption: str, docnames) -> list[str]:
+    env = app.env
+    pages = [d for d in docnames if d in env.all_docs]
+    if not pages:
+        return []
+    out = [f'<p class="caption" role="heading" aria-level="2"><span class="caption-text">{caption}</span></p><ul>']
+    for docname in pages:
+        here = docname == pagename
+        title = env.titles[docname].astext() if docname in env.titles else docname
+        href = "#" if here else escape(app.builder.get_relative_uri(pagename, docname))
+        out.append(f'<li class="toctree-l1{" current" if here else ""}"><a class="reference internal" '
+                   f'href="{href}">{escape(title)}</a></li>')
+    out.append("</ul>")
+    return out
+
+
 def sidebar_html(app, pagename: str) -> str:
     env, builder = app.env, app.builder
     active = current_theme(app, pagename)
     link = lambda target: escape(builder.get_relative_uri(pagename, target))  # noqa: E731
-    out = ['<p class="caption" role="heading" aria-level="2"><span class="caption-text">Themes</span></p><ul>']
+    # Help for the worst moments comes first: on a phone it is the top of the menu.
+    out = page_group_html(app, pagename, "Help now", app.config.kb_help_pages)
+    out.append('<p class="caption" role="heading" aria-level="2"><span class="caption-text">Themes</span></p><ul>')
     for theme in app.config.kb_themes:
         key = theme["key"]
         is_active = key == active
@@ -90,17 +113,7 @@ def sidebar_html(app, pagename: str) -> str:
             out.append("</ul>")
         out.append("</li>")
     out.append("</ul>")
-    pages = [d for d in app.config.kb_sidebar_pages if d in env.all_docs]
-    if pages:
-        out.append('<p class="caption" role="heading" aria-level="2"><span class="caption-text">About</span></p><ul>')
-        for docname in pages:
-            here = docname == pagename
-            title = env.titles[docname].astext() if docname in env.titles else docname
-            out.append(
-                f'<li class="toctree-l1{" current" if here else ""}"><a class="reference internal" '
-                f'href="{"#" if here else link(docname)}">{escape(title)}</a></li>'
-            )
-        out.append("</ul>")
+    out += page_group_html(app, pagename, "About", app.config.kb_sidebar_pages)
     return "".join(out)
 
 
@@ -125,7 +138,7 @@ def on_page_context(app, pagename, templatename, context, doctree) -> None:
                 "link": app.builder.get_relative_uri(pagename, target),
                 "title": escape(app.env.kb_essays[target]["title"]),
             } if target else None
-    elif pagename.startswith(THEMES_DIR + "/") or pagename in app.config.kb_sidebar_pages:
+    elif pagename.startswith(THEMES_DIR + "/") or pagename in fixed_pages(app.config):
         context["prev"] = context["next"] = None
 
 
@@ -140,7 +153,7 @@ def render_inputs(app, docname: str):
 def mark_navigable(app, doctree) -> None:
     """Essays and theme pages are reached through the generated navigation, not a toctree."""
     docname = app.env.docname
-    if is_essay(app, docname) or docname.startswith(THEMES_DIR + "/") or docname in app.config.kb_sidebar_pages:
+    if is_essay(app, docname) or docname.startswith(THEMES_DIR + "/") or docname in fixed_pages(app.config):
         app.env.metadata[docname]["orphan"] = True
     if is_essay(app, docname):
         title = next(iter(doctree.findall(nodes.title)), None)

@@ -14,11 +14,6 @@ THEME_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CONFIG_VALUES = {
     "kb_practice_name": ("Relational Therapy Notes", "html"),
     "kb_author_line": ("Written by the clinicians of the practice", "html"),
-    "kb_crisis_notice": (
-        'If you are in crisis, call or text <a href="tel:988">988</a> in the US, '
-        "or your local emergency number.",
-        "html",
-    ),
     "kb_disclaimer": ("This is general information, not therapy or medical advice.", "html"),
     # What a discreet essay's link preview says under the practice's name (see previews.py).
     "kb_discreet_preview_line": ("An essay from our practice.", "html"),
