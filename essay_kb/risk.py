@@ -24,8 +24,9 @@ from pathlib import Path
 import yaml
 from sphinx.util import logging
 
-from .helplines import DEFAULT_HELP_LINES
+from .helplines import DEFAULT_HELP_LINES, card_item_html
 from .permalinks import page_path
+from .search import write_if_changed
 
 logger = logging.getLogger(__name__)
 
@@ -157,13 +158,15 @@ def load_vocabulary(path: Path, help_lines: dict, help_pages=None) -> Vocabulary
                     "url": None, "match": [], "unless": []}
         if not category["message"]:
             problems.append(Problem(line(node), f"{key}: needs a 'message', the help card's first sentence."))
+        # A line this site does not set (a practice elsewhere may have no maternal line) is left off
+        # the card; a name that is no line at all is a mistake.
         for name, where in words_list(fields, "lines", problems, key, line=line(node)):
-            if name not in help_lines:
+            if name not in help_lines and name not in DEFAULT_HELP_LINES:
                 problems.append(Problem(where, f"{key}: unknown help line {name!r}. Known lines (kb_help_lines in "
                                         f"conf.py): {', '.join(help_lines)}."))
-            else:
+            elif name in help_lines:
                 category["lines"].append(name)
-        if not category["lines"] and "lines" in fields:
+        if not scalar_items(fields, "lines") and "lines" in fields:
             problems.append(Problem(fields["lines"][0], f"{key}: needs at least one help line."))
         page = scalar(fields, "page")
         if page:
@@ -176,8 +179,9 @@ def load_vocabulary(path: Path, help_lines: dict, help_pages=None) -> Vocabulary
                 try:
                     source = compile_phrase(phrase)
                 except PhraseError as exc:
-                    hint = (" (a '#' after a space starts a YAML comment: put the phrase in quotes)"
-                            if "#" in text_lines[where - 1] and "#" not in phrase else "")
+                    raw = text_lines[where - 1]
+                    cut = raw[raw.find(phrase) + len(phrase):].lstrip().startswith("#")
+                    hint = " (a '#' after a space starts a YAML comment: put the phrase in quotes)" if cut else ""
                     problems.append(Problem(where, f"{key}: {phrase!r}: {exc}{hint}."))
                     continue
                 if source in category[target]:
@@ -216,6 +220,11 @@ def words_list(fields: dict, name: str, problems: list, key: str, required: bool
     return [(str(item.value), item.start_mark.line + 1) for item in node.value]
 
 
+def scalar_items(fields: dict, name: str) -> list[str]:
+    node = fields.get(name, (0, None))[1]
+    return [str(item.value) for item in node.value] if isinstance(node, yaml.SequenceNode) else []
+
+
 def browser_data(vocabulary: Vocabulary) -> dict:
     return {"categories": vocabulary.categories}
 
@@ -232,13 +241,15 @@ def risk_file(app) -> Path:
 
 
 def check_vocabulary(app) -> None:
-    """At builder-inited: report every problem (with -W the build fails after all are reported)."""
+    """At builder-inited: report every problem (with -W the build fails after all are reported),
+    and write the compiled vocabulary for the browser."""
     path = risk_file(app)
     help_pages = app.config.kb_help_pages or None  # a site without help pages: the card has no link
     vocabulary = load_vocabulary(path, app.config.kb_help_lines, help_pages)
     for problem in vocabulary.problems:
         logger.warning(problem.message, location=f"{path}:{max(problem.line, 1)}", type="kb", subtype="risk_phrases")
-    app.kb_risk_vocabulary = vocabulary
+    if app.builder.format == "html":  # before the static files are copied and pages name it
+        write_if_changed(Path(app.outdir, "_static", DATA_FILE), data_script(vocabulary))
 
 
 def add_assets(app) -> None:
@@ -248,15 +259,7 @@ def add_assets(app) -> None:
 
 def page_context(app, pagename, templatename, context, doctree) -> None:
     """Search's help card: every help line, ready to show (kb-search-help.js picks the ones needed)."""
-    from .helplines import card_item_html
     context["kb_help_line_items"] = [card_item_html(name, line) for name, line in app.config.kb_help_lines.items()]
-
-
-def write_data(app, exception) -> None:
-    if exception or app.builder.format != "html":
-        return
-    from .search import write_if_changed
-    write_if_changed(Path(app.outdir, "_static", DATA_FILE), data_script(app.kb_risk_vocabulary))
 
 
 def setup(app) -> None:
@@ -264,7 +267,6 @@ def setup(app) -> None:
     app.connect("builder-inited", check_vocabulary)
     app.connect("builder-inited", add_assets)
     app.connect("html-page-context", page_context)
-    app.connect("build-finished", write_data)
 
 
 def main(argv: list[str]) -> int:

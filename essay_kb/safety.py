@@ -80,6 +80,8 @@ def check_pages_exist(app, env) -> None:
 
 def page_uri(app, pagename: str, target: str) -> str:
     docname, _, anchor = target.partition("#")
+    if docname == pagename:  # on the page itself: the place, or its top, never a reload
+        return f"#{anchor}"
     return app.builder.get_relative_uri(pagename, docname) + (f"#{anchor}" if anchor else "")
 
 

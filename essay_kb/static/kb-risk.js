@@ -15,9 +15,10 @@
 })(typeof self !== "undefined" ? self : this, function (root) {
   "use strict";
 
-  // Letters typed as look-alike symbols inside a word ("k1ll", "su!cide", "h3lp"); a word of
-  // digits alone ("988", "24") is left as it is.
+  // Letters typed as look-alike symbols between letters ("k1ll", "su!cide", "h3lp"); numbers
+  // ("988") and punctuation around words ("okay!!") are left as they are.
   var LOOKALIKES = { "1": "i", "!": "i", "3": "e", "0": "o", "@": "a", "$": "s", "*": "" };
+  var LOOKALIKE_RUN = /([a-z])([10!3@$*]+)(?=[a-z])/g;
 
   // The reader's words as the vocabulary is written: lower case, no accents or apostrophes
   // ("I'm" = "im"), any other punctuation a space, one space between words.
@@ -25,8 +26,8 @@
     var words = String(text || "").toLowerCase();
     if (words.normalize) words = words.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
     words = words.replace(/['\u2018\u2019\u02bc`\u00b4]/g, "");
-    words = words.replace(/[a-z0-9!@$*]+/g, function (word) {
-      return /[a-z]/.test(word) ? word.replace(/[10!3@$*]/g, function (c) { return LOOKALIKES[c]; }) : word;
+    words = words.replace(LOOKALIKE_RUN, function (run, letter, symbols) {
+      return letter + symbols.replace(/./g, function (c) { return LOOKALIKES[c]; });
     });
     return words.replace(/[^a-z0-9]+/g, " ").trim();
   }
