@@ -73,6 +73,10 @@ def check_help_lines(lines) -> list[str]:
             continue
         for field in sorted(set(line) - LINE_FIELDS):
             problems.append(f"{where}: unknown field {field!r}; a line may have {', '.join(sorted(LINE_FIELDS))}.")
+        for field in sorted(set(line) & LINE_FIELDS):
+            if not isinstance(line[field], str):
+                problems.append(f"{where}: {field!r} must be text in quotes, e.g. '{field}': '988'; "
+                                f"got {line[field]!r}.")
         for field in ("name", "call"):
             if not str(line.get(field) or "").strip():
                 problems.append(f"{where}: needs a non-empty {field!r}.")

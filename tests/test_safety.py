@@ -210,6 +210,12 @@ def test_the_help_lines_and_exit_set_once_reach_every_page(site_copy, tmp_path):
             assert [i["data-help-line"] for i in items] == ["crisis", "emergency"]
 
 
+def test_a_help_line_number_must_be_text():
+    from essay_kb.helplines import check_help_lines
+    problems = check_help_lines({"crisis": {"name": "the line", "call": 988}})
+    assert problems == ["kb_help_lines['crisis']: 'call' must be text in quotes, e.g. 'call': '988'; got 988."]
+
+
 def test_a_bad_exit_address_fails_the_build(site_copy, tmp_path):
     root = site_copy()
     conf = root / "conf.py"
