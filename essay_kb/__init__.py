@@ -6,12 +6,12 @@ One module per feature; ``setup()`` wires them together. See README.md for what 
 from __future__ import annotations
 
 from . import connections, dependencies, directory, layout, permalinks, model, navigation, search, sections, settings, sitemap, themes
-from . import feed, helplines, markup, not_found, output, previews, printing, privacy, risk, safety
+from . import feed, helplines, markup, not_found, output, previews, printing, privacy, reading_list, risk, safety
 
 __version__ = "0.1.0"
 
 # Bump when the shape of data stored in the environment (env.kb_*) changes.
-ENV_VERSION = 4
+ENV_VERSION = 5
 
 
 def fill_placeholders(app, doctree, docname) -> None:
@@ -44,6 +44,7 @@ def setup(app):
     feed.setup(app)
     not_found.setup(app)
     printing.setup(app)
+    reading_list.setup(app)
     output.setup(app)
     dependencies.setup(app, [themes.render_inputs, navigation.render_inputs, directory.render_inputs,
                                     permalinks.render_inputs, connections.render_inputs,

@@ -21,6 +21,10 @@ CONFIG_VALUES = {
     "kb_disclaimer": ("This is general information, not therapy or medical advice.", "html"),
     # What a discreet essay's link preview says under the practice's name (see previews.py).
     "kb_discreet_preview_line": ("An essay from our practice.", "html"),
+    # The reading-list page's tab title and link preview (reading_list.py): the same whatever
+    # sections a list holds, so a link on a lock screen never names a topic.
+    "kb_reading_list_title": ("A reading list from your therapist's practice", "html"),
+    "kb_reading_list_description": ("Some sections of essays, chosen for you to read in order.", "html"),
     # host:port of the live preview (`make serve`, sphinx-autobuild): the pages' security policy
     # then lets its reload script run. Leave empty for a published build.
     "kb_dev_server": ("", "html"),

@@ -28,6 +28,10 @@ PAGE_TYPES = {
     "help: not safe at home": "help/not-safe-at-home/",
     "help: reading safely": "help/reading-safely/",
     "search help card": "search/",
+    # A reading list, and a list being put together (its panel opened) on the directory and an essay.
+    "reading list": "reading-list/#s=why-a-cancelled-session-hurts.signs-you-may-be-ready-to-end-therapy&n=Read+this+first",
+    "links with a list": "links/#s=why-a-cancelled-session-hurts.signs-you-may-be-ready-to-end-therapy",
+    "essay with a list": "essays/friction-and-repair/#s=why-friction-happens-in-therapy",
 }
 CI = bool(os.environ.get("CI") or os.environ.get("KB_REQUIRE_BROWSER"))
 
@@ -36,6 +40,18 @@ def need(path, what):
     if not path.exists():
         message = f"{what} is missing ({path}): `make test` runs `npm ci` to install it"
         pytest.fail(message) if CI else pytest.skip(message)
+
+
+def open_reading_list(page):
+    """A reading list fully shown (its sections, QR code), or a list's panel opened."""
+    if page.locator("[data-reading-list]").count():
+        page.wait_for_selector('[data-reading-list-items][aria-busy="false"]', state="attached")
+        return
+    page.wait_for_selector("[data-reading-list-panel]")
+    page.wait_for_load_state("networkidle")  # the picks are named from the section map
+    toggle = page.locator(".kb-rl-toggle")
+    if toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()
 
 
 def open_search_results(page, query="cancelled session"):
@@ -67,6 +83,8 @@ def test_axe_finds_no_wcag_violations(browser, site_url, kind, viewport, scheme)
         open_search_results(page)
     elif kind == "search help card":
         open_search_help(page)
+    elif "list" in kind:
+        open_reading_list(page)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",

@@ -33,6 +33,8 @@ PAGE_TYPES = {
     "using this site": "using-this-site/",
     "help page": "help/not-safe-at-home/",
     "index": "genindex/",
+    "reading list": "reading-list/#s=why-friction-happens-in-therapy.speaking-up-when-something-stings&n=Read+this+first",
+    "links with a list": "links/#s=why-friction-happens-in-therapy",
     "404": "essays/no/such/page/here/",
 }
 # Collected in the page before any of its own scripts run (Playwright's init scripts are exempt
