@@ -261,8 +261,8 @@ OBSCURED = """() => {
     const hit = document.elementFromPoint(x, y);
     return hit && (el.contains(hit) || hit.contains(el));
   });
-  return seen ? false : (el.outerHTML.slice(0, 120) + " under " + (document.elementFromPoint(r.left + r.width / 2,
-    Math.min(innerHeight - 1, Math.max(0, r.top + r.height / 2))) || {}).className);
+  const over = document.elementFromPoint(r.left + r.width / 2, Math.min(innerHeight - 1, Math.max(0, r.top + r.height / 2)));
+  return seen ? false : (el.outerHTML.slice(0, 120) + " under " + (over ? over.outerHTML.slice(0, 160) : "nothing"));
 }"""
 
 
