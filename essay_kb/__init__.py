@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import connections, dependencies, directory, layout, permalinks, model, navigation, search, sections, settings, sitemap, themes
-from . import feed, helplines, markup, not_found, output, previews, printing, privacy, reading_list, review, schema
+from . import feed, helplines, markup, not_found, output, previews, printing, privacy, reading_list, review, risk, safety, schema
 
 __version__ = "0.1.0"
 
@@ -84,6 +84,8 @@ def setup(app):
     app.setup_extension("sphinx_sitemap")
     settings.setup(app)
     helplines.setup(app)
+    safety.setup(app)
+    risk.setup(app)
     model.setup(app)
     markup.setup(app)
     themes.setup(app)
@@ -106,7 +108,8 @@ def setup(app):
     # What pages show of other pages: each renderer is handed one of these values, and the pages'
     # fingerprints hash the same values (dependencies.py).
     dependencies.setup(app, [themes.theme_inputs, navigation.sidebar_inputs, directory.directory_inputs,
-                             permalinks.section_redirects_for, connections.connection_inputs])
+                             permalinks.section_redirects_for, connections.connection_inputs,
+                             safety.help_page_inputs])
     app.connect("doctree-resolved", fill_placeholders)
     for entry in HANDLER_ORDER:
         app.connect(entry.event, entry.handler, priority=entry.priority)

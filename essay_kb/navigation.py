@@ -32,6 +32,7 @@ class SidebarInputs:
     theme: str | None  # the page's theme: an essay's home theme, or a theme page's own
     essays: tuple[tuple[str, str], ...]  # (docname, title) of that theme's home essays, in order
     about: tuple[tuple[str, str], ...]  # (docname, title) of the "About" pages that exist
+    help: tuple[tuple[str, str], ...] = ()  # (docname, title) of the help pages, first in the menu
 
 
 def current_theme(app, pagename: str) -> str | None:
@@ -53,9 +54,10 @@ def sidebar_inputs(app, pagename: str) -> SidebarInputs:
         return shared[theme]
     env = app.env
     essays = tuple((d, env.kb_essays[d]["title"]) for d in essays_in_theme(env, theme, home_only=True)) if theme else ()
-    about = tuple((d, env.titles[d].astext() if d in env.titles else d)
-                  for d in app.config.kb_sidebar_pages if d in env.all_docs)
-    inputs = SidebarInputs(theme, essays, about)
+    about, help_pages = (tuple((d, env.titles[d].astext() if d in env.titles else d)
+                               for d in pages if d in env.all_docs)
+                         for pages in (app.config.kb_sidebar_pages, app.config.kb_help_pages))
+    inputs = SidebarInputs(theme, essays, about, help_pages)
     if shared is not None:
         shared[theme] = inputs
     return inputs
@@ -78,9 +80,29 @@ def window(items: list, current_index: int, size: int) -> list:
     return items[start:start + size]
 
 
+def fixed_pages(config) -> list[str]:
+    """The pages reached from every sidebar rather than from a theme: help pages, then "About"."""
+    return [*config.kb_help_pages, *config.kb_sidebar_pages]
+
+
+def page_group_html(pagename: str, caption: str, pages, link) -> list[str]:
+    """A captioned list of fixed pages, given as (docname, title)."""
+    if not pages:
+        return []
+    out = [f'<p class="caption" role="heading" aria-level="2"><span class="caption-text">{caption}</span></p><ul>']
+    for docname, title in pages:
+        here = docname == pagename
+        out.append(f'<li class="toctree-l1{" current" if here else ""}"><a class="reference internal" '
+                   f'href="{"#" if here else escape(link(docname))}">{escape(title)}</a></li>')
+    out.append("</ul>")
+    return out
+
+
 def sidebar_html(inputs: SidebarInputs, pagename: str, link, themes: list[dict], window_size: int) -> str:
     """``link(docname)`` is the page's relative address of another page."""
-    out = ['<p class="caption" role="heading" aria-level="2"><span class="caption-text">Themes</span></p><ul>']
+    # Help for the worst moments comes first: on a phone it is the top of the menu.
+    out = page_group_html(pagename, "Help now", inputs.help, link)
+    out.append('<p class="caption" role="heading" aria-level="2"><span class="caption-text">Themes</span></p><ul>')
     for theme in themes:
         key = theme["key"]
         is_active = key == inputs.theme
@@ -106,15 +128,7 @@ def sidebar_html(inputs: SidebarInputs, pagename: str, link, themes: list[dict],
             out.append("</ul>")
         out.append("</li>")
     out.append("</ul>")
-    if inputs.about:
-        out.append('<p class="caption" role="heading" aria-level="2"><span class="caption-text">About</span></p><ul>')
-        for docname, title in inputs.about:
-            here = docname == pagename
-            out.append(
-                f'<li class="toctree-l1{" current" if here else ""}"><a class="reference internal" '
-                f'href="{"#" if here else escape(link(docname))}">{escape(title)}</a></li>'
-            )
-        out.append("</ul>")
+    out += page_group_html(pagename, "About", inputs.about, link)
     return "".join(out)
 
 
@@ -143,14 +157,14 @@ def on_page_context(app, pagename, templatename, context, doctree) -> None:
                 "link": app.builder.get_relative_uri(pagename, target[0]),
                 "title": escape(target[1]),
             } if target else None
-    elif pagename.startswith(THEMES_DIR + "/") or pagename in app.config.kb_sidebar_pages:
+    elif pagename.startswith(THEMES_DIR + "/") or pagename in fixed_pages(app.config):
         context["prev"] = context["next"] = None
 
 
 def mark_navigable(app, doctree) -> None:
     """Essays and theme pages are reached through the generated navigation, not a toctree."""
     docname = app.env.docname
-    if is_essay(app, docname) or docname.startswith(THEMES_DIR + "/") or docname in app.config.kb_sidebar_pages:
+    if is_essay(app, docname) or docname.startswith(THEMES_DIR + "/") or docname in fixed_pages(app.config):
         app.env.metadata[docname]["orphan"] = True
     if is_essay(app, docname):
         title = next(iter(doctree.findall(nodes.title)), None)

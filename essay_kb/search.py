@@ -31,6 +31,7 @@ from pathlib import Path
 from sphinx.util import logging
 
 from .collectors import PageDataCollector
+from .navigation import fixed_pages
 from .permalinks import page_path
 from .search_index import FILE_NAMES, Block, Page, Stemmer, block_counts, blocks_of, bundle_files
 from .themes import theme_docname
@@ -55,11 +56,12 @@ STEMMER = Stemmer()  # one per process, so each distinct word is stemmed once
 
 
 def is_indexed(app, pagename: str) -> bool:
-    """Essays and the content pages listed under "About" (not the link directory, which only
-    repeats every essay's section titles, nor theme pages and the home page, which list summaries)."""
+    """Essays, the help pages and the content pages listed under "About" (not the link directory,
+    which only repeats every essay's section titles, nor theme pages and the home page, which list
+    summaries)."""
     if pagename in app.env.kb_essays:
         return True
-    return pagename in app.config.kb_sidebar_pages and pagename != app.config.kb_links_page
+    return pagename in fixed_pages(app.config) and pagename != app.config.kb_links_page
 
 
 def page_record(app, docname: str) -> Page:

@@ -21,12 +21,6 @@ THEME_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 CONFIG_VALUES = {
     "kb_practice_name": ("Relational Therapy Notes", "html", str),
     "kb_author_line": ("Written by the clinicians of the practice", "html", str),
-    "kb_crisis_notice": (
-        'If you are in crisis, call or text <a href="tel:988">988</a> in the US, '
-        "or your local emergency number.",
-        "html",
-        str,
-    ),
     "kb_disclaimer": ("This is general information, not therapy or medical advice.", "html", str),
     # What a discreet essay's link preview says under the practice's name (see previews.py).
     "kb_discreet_preview_line": ("An essay from our practice.", "html", str),
@@ -150,6 +144,11 @@ def check_config(app, config) -> None:
     # A problem without a line (an unreadable file) is the setting's.
     problems += [(f"{themes_path}:{line}" if line else setting_location(app, "kb_themes_file"), message)
                  for line, message in theme_problems]
+    # Help lines and the quick exit are checked here too, so every settings mistake is listed at once.
+    from . import helplines, safety  # they import settings' neighbours; imported late to avoid a cycle
+    for message in helplines.check_help_lines(config.kb_help_lines) + safety.config_problems(config):
+        named = re.match(r"(kb_\w+)", message)
+        problems.append((setting_location(app, named.group(1) if named else "kb_help_lines"), message))
     if problems:
         stop(problems)
 

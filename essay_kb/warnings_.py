@@ -41,4 +41,8 @@ class KbWarning(StrEnum):
     FILE_NAME = "file_name", "A page's file name that is not a slug (its name is its address); the slug is suggested."
     SETTINGS = "settings", (
         "A mistake in conf.py's settings or in the themes file: all are listed, then the build stops.")
+    RISK_PHRASES = "risk_phrases", (
+        "A mistake in the risk vocabulary (essay_kb/data/risk-phrases.yaml): a malformed phrase, an "
+        "unknown category or help line.")
+    HELP_PAGE = "help_page", "A page named in kb_help_pages (conf.py) that does not exist."
     HELPLINE = "helpline", "An essay names a help line that kb_help_lines in conf.py does not define."

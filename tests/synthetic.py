@@ -318,6 +318,9 @@ kb_redirects_file = "redirects.yaml"
 kb_ledger_file = "links-ledger.txt"
 kb_links_page = "links"
 kb_sidebar_pages = ["glossary", "links"]
+# The real help pages link to real essays; this tree has neither (the quick exit stays).
+kb_help_pages = {{}}
+kb_quick_exit_help = ""
 exclude_patterns = ["_build"]
 '''
 

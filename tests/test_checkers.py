@@ -24,6 +24,10 @@ PAGE_TYPES = {
     "links": "links/",
     "search": "search/",
     "404": "404.html",
+    "help: thinking about suicide": "help/thinking-about-suicide/",
+    "help: not safe at home": "help/not-safe-at-home/",
+    "help: reading safely": "help/reading-safely/",
+    "search help card": "search/",
     # A reading list, and a list being put together (its panel opened) on the directory and an essay.
     "reading list": "reading-list/#s=why-a-cancelled-session-hurts.signs-you-may-be-ready-to-end-therapy&n=Read+this+first",
     "links with a list": "links/#s=why-a-cancelled-session-hurts.signs-you-may-be-ready-to-end-therapy",
@@ -50,11 +54,17 @@ def open_reading_list(page):
         toggle.click()
 
 
-def open_search_results(page):
+def open_search_results(page, query="cancelled session"):
     """On the search page, type a query so the results are open when axe runs."""
     box = page.locator("[data-search-input]").first
-    box.fill("cancelled session")
+    box.fill(query)
     page.wait_for_selector("[data-search-results] a", timeout=10_000)
+
+
+def open_search_help(page):
+    """A query that expresses risk: search's help card above the results."""
+    open_search_results(page, "thinking about suicide")
+    page.wait_for_selector("[data-search-crisis]")
 
 
 @pytest.mark.browser
@@ -70,7 +80,9 @@ def test_axe_finds_no_wcag_violations(browser, site_url, kind, viewport, scheme)
     assert response.status == 200
     if kind == "search":
         open_search_results(page)
-    if "list" in kind:
+    elif kind == "search help card":
+        open_search_help(page)
+    elif "list" in kind:
         open_reading_list(page)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(

@@ -1,7 +1,16 @@
 """Zero third parties, in a real browser: every page type of the real site, served the way a static
 host serves it (under a project-site path, with 404.html for missing addresses), loads nothing
 from any other host, sets no cookie, stores nothing, and breaks no rule of its own
-Content-Security-Policy."""
+Content-Security-Policy; and no control a reader can use (colour toggle, search, filters, copy
+link, print, quick exit) leaves anything in cookies, localStorage, sessionStorage, IndexedDB or
+Cache Storage."""
+
+import functools
+import runpy
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -22,6 +31,7 @@ PAGE_TYPES = {
     "search": "search/",
     "about": "about-this-approach/",
     "using this site": "using-this-site/",
+    "help page": "help/not-safe-at-home/",
     "index": "genindex/",
     "reading list": "reading-list/#s=why-friction-happens-in-therapy.speaking-up-when-something-stings&n=Read+this+first",
     "links with a list": "links/#s=why-friction-happens-in-therapy",
@@ -126,4 +136,73 @@ def test_following_a_link_sends_no_referrer(browser, project_site):
     assert "referer" not in {k.lower() for k in followed.value.headers}
     page.wait_for_load_state()
     assert page.evaluate("document.referrer") == ""
+    context.close()
+
+
+# -- Every control, and then every kind of storage ------------------------------------------------
+
+STORAGE = """async () => ({
+  localStorage: localStorage.length, sessionStorage: sessionStorage.length, cookie: document.cookie,
+  indexedDB: (await indexedDB.databases()).map(d => d.name), caches: await caches.keys(),
+})"""
+EMPTY = {"localStorage": 0, "sessionStorage": 0, "cookie": "", "indexedDB": [], "caches": []}
+EXIT_URL = runpy.run_path(str(REPO / "conf.py"))["kb_quick_exit_url"]
+
+
+def nothing_kept(context, page, control: str) -> None:
+    assert page.evaluate(STORAGE) == EMPTY, control
+    state = context.storage_state()
+    assert state["cookies"] == [] and all(not origin.get("localStorage") for origin in state["origins"]), control
+
+
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_no_control_leaves_anything_in_any_storage(browser, project_site, device):
+    context = browser.new_context(**(PHONE if device == "phone" else DESKTOP))
+    recorder = Recorder(context, project_site)
+    page = visit(context, recorder, project_site + PAGE_TYPES["essay"], "essay")
+    tap = (lambda locator: locator.tap()) if device == "phone" else (lambda locator: locator.click())
+    nothing_kept(context, page, "arriving")
+
+    # The colour toggle changes this page's colours, keeps nothing, and the next page follows the system.
+    toggle = page.locator(".theme-toggle:visible").first
+    themes = []
+    for _ in range(3):
+        tap(toggle)
+        themes.append(page.evaluate("document.body.dataset.theme"))
+    assert themes == ["dark", "light", "auto"]
+    nothing_kept(context, page, "colour toggle")
+    tap(toggle)
+    page.reload(wait_until="networkidle")
+    assert page.evaluate("document.body.dataset.theme") == "auto"
+
+    # Search, in the dialog, with its filters.
+    if device == "phone":
+        tap(page.locator(".mobile-header .kb-search-trigger"))
+    else:
+        page.locator("[data-search-home] [data-search-input]").click()
+    page.keyboard.type("repair after a rupture")
+    page.wait_for_selector("[data-search-dialog] [data-search-results] a")
+    nothing_kept(context, page, "search")
+    tap(page.locator("[data-search-dialog] [data-search-filters] summary"))
+    page.locator("[data-search-dialog] [data-search-theme]").select_option(index=1)
+    page.wait_for_function("() => document.querySelector('[data-search-dialog] [data-search-tag]').options.length > 1")
+    page.locator("[data-search-dialog] [data-search-tag]").select_option(index=1)
+    page.wait_for_selector('[data-search-dialog] [data-search-results][aria-busy="false"]', state="attached")
+    nothing_kept(context, page, "filters")
+    page.keyboard.press("Escape")
+
+    # Copy link, then print a section (headless Chromium prints to nowhere).
+    tap(page.locator("[data-copy-link]").first)
+    page.wait_for_function("() => [...document.querySelectorAll('.kb-copy-status')].some(s => s.textContent)")
+    nothing_kept(context, page, "copy link")
+    tap(page.locator(".kb-print-section").first)
+    page.wait_for_timeout(300)
+    nothing_kept(context, page, "print")
+
+    # Quick exit: the one address of another site a page may go to, never fetched by the page.
+    tap(page.locator(".kb-quick-exit a[data-quick-exit]"))
+    page.wait_for_timeout(500)
+    assert recorder.strangers == [EXIT_URL]
+    nothing_kept(context, visit(context, recorder, project_site + PAGE_TYPES["home"], "home"), "quick exit")
+    assert recorder.strangers == [EXIT_URL] and recorder.console == []
     context.close()
