@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from conftest import DESKTOP, REPO, VIEWPORTS, Recorder, serve, sphinx_build
+from conftest import DESKTOP, PHONE, REPO, VIEWPORTS, Recorder, serve, sphinx_build
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -157,7 +157,8 @@ def test_make_review_on_the_real_essays():
     result = subprocess.run(["make", "-s", "review"], capture_output=True, text=True, cwd=REPO,
                             env={**__import__("os").environ, "KB_TODAY": day.isoformat()})
     assert result.returncode == 0, result.stderr
-    listed = {line.split()[5].rsplit("/", 1)[-1]: line for line in result.stdout.splitlines() if line.startswith("  ")}
+    listed = {re.search(r"docs/essays/(\S+\.md)", line).group(1): line.strip()
+              for line in result.stdout.splitlines() if re.search(r"^  .*docs/essays/\S+\.md", line)}
     expected = {name for name, date in reviewed.items() if (date + dt.timedelta(days=365) - day).days <= 30}
     assert set(listed) == expected
     for name, date in reviewed.items():
