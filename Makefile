@@ -34,8 +34,10 @@ node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# Then the search's JavaScript on its own, without a browser (Node's built-in runner, tests/js/).
 test: $(VENV)/.installed node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	node --test tests/js/
 
 serve: $(VENV)/.installed
 	$(BIN)/sphinx-autobuild -b dirhtml -c . -d $(BUILDDIR)/doctrees -D kb_dev_server=127.0.0.1:8000 --host 127.0.0.1 --port 8000 \

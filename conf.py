@@ -26,6 +26,11 @@ kb_crisis_notice = (
     "In the US, call or text <a href=\"tel:988\">988</a> (Suicide &amp; Crisis Lifeline). "
     "Elsewhere, call your local emergency number."
 )
+# Help lines, set only here: essays, the crisis notice and search use them by name
+# ({helpline}`crisis` in an essay). The defaults (US) are in essay_kb/helplines.py; a practice
+# elsewhere sets its own, for example:
+# kb_help_lines = {"crisis": {"name": "Samaritans", "call": "116 123", "for": "..."}, ...}
+
 kb_disclaimer = (
     "These essays are general information, not therapy or medical advice, "
     "and reading them does not create a therapist–client relationship."

@@ -6,7 +6,7 @@ One module per feature; ``setup()`` wires them together. See README.md for what 
 from __future__ import annotations
 
 from . import connections, dependencies, directory, layout, permalinks, model, navigation, search, sections, settings, sitemap, themes
-from . import feed, not_found, previews, printing, privacy
+from . import feed, helplines, not_found, previews, printing, privacy
 
 __version__ = "0.1.0"
 
@@ -25,6 +25,7 @@ def setup(app):
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_sitemap")
     settings.setup(app)
+    helplines.setup(app)
     model.setup(app)
     themes.setup(app)
     navigation.setup(app)

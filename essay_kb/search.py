@@ -8,7 +8,9 @@ page, and a small ``index.json``. Each essay also carries its themes and tags (f
 title, summary and tags (searched, and shown in results).
 
 In the browser, ``kb-search.js`` loads ``index.json``, then only the files for the words typed, and
-the pages of the few essays it shows. The sidebar box, "/" or Ctrl+K open a search dialog;
+the pages of the few essays it shows. It is written here from the modules in ``search_js/`` (core,
+ranking, the index reader, the panel, the page), joined in order into that one served script, so a
+reader downloads one file and the modules load on their own in Node for the tests (``tests/js/``). The sidebar box, "/" or Ctrl+K open a search dialog;
 ``/search/`` shows the same panel inline. The query lives only in the page: no form submits it,
 nothing writes it to the URL, history or storage, and every file it loads comes from the site.
 
@@ -23,25 +25,32 @@ Sphinx's own index (searchindex.js) is no longer used by any page, and it grows 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
 from .permalinks import page_path
-from .search_index import Block, Page, Stemmer, block_counts, blocks_of, bundle_files
+from .search_index import FILE_NAMES, Block, Page, Stemmer, block_counts, blocks_of, bundle_files
 from .themes import theme_docname
 
 logger = logging.getLogger(__name__)
 
 BUNDLE_DIR = "search-index"
 CSS_FILES = ["kb-search.css"]
-JS_FILES = ["kb-search.js"]
+SCRIPT_FILE = "kb-search.js"
+JS_FILES = [SCRIPT_FILE]
+# The search's modules (essay_kb/search_js/), each needing only those before it; words.js's header
+# says how each registers itself. search_script() joins them into SCRIPT_FILE.
+SCRIPT_DIR = Path(__file__).parent / "search_js"
+SCRIPT_SOURCES = ["words.js", "core.js", "rank.js", "reader.js", "panel.js", "page.js"]
 # The Porter2 stemmer for the browser (kb-search.js stems the reader's words as the index does):
 # wink-porter2-stemmer, kept verbatim in essay_kb/vendor/ (tests compare it with the npm package
 # and with the stems the index uses), wrapped here because it is a CommonJS module.
 STEMMER_SOURCE = Path(__file__).parent / "vendor" / "wink-porter2-stemmer.js"
 STEMMER_FILE = "kb-porter2.js"
+STEMMER_GLOBAL = "kbPorter2"  # the global the wrapped stemmer sets (stemmer_script)
 STEMMER = Stemmer()  # one per process, so each distinct word is stemmed once
 
 
@@ -85,6 +94,8 @@ def drop_sphinx_search(app) -> None:
 
 
 def add_assets(app) -> None:
+    if app.builder.format == "html":  # before the static files are copied and pages name them
+        write_if_changed(Path(app.outdir) / "_static" / SCRIPT_FILE, search_script())
     for name in CSS_FILES:
         app.add_css_file(name)
     for name in JS_FILES:
@@ -123,7 +134,24 @@ def init_env(app):
 
 def stemmer_script() -> str:
     source = STEMMER_SOURCE.read_text(encoding="utf-8")
-    return f"(function (module) {{\n{source}\n}})(window.kbPorter2 = {{ exports: null }});\n"
+    return f"(function (module) {{\n{source}\n}})(window.{STEMMER_GLOBAL} = {{ exports: null }});\n"
+
+
+def script_settings() -> dict:
+    """What the browser needs from the build before index.json is here (the rest of the index's
+    layout is declared in index.json itself, by search_index.index_format)."""
+    return {"bundle": f"{BUNDLE_DIR}/", "files": {"index": FILE_NAMES["index"], "filters": FILE_NAMES["filters"]},
+            "stemmer": {"file": f"_static/{STEMMER_FILE}", "global": STEMMER_GLOBAL}}
+
+
+def search_script() -> str:
+    """The one served search script: the modules in SCRIPT_SOURCES order inside one function that
+    holds their namespace (nothing global), then the page's search started with script_settings()."""
+    parts = [f"/* {name} */\n" + (SCRIPT_DIR / name).read_text(encoding="utf-8") for name in SCRIPT_SOURCES]
+    settings = json.dumps(script_settings(), sort_keys=True)
+    return ("/* kb-search.js: written by essay_kb/search.py from essay_kb/search_js/ (edit those). */\n"
+            "(function () {\n\"use strict\";\nvar kbSearch = {};\n" + "".join(parts)
+            + f"kbSearch.page.start({settings});\n}})();\n")
 
 
 def write_bundle(site: Path, pages: list[Page]) -> int:

@@ -8,8 +8,9 @@ What the build writes under ``<site>/<BUNDLE_DIR>/``, all of it JSON, so that a 
 little however large the site grows:
 
 - ``index.json``: what every query needs first: the number of pages, each page's length in words
-  (for BM25), the stems on most pages with their page counts (``common``), and which ``w/`` files
-  exist (``shards``), so that a word no page holds costs no request.
+  (for BM25), the stems on most pages with their page counts (``common``), which ``w/`` files
+  exist (``shards``), so that a word no page holds costs no request, and the ``format`` of all
+  the files (``index_format()`` below): the browser reads the files by it and has no layout of its own.
 - ``w/<key>.json``: one small file for all the stems that begin with the same three letters
   (``key`` is those letters, hex-encoded for a safe file name): for each stem, the pages that hold
   it and, per page, which of title, summary and tags hold it (bits 1, 2, 4) and how often it
@@ -35,6 +36,12 @@ APOSTROPHES = re.compile(r"['’‘`]")
 NON_WORD = re.compile(r"[\W_]+")
 SHARD_LETTERS = 3
 FIELD_BITS = {"title": 1, "summary": 2, "tags": 4}
+# A posting row is [page, field bits, then per block: block number, body count, heading count].
+ROW_BLOCKS = 2           # where the blocks begin in a posting row (after page and field bits)
+BLOCK_STRIDE = 3         # numbers per block, in this order:
+BLOCK_LAYOUT = {"block": 0, "body": 1, "heading": 2}
+FILE_NAMES = {"words": "w/{key}.json", "common": "c/{stem}.json", "page": "p/{page}.json",
+              "filters": "filters.json", "index": "index.json"}
 COMMON_SHARE = 0.5       # a stem on more than half the pages...
 COMMON_MIN_PAGES = 100   # ...of at least this many (below, every stem's list is small anyway)
 
@@ -118,6 +125,13 @@ class Stemmer:
         return stem
 
 
+def index_format() -> dict:
+    """The layout above, as ``index.json`` declares it to the browser: the search's reader.js has no
+    layout of its own (tests/test_search_contract.py checks that the two sides agree)."""
+    return {"shardLetters": SHARD_LETTERS, "fieldBits": FIELD_BITS, "rowBlocks": ROW_BLOCKS,
+            "blockStride": BLOCK_STRIDE, "block": BLOCK_LAYOUT, "files": FILE_NAMES}
+
+
 def shard_key(stem: str) -> str:
     return stem[:SHARD_LETTERS]
 
@@ -129,7 +143,8 @@ def hex_name(text: str) -> str:
 
 def page_length(counts: dict[str, list[int]]) -> int:
     """A page's length in words (its headings, not its title, included), from its block counts."""
-    return sum(sum(row[1::3]) + sum(row[2::3]) for row in counts.values())
+    body, heading = BLOCK_LAYOUT["body"], BLOCK_LAYOUT["heading"]
+    return sum(sum(row[body::BLOCK_STRIDE]) + sum(row[heading::BLOCK_STRIDE]) for row in counts.values())
 
 
 def block_counts(blocks: list[Block], stem: Stemmer) -> dict[str, list[int]]:
@@ -140,8 +155,16 @@ def block_counts(blocks: list[Block], stem: Stemmer) -> dict[str, list[int]]:
         counts = Counter(stem(w) for w in words(block.text))
         heads = Counter(stem(w) for w in words(block.heading)) if index else Counter()
         for s in sorted(counts.keys() | heads.keys()):
-            found.setdefault(s, []).extend((index, counts[s], heads[s]))
+            found.setdefault(s, []).extend(block_entry(index, counts[s], heads[s]))
     return found
+
+
+def block_entry(block: int, body: int, heading: int) -> list[int]:
+    """One block's numbers in a posting row, laid out as ``BLOCK_LAYOUT`` says."""
+    entry = [0] * BLOCK_STRIDE
+    for name, value in (("block", block), ("body", body), ("heading", heading)):
+        entry[BLOCK_LAYOUT[name]] = value
+    return entry
 
 
 def counts_of(page: Page, stem: Stemmer) -> dict[str, list[int]]:
@@ -161,7 +184,7 @@ def postings(pages: list[Page], stem: Stemmer) -> dict[str, list[list[int]]]:
                 bits[s] |= bit
         counts = counts_of(page, stem)
         for s in sorted(bits.keys() | counts.keys()):
-            found[s].append([number, bits.get(s, 0), *counts.get(s, ())])
+            found[s].append([number, bits.get(s, 0), *counts.get(s, ())])  # ROW_BLOCKS numbers, then blocks
     return dict(sorted(found.items()))
 
 
@@ -189,14 +212,14 @@ def bundle_files(pages: list[Page]) -> dict[str, str]:
     shards: dict[str, dict] = defaultdict(dict)
     for s, rows in index.items():
         if s in common:
-            files[f"c/{hex_name(s)}.json"] = dumps(rows)
+            files[FILE_NAMES["common"].format(stem=hex_name(s))] = dumps(rows)
         else:
             shards[shard_key(s)][s] = rows
-    files.update({f"w/{hex_name(key)}.json": dumps(stems) for key, stems in shards.items()})
-    files["index.json"] = dumps({"pages": len(pages), "lengths": [page_length(p.counts) for p in pages],
-                                 "common": common, "shards": " ".join(sorted(shards))})
+    files.update({FILE_NAMES["words"].format(key=hex_name(key)): dumps(stems) for key, stems in shards.items()})
+    files[FILE_NAMES["index"]] = dumps({"pages": len(pages), "lengths": [page_length(p.counts) for p in pages],
+                                        "common": common, "shards": " ".join(sorted(shards)), "format": index_format()})
     for number, page in enumerate(pages):
-        files[f"p/{number}.json"] = dumps({
+        files[FILE_NAMES["page"].format(page=number)] = dumps({
             "url": page.url, "title": page.title, "summary": page.summary, "themes": page.themes,
             "tags": page.tags, "blocks": [[b.id, b.heading, b.text] for b in page.blocks]})
     filters: dict[str, dict[str, list[int]]] = {"theme": defaultdict(list), "tag": defaultdict(list)}
@@ -205,5 +228,5 @@ def bundle_files(pages: list[Page]) -> dict[str, str]:
             filters["theme"][key].append(number)
         for tag in page.tags:
             filters["tag"][tag].append(number)
-    files["filters.json"] = dumps(filters)
+    files[FILE_NAMES["filters"]] = dumps(filters)
     return files

@@ -149,7 +149,7 @@ def test_404_page_is_at_the_root_with_absolute_links_crisis_notice_and_themes(si
     assert page.select_one("[data-crisis-notice]") and page.select_one(".kb-disclaimer")
     assert meta(page, "robots") == "noindex"
     for url in all_urls(page):
-        assert url.startswith(("/", "#", "https://", "tel:")), url
+        assert url.startswith(("/", "#", "https://", "tel:", "sms:")), url
     themes = [a["href"] for a in page.select("article .kb-theme-link")]
     assert themes == ["/themes/alpha/", "/themes/beta/"]
     assert page.select_one(".sidebar-brand")["href"] == "/"

@@ -396,6 +396,25 @@ def test_nothing_found_says_so_and_offers_every_theme(desktop, site_url):
 
 
 @browser_test
+def test_input_without_a_word_says_so_and_a_long_query_is_not_read_out_whole(desktop, site_url):
+    """Issue 13: emoji or punctuation alone clears the last query's results and count and says there
+    is no word to search; the live status (read aloud) echoes only the first few words."""
+    page = desktop.new_page()
+    page.goto(site_url + "search/")
+    status = page.locator("[data-search-status]")
+    assert search(page, "grief") and "match" in status.inner_text()
+    for nothing in ("😢😢", "?!… —"):
+        page.locator("[data-search-input]").fill(nothing)
+        page.wait_for_function("document.querySelectorAll('[data-search-results] a').length === 0")
+        assert status.inner_text().startswith("No searchable words"), status.inner_text()
+        assert "match" not in status.inner_text() and not page.locator("[data-search-more]").is_visible()
+    long = " ".join(["qwxzv"] * 1000)
+    assert search(page, long) == []
+    echoed = status.inner_text()
+    assert echoed.startswith("Nothing matched") and echoed.count("qwxzv") == 5 and len(echoed) < 80, echoed
+
+
+@browser_test
 def test_leaving_the_page_forgets_the_query(desktop, site_url):
     """A browser may keep a page as it was left and show it again on Back (the back/forward cache):
     the query and its results must not be in it."""

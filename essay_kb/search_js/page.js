@@ -1,0 +1,168 @@
+/* kb-search, page: the search on a page of the site: the reader over fetch, the dialog, the
+ * shortcuts ("/", Ctrl+K), the phone header's button, and forgetting on leaving.
+ *
+ * Private by design: the query is never put in a URL, the history, storage or a cookie; every file
+ * comes from <site>/search-index/ and _static/; on leaving the page the query and every trace of
+ * it in the reader are forgotten, so "Back" (which may restore this page as it was) does not show
+ * it again.
+ *
+ * start(build) is called by the served script once every part is loaded; `build` comes from
+ * essay_kb/search.py: { bundle: "search-index/", files: {index, filters}, stemmer: {file, global} }.
+ * Module convention: see words.js.
+ */
+(function (kb) {
+  "use strict";
+
+  var reader = kb.reader || require("./reader.js");
+  var panel = kb.panel || require("./panel.js");
+
+  function siteRoot() {
+    return new URL(document.documentElement.getAttribute("data-content_root") || "./", location.href);
+  }
+
+  // "no-cache" asks the host whether a file changed since this browser fetched it (an unchanged
+  // file is not sent again), so a search just after the site is republished never mixes old and
+  // new files.
+  function fetchLoader(bundle) {
+    return function (path) {
+      return fetch(new URL(bundle + path, siteRoot()), { credentials: "same-origin", cache: "no-cache" })
+        .then(function (r) {
+          if (!r.ok) throw new Error(path + ": " + r.status);
+          return r.json();
+        });
+    };
+  }
+
+  // The Porter2 stemmer the index was built with (essay_kb/vendor/), loaded with the index.
+  function scriptStemmer(stemmer) {
+    return function () {
+      return new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = new URL(stemmer.file, siteRoot()).href;
+        script.onload = function () { resolve(window[stemmer.global] && window[stemmer.global].exports); };
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    };
+  }
+
+  function isTyping(target) {
+    return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+  }
+
+  function setUpDialog(dialog, input, load) {
+    var home = input.parentElement;
+    var slot = dialog.querySelector("[data-search-slot]");
+    var returnFocus = null;
+
+    function open() {
+      if (dialog.open) { input.focus(); return; }
+      if (typeof dialog.showModal !== "function") {  // a browser without <dialog>: the search page
+        location.href = new URL("search/", siteRoot()).href;
+        return;
+      }
+      returnFocus = document.activeElement;
+      slot.appendChild(input);  // one search box on every page: the dialog borrows the sidebar's
+      dialog.showModal();
+      input.focus();
+      try { input.setSelectionRange(input.value.length, input.value.length); } catch (e) { /* no caret here */ }
+      load();
+    }
+
+    // The box goes back to the sidebar, and focus to where it was, as the dialog closes.
+    function restore() {
+      if (input.parentElement !== home) home.appendChild(input);
+      if (returnFocus && document.contains(returnFocus)) returnFocus.focus({ preventScroll: true });
+      returnFocus = null;
+    }
+
+    function close() {
+      if (dialog.open) dialog.close();
+      restore();
+    }
+
+    dialog.addEventListener("close", restore);
+    dialog.querySelector("[data-search-close]").addEventListener("click", close);
+    dialog.addEventListener("click", function (event) {
+      if (event.target === dialog) { close(); return; }  // a click on the backdrop
+      // A hit on this same page only changes the hash: close the dialog and the phone menu too.
+      if (event.target.closest(".kb-search-hit")) {
+        var menu = document.getElementById("__navigation");
+        if (menu) menu.checked = false;
+        returnFocus = null;  // the reader is going to the hit, not back to where they were
+        close();
+      }
+    });
+    dialog.addEventListener("keydown", function (event) {
+      // Esc closes the dialog at once (in a search box it would first only clear the words).
+      if (event.key === "Escape" && !event.isComposing) {
+        event.preventDefault();
+        close();
+        return;
+      }
+      // Tab and Shift+Tab go round the dialog's controls and never behind it.
+      if (event.key !== "Tab") return;
+      var items = Array.prototype.filter.call(dialog.querySelectorAll("input, select, button, a[href], summary"),
+        function (el) { return !el.disabled && el.getClientRects().length > 0; });
+      var first = items[0];
+      var last = items[items.length - 1];
+      if (event.shiftKey && document.activeElement === first) { event.preventDefault(); last.focus(); }
+      else if (!event.shiftKey && document.activeElement === last) { event.preventDefault(); first.focus(); }
+    });
+    input.addEventListener("input", function () { if (!dialog.open) open(); });
+    input.addEventListener("click", function () { if (!dialog.open) open(); });
+    addPhoneButton(open);
+    return { open: open, close: close };
+  }
+
+  // Furo's phone header has no search box: a button there opens the same dialog.
+  function addPhoneButton(open) {
+    var header = document.querySelector(".mobile-header .header-right");
+    if (!header) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "kb-search-trigger";
+    button.setAttribute("aria-label", "Search");
+    button.setAttribute("aria-haspopup", "dialog");
+    button.innerHTML = '<svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">' +
+      '<circle cx="10.5" cy="10.5" r="6.5" fill="none" stroke="currentColor" stroke-width="2"/>' +
+      '<line x1="15.5" y1="15.5" x2="21" y2="21" stroke="currentColor" stroke-width="2" stroke-linecap="round"/></svg>';
+    button.addEventListener("click", open);
+    header.insertBefore(button, header.firstChild);
+  }
+
+  function setUp(build) {
+    var input = document.querySelector("[data-search-input]");
+    var page = document.querySelector("[data-search-page]");
+    var dialog = document.querySelector("[data-search-dialog]");
+    if (!input || !(page || dialog)) return;
+    var search = reader.create({ load: fetchLoader(build.bundle), loadStemmer: scriptStemmer(build.stemmer), files: build.files });
+    var pathOf = function (url) { return new URL(url, siteRoot()).pathname; };
+    var shown = new panel.Panel(page || dialog, input, search, pathOf);
+    var controls = page ? { open: function () { input.focus(); }, close: function () {} }
+      : setUpDialog(dialog, input, search.load);
+    document.addEventListener("keydown", function (event) {
+      var shortcut = (event.key === "k" || event.key === "K") && (event.ctrlKey || event.metaKey) && !event.altKey;
+      var slash = event.key === "/" && !event.ctrlKey && !event.metaKey && !event.altKey && !isTyping(event.target);
+      if (shortcut || slash) {
+        event.preventDefault();
+        controls.open();
+      }
+    });
+    window.addEventListener("pagehide", function () {
+      input.value = "";
+      shown.clear();
+      search.forget();
+      controls.close();
+    });
+  }
+
+  function start(build) {
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", function () { setUp(build); });
+    else setUp(build);
+  }
+
+  var pageModule = { start: start };
+  kb.page = pageModule;
+  if (typeof module === "object" && module.exports) module.exports = pageModule;
+})(typeof kbSearch === "object" ? kbSearch : {});

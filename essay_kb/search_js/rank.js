@@ -1,0 +1,152 @@
+/* kb-search, rank: BM25 over essays, then over each shown essay's sections, and the hits shown.
+ * Pure functions on what the reader (reader.js) found; the index's row layout comes from its
+ * declared format (index.json's "format", written by essay_kb/search_index.py), never from here.
+ * Module convention: see words.js.
+ */
+(function (kb) {
+  "use strict";
+
+  var words = kb.words || require("./words.js");
+  var core = kb.core || require("./core.js");
+  var TUNING = words.TUNING;
+
+  function idf(pageCount, matching) {
+    return Math.log(1 + (pageCount - matching + 0.5) / (matching + 0.5));
+  }
+
+  function saturate(tf, length, averageLength) {
+    return tf * (TUNING.k1 + 1) / (tf + TUNING.k1 * (1 - TUNING.b + TUNING.b * length / averageLength));
+  }
+
+  function termFrequency(counts) {
+    return counts[0] + TUNING.headingWeight * counts[1];
+  }
+
+  // A word and its synonyms as one: per page, the fields that hold any of them and, per block, how
+  // often they occur (a synonym counting synonymWeight of the word); the stems found, to mark them.
+  // `each` holds, for the word and then each synonym, its [[stem, posting rows]].
+  function mergePostings(each, format) {
+    var pages = new Map();
+    var stems = new Set();
+    var layout = format.block;
+    each.forEach(function (found, i) {
+      var weight = i === 0 ? 1 : TUNING.synonymWeight;
+      found.forEach(function (pair) {
+        stems.add(pair[0]);
+        pair[1].forEach(function (row) {
+          var page = pages.get(row[0]);
+          if (!page) {
+            page = { id: row[0], fields: 0, blocks: new Map() };
+            pages.set(row[0], page);
+          }
+          page.fields |= row[1];
+          for (var r = format.rowBlocks; r < row.length; r += format.blockStride) {
+            var block = row[r + layout.block];
+            var counts = page.blocks.get(block) || [0, 0];
+            counts[0] += weight * row[r + layout.body];
+            counts[1] += weight * row[r + layout.heading];
+            page.blocks.set(block, counts);
+          }
+        });
+      });
+    });
+    return { pages: pages, stems: stems };
+  }
+
+  // Each essay scores BM25 for each word over its whole text (headings weigh more), plus the word's
+  // rarity for each of its title, summary and tags that hold it, scaled by how much of the query
+  // (by rarity) it covers. `loaded` is the index (reader.js): lengths, averageLength, format.
+  function rankEssays(loaded, found, termIdfs, allowed) {
+    var pages = new Map();
+    var fieldBits = loaded.format.fieldBits;
+    var totalIdf = termIdfs.reduce(function (a, b) { return a + b; }, 0);
+    found.forEach(function (term, t) {
+      term.pages.forEach(function (hit) {
+        if (allowed && !allowed.has(hit.id)) return;
+        var page = pages.get(hit.id);
+        if (!page) {
+          page = { id: hit.id, score: 0, coveredIdf: 0, blocks: [] };
+          pages.set(hit.id, page);
+        }
+        var tf = 0;
+        hit.blocks.forEach(function (counts, block) {
+          tf += termFrequency(counts);
+          page.blocks.push([t, block, termFrequency(counts)]);
+        });
+        page.score += termIdfs[t] * saturate(tf, loaded.lengths[hit.id] || 1, loaded.averageLength);
+        Object.keys(TUNING.fieldWeights).forEach(function (field) {
+          if (hit.fields & fieldBits[field]) page.score += termIdfs[t] * TUNING.fieldWeights[field];
+        });
+        page.coveredIdf += termIdfs[t];
+      });
+    });
+    var ranked = Array.from(pages.values());
+    ranked.forEach(function (page) {
+      page.score *= Math.pow(totalIdf ? page.coveredIdf / totalIdf : 1, TUNING.coveragePower);
+    });
+    return ranked.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
+  }
+
+  var WAIT = "wait";  // the query needs files that should wait until the reader pauses
+
+  // Words on most pages are left out, unless the query has nothing else: then its rarest stays, once
+  // the reader has paused (while typing, "the" may be on its way to "therapy").
+  function withoutCommonWords(terms, common, stemOf, settled) {
+    var pages = function (term) { return common.get(stemOf(term.word)); };
+    var kept = terms.filter(function (term) { return pages(term) === undefined; });
+    if (kept.length || !terms.length) return kept;
+    if (!settled) return WAIT;
+    var rarest = terms.reduce(function (a, b) { return pages(b) < pages(a) ? b : a; });
+    return [{ word: rarest.word, prefix: false }];
+  }
+
+  // An essay's introduction and sections (and a glossary's terms), each scored on its own words
+  // (its heading counting extra), with the words to mark.
+  function splitSections(page, data, termIdfs) {
+    var totalIdf = termIdfs.reduce(function (a, b) { return a + b; }, 0);
+    var sections = data.blocks.map(function (block, i) {
+      return { id: block[0], heading: block[1], text: block[2], intro: i === 0,
+        tf: termIdfs.map(function () { return 0; }), length: Math.max(1, core.tokensOf(block[2]).length) };
+    });
+    page.blocks.forEach(function (hit) {
+      if (sections[hit[1]]) sections[hit[1]].tf[hit[0]] += hit[2];
+    });
+    var averageLength = sections.reduce(function (a, s) { return a + s.length; }, 0) / Math.max(1, sections.length);
+    sections.forEach(function (section) {
+      var covered = 0;
+      section.score = 0;
+      section.tf.forEach(function (tf, t) {
+        if (!tf) return;
+        covered += termIdfs[t];
+        section.score += termIdfs[t] * saturate(tf, section.length, averageLength);
+      });
+      section.hits = section.score > 0;
+      section.score *= Math.pow(totalIdf ? covered / totalIdf : 1, TUNING.sectionCoveragePower);
+    });
+    return sections;
+  }
+
+  // An essay's best sections as links: {href, title, excerpt} (title and excerpt are HTML).
+  // pathOf turns the page's address in the index into the path a link uses.
+  function hitsOf(page, isMatch, pathOf) {
+    var best = page.sections.filter(function (s) { return s.score > 0; })
+      .sort(function (a, b) { return b.score - a.score; })
+      .slice(0, TUNING.sectionsPerEssay);
+    if (!best.length) best = [page.sections[0]];  // found by its title, summary or tags
+    return best.map(function (section) {
+      var url = pathOf(page.data.url);
+      return {
+        href: url + (section.id ? "#" + encodeURIComponent(section.id) : ""),
+        title: section.intro ? "Introduction" : core.marked(section.heading.split(/\s+/), isMatch).replace(/\.(<\/mark>)?$/, "$1"),
+        excerpt: section.intro && !section.hits ? core.escapeHtml(page.data.summary || "") : core.excerptHtml(section.text, isMatch),
+      };
+    });
+  }
+
+  var rank = {
+    idf: idf, saturate: saturate, mergePostings: mergePostings, rankEssays: rankEssays, WAIT: WAIT,
+    withoutCommonWords: withoutCommonWords, splitSections: splitSections, hitsOf: hitsOf,
+  };
+  kb.rank = rank;
+  if (typeof module === "object" && module.exports) module.exports = rank;
+})(typeof kbSearch === "object" ? kbSearch : {});

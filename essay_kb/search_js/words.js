@@ -1,0 +1,76 @@
+/* kb-search, words: the data the search is tuned with (weights, stop words, the thesaurus), as
+ * plain tables; core.js and rank.js are given them, and change nothing in them.
+ *
+ * Module convention (every file in essay_kb/search_js/): a classic script, one function called
+ * with the namespace object `kbSearch`. It registers its part there (kbSearch.words, .core, ...)
+ * and, when `module` exists (Node), also as module.exports. It takes the parts it needs from the
+ * namespace, or under Node with require(), and touches no browser object while it loads. The build
+ * (essay_kb/search.py, SCRIPT_SOURCES) joins the files, in the order they need, into the one
+ * served _static/kb-search.js, inside one function that holds the namespace (nothing global).
+ */
+(function (kb) {
+  "use strict";
+
+  var TUNING = {
+    maxTerms: 10,
+    minPrefix: 3,            // letters of the word being typed before it is looked up
+    slipMinLength: 5,        // shorter words are not matched to words a slip away
+    // A key pressed soon after the last one is part of a burst of typing: the results follow at once
+    // from the files already here, and any more files wait until the reader pauses (so a question
+    // typed word by word does not fetch the pages of every word on the way). A pause is a gap
+    // longer than pauseFactor times the reader's usual gap between keys, within these bounds.
+    pauseMs: [250, 800],
+    pauseFactor: 1.6,
+    essaysShown: 6,          // at first, and added by "Show more results" (one small file each)
+    sectionsPerEssay: 3,
+    excerptWords: 26,
+    statusWords: 5,          // at most this many of the reader's words are echoed in the status,
+    statusLetters: 60,       // and at most this many letters of them
+    fieldWeights: { title: 4, summary: 2, tags: 2 },
+    synonymWeight: 0.6,      // a synonym's match counts this much of the word's own
+    coveragePower: 1,        // essays that cover more of the query (by rarity) rank higher...
+    sectionCoveragePower: 0.5, // ...and sections, less strictly: a section answers part of a question
+    headingWeight: 6,        // a word in a section's heading counts this many times
+    k1: 1.2,
+    b: 0.75,
+  };
+
+  // Words that say little about what a reader is looking for ("how do I…", "is it normal").
+  var STOP_WORDS = (
+    "a about above actually after again against all also always am an and any anymore anyone anything " +
+    "anyway are arent as at be been before being below between both but by can cant could couldnt did " +
+    "didnt do does doesnt doing dont down during each else enough even ever every everyone everything " +
+    "few for forever from further get gets getting got had hadnt has hasnt have havent having he hed " +
+    "hes her here hers herself him himself his how i id if ill im in instead into is isnt it its itself " +
+    "ive just keep keeps know like lot lots many may maybe me might more most much must my myself never " +
+    "no nor not now of off ok okay on once one only or other our ours ourselves out over own perhaps " +
+    "probably real really right same shall she shes should shouldnt since so some someone something " +
+    "still such sure than that thats the their theirs them themselves then there theres these they " +
+    "theyre thing things this those through to too under until up us very want wants was wasnt way we " +
+    "were werent what whatever whats when where which while who whom whose why will with without wont " +
+    "would wouldnt yet you youd youll your youre yours yourself yourselves"
+  ).split(" ");
+
+  // Everyday words and the words the essays use for the same things. "a b c": each finds the others;
+  // "a b > c d": a and b also find c and d (a dog is a pet; a pet is not always a dog). Word forms need
+  // no entry: both the query and the essays are stemmed.
+  var THESAURUS = [
+    "kid child children", "son daughter > child", "teen teenager adolescent",
+    "mom mum mother", "dad father", "mom mum mother dad father > parent",
+    "grandma grandmother grandpa grandfather granny > grandparent",
+    "husband wife spouse boyfriend girlfriend > partner", "ex > divorce separation",
+    "split breakup > separation divorce", "sick ill illness", "cancer > illness diagnosis",
+    "died death dead", "lost loss", "dog cat > pet", "numb shock", "sad sadness > grief",
+    "devastated heartbroken > grief", "scared afraid frightened fear", "panic anxious worried nervous > anxiety",
+    "angry mad anger", "exhausted tired worn drained", "crying cry tears",
+    "argue argument fight fighting quarrel > conflict", "silent quiet",
+    "afford cheap expensive price > cost fee", "insurer insurance", "coverage > insurance",
+    "ai chatbot chatgpt bot", "shrink counselor counsellor psychologist psychotherapist > therapist",
+    "appointment session", "text texting message", "quit stop > end ending", "flag > warning",
+    "suicidal suicide", "suicidal > safety", "private privacy confidential confidentiality secret",
+  ];
+
+  var words = { TUNING: TUNING, STOP_WORDS: STOP_WORDS, THESAURUS: THESAURUS };
+  kb.words = words;
+  if (typeof module === "object" && module.exports) module.exports = words;
+})(typeof kbSearch === "object" ? kbSearch : {});

@@ -1,0 +1,155 @@
+"""The search index's contract: the Python writer (essay_kb/search_index.py) builds the index of a
+tiny root, and the browser's reader (essay_kb/search_js/, run in Node by tests/js/contract-runner.js)
+loads those files from disk and answers queries. The writer declares the layout in index.json; these
+tests show the reader follows a declared change, and that the contract fails when either side
+changes the format without the other (each such test first passes the same pipeline unchanged)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+from essay_kb import search_index
+
+sys.path.insert(0, str(REPO / "tests" / "js"))
+import make_fixture  # noqa: E402
+
+RUNNER = REPO / "tests" / "js" / "contract-runner.js"
+MODULES = REPO / "essay_kb" / "search_js"
+QUERIES = ["three", "tfour", "fiv", "smaller part", "threee", "repair", "constructor"]
+
+
+def answers(bundle: Path, modules: Path = MODULES) -> dict:
+    """What the JavaScript reader answers to QUERIES from the index in `bundle`."""
+    if shutil.which("node") is None:
+        pytest.fail("node is missing: apt-get install nodejs (.ci/run does this)")
+    result = subprocess.run(["node", str(RUNNER), str(bundle), json.dumps(QUERIES)], capture_output=True,
+                            text=True, env={"PATH": "/usr/bin:/bin", "KB_SEARCH_MODULES": str(modules)})
+    if result.returncode:
+        return {"reader failed": result.stderr}
+    return json.loads(result.stdout)
+
+
+def problems(found: dict) -> list[str]:
+    """Where the answers differ from what test-basic's essays hold (each essay's title, tag and
+    headings name it: "Essay three", tag "tthree", "A smaller part" in each)."""
+    if "reader failed" in found:
+        return [f"the reader failed: {found['reader failed']}"]
+    wrong = []
+
+    def first(query):
+        return (found.get(query) or [{"url": None, "sections": []}])[0]
+
+    for query, essay in (("three", "three"), ("fiv", "five"), ("threee", "three")):
+        if first(query)["url"] != f"essays/{essay}/":
+            wrong.append(f"{query!r}: first essay {first(query)['url']}, expected essays/{essay}/")
+        elif first(query)["sections"][0] not in (f"{essay}-first", f"{essay}-second"):
+            wrong.append(f"{query!r}: best section {first(query)['sections'][0]!r} does not name {essay}")
+    if [a["url"] for a in found.get("tfour", [])] != ["essays/four/"]:
+        wrong.append(f"'tfour' (a tag): {found.get('tfour')}")
+    smaller = found.get("smaller part", [])
+    if sorted(a["url"] for a in smaller) != [f"essays/{n}/" for n in ("five", "four", "one", "three", "two")]:
+        wrong.append(f"'smaller part' should find every essay: {[a['url'] for a in smaller]}")
+    for answer in smaller:
+        slug = answer["url"].split("/")[1]
+        if answer["sections"][:1] != [f"{slug}-sub"]:
+            wrong.append(f"'smaller part' in {slug}: best sections {answer['sections']}, expected {slug}-sub")
+    if first("repair")["url"] != "glossary/" or first("repair")["sections"][0].lower() != "term-repair":
+        wrong.append(f"'repair': {first('repair')}")
+    if found.get("constructor") != []:
+        wrong.append(f"'constructor': {found.get('constructor')}")
+    return wrong
+
+
+def pages_of(bundle: Path) -> list[search_index.Page]:
+    """The pages as the build read them, back from their p/ files (the writer counts them again)."""
+    datas = [json.loads(p.read_text(encoding="utf-8")) for p in
+             sorted((bundle / "p").glob("*.json"), key=lambda p: int(p.stem))]
+    return [search_index.Page(d["url"], d["title"], [search_index.Block(*b) for b in d["blocks"]], d["summary"],
+                              d["themes"], d["tags"]) for d in datas]
+
+
+def write(files: dict[str, str], folder: Path) -> Path:
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def basic_bundle(basic_site) -> Path:
+    return basic_site / "search-index"
+
+
+def test_the_reader_answers_from_the_index_the_writer_built(basic_bundle):
+    assert problems(answers(basic_bundle)) == []
+
+
+def test_the_index_declares_its_format(basic_bundle):
+    declared = json.loads((basic_bundle / "index.json").read_text(encoding="utf-8"))["format"]
+    assert declared == search_index.index_format()
+    assert declared["shardLetters"] == search_index.SHARD_LETTERS and declared["files"]["words"] == "w/{key}.json"
+
+
+def test_a_format_change_the_writer_declares_is_followed_by_the_reader(basic_bundle, tmp_path, monkeypatch):
+    """Two letters to a word file, four numbers to a block in another order, other file names: the
+    writer declares them in index.json, and the reader, which has no layout of its own, follows."""
+    monkeypatch.setattr(search_index, "SHARD_LETTERS", 2)
+    monkeypatch.setattr(search_index, "BLOCK_STRIDE", 4)
+    monkeypatch.setattr(search_index, "BLOCK_LAYOUT", {"heading": 0, "block": 1, "body": 3})
+    monkeypatch.setattr(search_index, "FILE_NAMES", {**search_index.FILE_NAMES, "words": "words/{key}.js0n",
+                                                     "page": "pages/{page}.json"})
+    files = search_index.bundle_files(pages_of(basic_bundle))
+    assert any(name.startswith("words/") and len(name) == len("words/7468.js0n") for name in files)
+    assert problems(answers(write(files, tmp_path))) == []
+
+
+def unchanged_then(tmp_path: Path, pages, change) -> list[str]:
+    """The contract's problems for the writer as it is (which must have none), then after `change`."""
+    assert problems(answers(write(search_index.bundle_files(pages), tmp_path / "as-is"))) == []
+    change()
+    return problems(answers(write(search_index.bundle_files(pages), tmp_path / "changed")))
+
+
+def test_the_contract_fails_when_the_writer_shards_otherwise_than_it_declares(basic_bundle, tmp_path, monkeypatch):
+    found = unchanged_then(tmp_path, pages_of(basic_bundle),
+                           lambda: monkeypatch.setattr(search_index, "shard_key", lambda stem: stem[:2]))
+    assert found and any("'three'" in line for line in found), found
+
+
+def test_the_contract_fails_when_the_writer_lays_out_rows_otherwise_than_it_declares(basic_bundle, tmp_path,
+                                                                                      monkeypatch):
+    declared = search_index.index_format()
+
+    def change():
+        monkeypatch.setattr(search_index, "BLOCK_STRIDE", 4)  # rows change...
+        monkeypatch.setattr(search_index, "index_format", lambda: declared)  # ...the declaration does not
+
+    found = unchanged_then(tmp_path, pages_of(basic_bundle), change)
+    assert found, "rows of four read as rows of three went unnoticed"
+
+
+def test_the_contract_fails_when_the_reader_keeps_a_layout_of_its_own(basic_bundle, tmp_path):
+    """A copy of the reader that takes its shard length from a constant, as kb-search.js once did."""
+    copy = tmp_path / "search_js"
+    shutil.copytree(MODULES, copy)
+    assert problems(answers(basic_bundle, copy)) == []
+    reader = copy / "reader.js"
+    source = reader.read_text(encoding="utf-8")
+    assert source.count("loaded.format.shardLetters") == 1
+    reader.write_text(source.replace("loaded.format.shardLetters", "2"), encoding="utf-8")
+    found = problems(answers(basic_bundle, copy))
+    assert found and any("'three'" in line for line in found), found
+
+
+def test_the_node_tests_fixture_is_what_the_writer_writes():
+    """tests/js/fixture.json is an index written by search_index.py; after a change to the format,
+    rewrite it with `.venv/bin/python tests/js/make_fixture.py`."""
+    assert make_fixture.FIXTURE.read_text(encoding="utf-8") == make_fixture.fixture_text()
