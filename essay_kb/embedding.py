@@ -33,6 +33,7 @@ MODEL_ID = f"{MODEL_NAME}@{WEIGHTS_SHA256[:12]}"
 MAX_TOKENS = 256      # the model's max_seq_length: longer texts are cut, as sentence-transformers does
 LAYERS, HEADS = 6, 12
 BATCH_TOKENS = 8192   # tokens per forward pass (padding included): bounds memory, keeps numpy busy
+MAX_ROWS = 512
 
 
 class ModelMissing(RuntimeError):
@@ -225,10 +226,12 @@ class Model:
         order = sorted(range(len(texts)), key=lambda i: len(tokens[i]))  # similar lengths pad little
         start = 0
         while start < len(order):
-            size = max(1, BATCH_TOKENS // max(1, len(tokens[order[min(len(order) - 1, start + 63)]])))
-            chunk = order[start:start + min(64, size)]
+            end = start + 1  # rows are added while the padded batch stays within BATCH_TOKENS
+            while end < len(order) and end - start < MAX_ROWS and (end - start + 1) * len(tokens[order[end]]) <= BATCH_TOKENS:
+                end += 1
+            chunk = order[start:end]
             out[chunk] = self._encode([tokens[i] for i in chunk])
-            start += len(chunk)
+            start = end
         return out
 
 
@@ -239,32 +242,32 @@ def text_key(text: str) -> str:
 
 
 class Cache:
-    """Vectors by text, on disk under ``folder`` (one ``.npy`` per 256 keys' first two hex letters
-    would be many files; instead one file per build batch, ``<n>.npz``, plus nothing else: loading
-    reads them all). Keyed by ``text_key``: the text and the model, so another model never reads
-    these vectors."""
+    """Vectors by text, on disk in ``folder``, keyed by ``text_key`` (the text and the model, so
+    another model never reads these vectors). Each build that embeds something adds one
+    ``<hash>.npz`` of what it embedded; once there are more than ``MAX_FILES``, they are merged into
+    one. Nothing is ever embedded twice for the same folder."""
+
+    MAX_FILES = 8
 
     def __init__(self, folder: Path | None):
         self.folder = folder
         self.vectors: dict[str, np.ndarray] = {}
         self._new: dict[str, np.ndarray] = {}
-        if folder and folder.is_dir():
-            for path in sorted(folder.glob("*.npz")):
-                with np.load(path) as data:
-                    keys = json.loads(str(data["keys"]))
-                    for key, row in zip(keys, data["vectors"]):
-                        self.vectors[key] = row
+        self._files = sorted(folder.glob("*.npz")) if folder and folder.is_dir() else []
+        for path in self._files:
+            with np.load(path) as data:
+                self.vectors.update(zip(json.loads(str(data["keys"])), data["vectors"]))
 
     def get_many(self, texts: list[str], model_factory) -> tuple[np.ndarray, int]:
-        """Vectors for ``texts`` and how many had to be embedded now (``model_factory()`` is called
-        only then: loading the model costs a second)."""
+        """Vectors for ``texts`` (one row each) and how many had to be embedded now
+        (``model_factory()`` is called only then: loading the model takes a second)."""
         keys = [text_key(t) for t in texts]
-        missing = sorted({k: t for k, t in zip(keys, texts) if k not in self.vectors}.items())
+        missing = dict(sorted({k: t for k, t in zip(keys, texts) if k not in self.vectors}.items()))
         if missing:
-            vectors = model_factory().embed([t for _, t in missing])
-            for (key, _), row in zip(missing, vectors):
+            vectors = model_factory().embed(list(missing.values()))
+            for key, row in zip(missing, vectors):
                 self.vectors[key] = self._new[key] = row
-        if not texts:
+        if not keys:
             return np.zeros((0, 384), dtype=np.float32), 0
         return np.stack([self.vectors[k] for k in keys]), len(missing)
 
@@ -272,8 +275,19 @@ class Cache:
         if not self.folder or not self._new:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        keys = sorted(self._new)
-        name = hashlib.sha256("".join(keys).encode()).hexdigest()[:16]
-        np.savez(self.folder / f"{name}.npz", keys=np.array(json.dumps(keys)),
-                 vectors=np.stack([self._new[k] for k in keys]).astype(np.float32))
+        merge = len(self._files) + 1 > self.MAX_FILES
+        chosen = self.vectors if merge else self._new
+        keys = sorted(chosen)
+        path = self.folder / f"{hashlib.sha256(''.join(keys).encode()).hexdigest()[:16]}.npz"
+        partial = path.with_suffix(".part")  # written whole, then renamed: a killed build leaves no half file
+        with partial.open("wb") as handle:
+            np.savez(handle, keys=np.array(json.dumps(keys)), vectors=np.stack([chosen[k] for k in keys]).astype(np.float32))
+        partial.replace(path)
+        if merge:
+            for old in self._files:
+                if old != path:
+                    old.unlink(missing_ok=True)
+            self._files = [path]
+        else:
+            self._files.append(path)
         self._new = {}

@@ -29,6 +29,11 @@ CONFIG_VALUES = {
     "kb_essays_dir": ("essays", "env"),
     "kb_redirects_file": ("redirects.yaml", "env"),
     "kb_ledger_file": ("links-ledger.txt", "env"),
+    # Search's lay lexicon: readers' words and the essays' words for the same things (lexicon.py).
+    "kb_lexicon_file": ("docs/lexicon.yaml", ""),
+    # Where the sentence model's vectors are kept between builds (meaning.py); the environment
+    # variable KB_EMBEDDING_CACHE overrides it. Relative to the configuration's folder.
+    "kb_embedding_cache": ("_build/embeddings", ""),
     "kb_words_per_minute": (200, "env"),
     # How many of the current theme's essays the sidebar shows at once: keeps every page's
     # HTML the same size however large the site grows.

@@ -14,7 +14,7 @@ function load(name) {
 }
 
 const FIXTURE = JSON.parse(fs.readFileSync(path.join(__dirname, "fixture.json"), "utf8"));
-const FILES = { index: "index.json", filters: "filters.json" };
+const FILES = { index: "index.json", filters: "filters.json", lexicon: "lexicon.json" };
 
 // A reader over `files` ({path: text}); `asked` lists every path it loaded, in order.
 function fixtureReader(files = FIXTURE, options = {}) {
