@@ -10,7 +10,7 @@ where the model itself would put the question:
    lexicon's) is embedded on its own, once: ``v_w`` (this table does not depend on the essays and is
    cached for good);
 2. the essays' sentences are embedded (each once; at most ``FIT_SENTENCES`` of them, chosen by a hash
-   of their text, so an edit changes the choice only for the sentences edited);
+   of their text, so an edit changes the choice little);
 3. a ridge regression maps the sum of a sentence's word vectors onto the model's vector for that
    sentence, in the ``DIMS`` strongest directions of the essays' own vectors: ``A``;
 4. each word's vector becomes ``v_w A`` and each section's its model vector in those directions, both
@@ -80,7 +80,8 @@ def model_words(folder: Path | None = None) -> list[str]:
 
 def fit_sentences(pages: list[Page], cap: int = FIT_SENTENCES) -> list[str]:
     """The essays' sentences the map is fitted on: the ``cap`` with the smallest hash, so the choice
-    does not depend on order and an edit moves it only for the sentences edited."""
+    does not depend on the pages' order, and an edit changing k sentences changes at most k of the
+    sentences chosen and lets at most k others in or out."""
     found = {s for page in pages for block in page.blocks for s in SENTENCE.split(block.text)
              if len(index_words(s)) >= 3}
     return sorted(found, key=lambda s: hashlib.sha256(s.encode("utf-8")).digest())[:cap]
@@ -108,10 +109,11 @@ def word_sums(texts: list[str], table: dict[str, int], vectors: np.ndarray) -> n
 
 
 def directions(vectors: np.ndarray, dims: int) -> np.ndarray:
-    """The ``dims`` directions along which the vectors vary most (principal components), as columns."""
-    centred = vectors - vectors.mean(axis=0)
-    _, _, vt = np.linalg.svd(centred.astype(np.float64), full_matrices=False)
-    basis = vt[:dims].T
+    """The ``dims`` directions along which the vectors vary most (principal components), as columns:
+    the top eigenvectors of their covariance (384 by 384, quick however many vectors there are)."""
+    centred = vectors.astype(np.float64) - vectors.mean(axis=0)
+    values, vecs = np.linalg.eigh(centred.T @ centred)
+    basis = vecs[:, np.argsort(-values, kind="stable")[:dims]]
     # A component's sign is arbitrary: fix it so that a build on another machine writes the same files.
     signs = np.sign(basis[np.abs(basis).argmax(axis=0), np.arange(basis.shape[1])])
     return basis * signs

@@ -165,13 +165,15 @@
     return pages.sort(function (a, b) { return b.fused - a.fused || a.id - b.id; });
   }
 
-  // Whether any essay is about the question: its nearest section is close enough, or nearly so
-  // while the best essay by words holds most of it. Without the meaning layer, any match counts.
-  function covers(ranked, near) {
+  // Whether any essay is about the question: its nearest section is close enough; or the best
+  // essay by words holds most of it and either its nearest section is nearly close enough or the
+  // lay lexicon (written for this site's topics) knew one of its words. Without the meaning layer,
+  // any match counts.
+  function covers(ranked, near, lexiconKnew) {
     if (!near) return ranked.length > 0;
     var nearest = near.reduce(function (a, s) { return Math.max(a, s.cosine); }, -1);
     var byWords = ranked.length > 0 && ranked[0].covered >= TUNING.coveredShare;
-    return nearest >= TUNING.topicCosine || (byWords && nearest >= TUNING.topicCosineWithWords);
+    return nearest >= TUNING.topicCosine || (byWords && (lexiconKnew || nearest >= TUNING.topicCosineWithWords));
   }
 
   // Each shown essay's sections (splitSections) get a fused score: their rank by BM25 (an essay's

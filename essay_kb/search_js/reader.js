@@ -276,7 +276,8 @@
             found.forEach(function (term) { term.stems.forEach(function (s) { stemsFound.add(s); }); });
             var ranked = rank.rankEssays(loaded, found, termIdfs, all[1]);
             var nearby = all[2] && all[1] ? all[2].filter(function (s) { return all[1].has(s.page); }) : all[2];
-            var covered = rank.covers(ranked, nearby);
+            var lexiconKnew = kept.some(function (term) { return core.synonymsOf(synonyms, term.word).length > 0; });
+            var covered = rank.covers(ranked, nearby, lexiconKnew);
             return { termIdfs: termIdfs, stems: stemsFound, near: nearby, offTopic: nearby !== null && !covered,
               pages: covered ? rank.fuseEssays(ranked, nearby, all[1]) : [] };
           });
