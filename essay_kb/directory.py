@@ -98,6 +98,9 @@ def write_qr_codes(app, exception) -> None:
             continue
         target.write_text(segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#000", light="#fff"),
                           encoding="utf-8")
+    for old in folder.glob("*.svg"):
+        if old.name not in current:  # a deleted or renamed essay's code
+            old.unlink()
     record.write_text(json.dumps(current, sort_keys=True), encoding="utf-8")
 
 

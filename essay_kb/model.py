@@ -6,18 +6,29 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 
 import yaml
 from docutils import nodes
 from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
+from .source import LineLoader, decode, load_yaml
+
 logger = logging.getLogger(__name__)
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.S)
+FRONT_MATTER_OPENING = re.compile(r"\A---[ \t]*\n")
 SECTION_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SLUG = SECTION_ID  # a file name (without .md) is a page's address: the same shape as a section id
+# A line that gives the next heading its id, {#id}; what is between "{#" and "}" is checked.
+ID_LINE = re.compile(r"^\s*\{#(?P<body>[^}]*)\}\s*$")
+CODE_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 FIELDS = {"summary", "themes", "published", "reviewed", "tags", "discreet"}
+# Front-matter fields whose value is a list, written [a, b]: 'tags: a, b' would be one tag "a, b".
+LIST_FIELDS = ("themes", "tags")
 SUMMARY_MAX_CHARS = 300
 SKELETON = """---
 summary: One or two sentences saying what this essay offers a reader.
@@ -32,8 +43,8 @@ class Problem:
     message: str
 
 
-class _StringDateLoader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text, so a bad date is reported by us, with its line."""
+class _StringDateLoader(LineLoader):
+    """A loader that leaves dates as text, so a bad date is reported by us, with its line."""
 
 
 _StringDateLoader.yaml_implicit_resolvers = {
@@ -45,30 +56,56 @@ _StringDateLoader.yaml_implicit_resolvers = {
 def split_front_matter(text: str) -> tuple[dict | None, dict[str, int], list[Problem]]:
     """Return (fields, line of each top-level key, problems) for a MyST file's front matter.
 
-    fields is None when the file has no front matter block at all.
+    fields is None when the file has no front matter block at all, and empty when the block cannot
+    be read (problems say why); with fields, problems are mistakes the schema cannot see (a field
+    given twice, a list written as text).
     """
+    text = text.removeprefix("\ufeff")
     match = FRONT_MATTER.match(text)
     if not match:
+        if FRONT_MATTER_OPENING.match(text):
+            return {}, {}, [Problem(1, (
+                "the front matter that starts on this line with '---' is never closed. Add a line "
+                "with only '---' after its last field, before the essay's '# Title'."
+            ))]
         return None, {}, []
-    block = match.group(1) or ""
-    key_lines = {}
-    for offset, line in enumerate(block.splitlines(), start=2):
-        key = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
-        if key:
-            key_lines.setdefault(key.group(1), offset)
-    try:
-        data = yaml.load(block, Loader=_StringDateLoader) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 2 if mark else 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        return {}, key_lines, [Problem(line, (
-            f"the front matter is not valid YAML ({problem}). Each line should read "
+    data, errors = load_yaml(match.group(1) or "", _StringDateLoader, first_line=2)
+    if errors:
+        [(line, problem)] = errors
+        return {}, {}, [Problem(line, (
+            f"the front matter {problem.removeprefix('this ')}. Each line should read "
             f"'name: value'; put text containing ': ' or starting with a quote in double quotes."
         ))]
+    if data is None:
+        return {}, {}, []
     if not isinstance(data, dict):
-        return {}, key_lines, [Problem(2, "the front matter must be 'name: value' lines between two '---' lines.")]
-    return data, key_lines, []
+        return {}, {}, [Problem(2, "the front matter must be 'name: value' lines between two '---' lines.")]
+    key_lines = {str(key): line for key, line in data.lines.items()}
+    problems = duplicate_field_problems(data) + list_field_problems(data, key_lines)
+    return dict(data), key_lines, problems
+
+
+def duplicate_field_problems(data) -> list[Problem]:
+    return [Problem(again, (
+        f"the field '{key}' is given twice (lines {first} and {again}); the second would silently "
+        "replace the first. Keep one of them."
+    )) for key, first, again in data.duplicates]
+
+
+def list_field_problems(data: dict, key_lines: dict[str, int]) -> list[Problem]:
+    """A list written as plain text ('tags: a, b') is refused, and read as the list it meant so
+    that its items are still checked."""
+    problems = []
+    for key in LIST_FIELDS:
+        value = data.get(key)
+        if isinstance(value, str):
+            items = [item.strip() for item in value.split(",") if item.strip()]
+            problems.append(Problem(key_lines.get(key, 1), (
+                f"'{key}: {value}' is one piece of text, not a list. Write the list in square "
+                f"brackets: '{key}: [{', '.join(items) or 'a, b'}]'."
+            )))
+            data[key] = items
+    return problems
 
 
 def _as_list(value) -> list:
@@ -162,6 +199,65 @@ def validate_essay(data: dict | None, key_lines: dict[str, int], themes: list[di
     return fields, problems
 
 
+def slugify(text: str) -> str:
+    """Lowercase ASCII words joined by hyphens: 'Café au lait' -> 'cafe-au-lait'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def file_name_problem(path: str) -> Problem | None:
+    """A page's file name is its address (/essays/<name>/): only a slug is safe in a link."""
+    parts = PurePosixPath(path).parts
+    wrong = [part for part in parts[:-1] if not SLUG.match(part)]
+    stem, dot, suffix = parts[-1].rpartition(".")
+    if SLUG.match(stem) and not wrong:
+        return None
+    fixed = "/".join([*(slugify(part) or "page" for part in parts[:-1]), (slugify(stem) or "essay") + dot + suffix])
+    return Problem(1, (
+        f"the file name '{path}' is not a slug. A file's name is its page's address, so it must be "
+        f"lowercase letters, digits and hyphens (no spaces, capitals or accents). Rename it to '{fixed}'."
+    ))
+
+
+def id_line_problems(text: str) -> tuple[list[Problem], set[int]]:
+    """Each {#...} line outside code that gives its heading no id of its own: one with spaces or
+    capitals, or one used twice in the file. Returns the problems and every such line.
+
+    MyST shows an id with spaces as text, lowercases capitals silently, and docutils drops both ids
+    of a pair: say so here, rather than "this heading has no explicit id".
+    """
+    problems, broken, seen, fence = [], set(), {}, None  # seen: lowercase id -> first line
+    for number, line in enumerate(text.splitlines(), start=1):
+        opening = CODE_FENCE.match(line)
+        if opening and (fence is None or opening.group(1).startswith(fence)):
+            fence = None if fence else opening.group(1)[:3]
+            continue
+        match = None if fence else ID_LINE.match(line)
+        if not match:
+            continue
+        body = match.group("body").strip()
+        words = body.split()
+        sid = words[0] if words else ""
+        if any(not (word.startswith(".") or "=" in word) for word in words[1:]):
+            message = (f"'{{#{body}}}' is not an id: an id cannot contain spaces. Join the words with "
+                       f"hyphens: {{#{slugify(body)}}}")
+        else:
+            first = seen.setdefault(sid.lower(), number)  # docutils compares ids in lowercase
+            if not SECTION_ID.match(sid):
+                message = (f"the id '{sid}' must be lowercase words joined by hyphens, or its address "
+                           f"would not be the one you wrote. Write {{#{slugify(sid) or 'section-id'}}}")
+            elif first != number:
+                message = (f"the id '{sid}' is used twice in this file (first at line {first}); each "
+                           "section needs its own id. Give this one another, more specific id.")
+            else:
+                continue
+            if first != number:
+                broken.add(first)
+        problems.append(Problem(number, message))
+        broken.add(number)
+    return problems, broken
+
+
 def reading_minutes(words: int, per_minute: int) -> int:
     return max(1, math.ceil(words / per_minute))
 
@@ -217,23 +313,35 @@ class EssayCollector(EnvironmentCollector):
         docname = env.docname
         if not is_essay(app, docname):
             return
-        text = env.doc2path(docname).read_text(encoding="utf-8")
+        text = env.doc2path(docname).read_text(encoding="utf-8-sig")
         data, key_lines, problems = split_front_matter(text)
-        fields, more = validate_essay(data, key_lines, app.config.kb_themes) if not problems else ({}, [])
+        # A block that cannot be read at all is reported alone, without a cascade of "no summary".
+        fields, more = validate_essay(data, key_lines, app.config.kb_themes) if data or not problems else ({}, [])
         problems += more
         for problem in problems:
             logger.warning(problem.message, location=(docname, problem.line), type="kb", subtype="essay")
 
         titles = list(doctree.findall(nodes.title))
         top = [s for s in doctree.children if isinstance(s, nodes.section)]
-        if len(top) != 1 or not titles:
+        if len(top) > 1:
+            second = top[1][0]
+            logger.warning(
+                f"a second '# ' title ('{second.astext()}'); an essay has exactly one, its title at the "
+                f"top (line {top[0][0].line}). Make this heading '##' (with an {{#id}} line above it).",
+                location=(docname, second.line), type="kb", subtype="essay",
+            )
+        elif not top or not titles:
             logger.warning(
                 "an essay has exactly one '# Title' line (its H1) before any '##' section; "
                 "other headings use '##' or '###'.",
                 location=(docname, 1), type="kb", subtype="essay",
             )
         sections, missing = section_records(doctree)
+        _, wrong_id_lines = id_line_problems(text)
         for section in missing:
+            heading_line = section.line or section[0].line or 1
+            if heading_line - 1 in wrong_id_lines:
+                continue  # its {#...} line is there but wrong, and check_page_source said how
             heading = section[0].astext()
             suggestion = re.sub(r"[^a-z0-9]+", "-", heading.lower()).strip("-")
             logger.warning(
@@ -262,6 +370,32 @@ class EssayCollector(EnvironmentCollector):
 def init_env(app):
     if not hasattr(app.env, "kb_essays"):
         app.env.kb_essays = {}
+
+
+def skip_unreadable_files(app, env, docnames: list[str]) -> None:
+    """A file that is not UTF-8 is named with its line and left out of this build (Sphinx would
+    stop with a traceback); the warning fails the build."""
+    for docname in list(docnames):
+        _, problem = decode(env.doc2path(docname).read_bytes())
+        if problem:
+            line, message = problem
+            logger.warning(message, location=(docname, line), type="kb", subtype="encoding")
+            docnames.remove(docname)
+            env.project.docnames.discard(docname)
+            # What an earlier build read of it is forgotten, as for a deleted file.
+            app.events.emit("env-purge-doc", env, docname)
+            env.clear_doc(docname)
+            env.all_docs.pop(docname, None)
+
+
+def check_page_source(app, doctree) -> None:
+    """Every page's file name and {#id} lines (essays and the other pages alike)."""
+    env = app.env
+    problem = file_name_problem(env.doc2path(env.docname, False).as_posix())
+    if problem:
+        logger.warning(problem.message, location=(env.docname, problem.line), type="kb", subtype="file_name")
+    for problem in id_line_problems(env.doc2path(env.docname).read_text(encoding="utf-8-sig"))[0]:
+        logger.warning(problem.message, location=(env.docname, problem.line), type="kb", subtype="section_id")
 
 
 def check_consistency(app, env):
@@ -318,5 +452,7 @@ def theme_line(app, key: str) -> int:
 
 def setup(app) -> None:
     app.connect("builder-inited", init_env)
+    app.connect("env-before-read-docs", skip_unreadable_files)
+    app.connect("doctree-read", check_page_source)
     app.connect("env-check-consistency", check_consistency)
     app.add_env_collector(EssayCollector)

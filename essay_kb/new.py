@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import re
 import sys
 from pathlib import Path
 
+from .model import slugify
 from .settings import load_themes
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def slugify(title: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
 
 
 def essay_text(title: str, theme: str, today: dt.date) -> str:

@@ -16,10 +16,11 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from docutils import nodes
 from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
+
+from .source import KeyLines, decode, load_yaml
 
 logger = logging.getLogger(__name__)
 
@@ -86,29 +87,34 @@ def read_ledger(path: Path) -> list[tuple[int, str]]:
             if line.strip() and not line.lstrip().startswith("#")]
 
 
-def read_redirects(path: Path) -> tuple[dict[str, str], dict[str, int], list[str]]:
-    """(redirects, line of each, problems) from the redirects file."""
+def read_redirects(path: Path) -> tuple[dict[str, str], dict[str, int], list[tuple[int, str]]]:
+    """(redirects, line of each, problems as (line, message)) from the redirects file."""
     if not path.exists():
         return {}, {}, []
-    return _parse_redirects(str(path), path.read_text(encoding="utf-8"))
+    return _parse_redirects(path.read_bytes())
 
 
 @lru_cache(maxsize=8)
-def _parse_redirects(path: str, text: str) -> tuple[dict[str, str], dict[str, int], list[str]]:
-    try:
-        data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        return {}, {}, [f"{path}: not valid YAML ({exc})"]
-    if not isinstance(data, dict):
-        return {}, {}, [f"{path}: expected 'old address: new address' lines"]
-    lines = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        key = line.split(":", 1)[0].strip().strip("'\"")
-        if key.startswith("/"):
-            lines.setdefault(key, number)
-    problems = [f"{path}:{lines.get(str(k), 1)}: '{k}: {v}': both sides must be site addresses starting with '/'"
-                for k, v in data.items() if not (str(k).startswith("/") and str(v).startswith("/"))]
-    return {str(k): str(v) for k, v in data.items()}, lines, problems
+def _parse_redirects(data: bytes) -> tuple[dict[str, str], dict[str, int], list[tuple[int, str]]]:
+    text, problem = decode(data)
+    if problem:
+        return {}, {}, [problem]
+    data, problems = load_yaml(text)
+    if problems:
+        return {}, {}, [(line, f"the redirects file {message.removeprefix('this ')}: each line reads "
+                               "'/old/address/: /new/address/'.") for line, message in problems]
+    if data is None:
+        return {}, {}, []
+    if not isinstance(data, KeyLines):
+        return {}, {}, [(1, "expected 'old address: new address' lines, e.g. '/essays/old-slug/: /essays/new-slug/'.")]
+    lines = {str(key): line for key, line in data.lines.items()}
+    problems = [(again, f"'{key}' is redirected twice (lines {first} and {again}); the second would "
+                        "silently replace the first. Keep the one that is right.")
+                for key, first, again in data.duplicates]
+    problems += [(lines[str(k)], f"'{k}: {v}': both sides must be site addresses starting with '/', "
+                                 "e.g. '/essays/old-slug/: /essays/new-slug/'.")
+                 for k, v in data.items() if not (str(k).startswith("/") and str(v).startswith("/"))]
+    return {str(k): str(v) for k, v in data.items()}, lines, sorted(problems)
 
 
 # -- Sphinx --------------------------------------------------------------------------------------
@@ -141,8 +147,8 @@ def files(app) -> tuple[Path, Path]:
 def check_links(app, env) -> None:
     ledger_path, redirects_path = files(app)
     redirects, lines, problems = read_redirects(redirects_path)
-    for problem in problems:
-        logger.warning(problem, type="kb", subtype="redirect")
+    for line, problem in problems:
+        logger.warning(problem, location=f"{redirects_path}:{line}", type="kb", subtype="redirect")
     pages = current_addresses(env)
     for old, new in sorted(redirects.items()):
         if resolve(new, pages, {}) is None:

@@ -5,8 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
 from sphinx.errors import ConfigError
+from sphinx.util import logging
+
+from .source import KeyLines, decode, load_yaml
+
+logger = logging.getLogger(__name__)
 
 THEME_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -45,48 +49,84 @@ CONFIG_VALUES = {
 }
 
 
-def load_themes(path: Path) -> list[dict]:
-    """Read and check the themes file; raise ConfigError naming the file, entry and fix."""
+THEME_FIELDS = ("key", "title", "description")
+
+
+def read_themes(path: Path) -> tuple[list[dict], list[tuple[int | None, str]]]:
+    """The themes in the themes file, and every problem in it as (line, message): all of them, so
+    that one build shows the author everything to fix."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text, problem = decode(path.read_bytes())
     except OSError as exc:
-        raise ConfigError(f"kb_themes_file: cannot read {path}: {exc.strerror}") from exc
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise ConfigError(f"{where}: the themes file is not valid YAML ({exc}).") from exc
+        return [], [(None, f"cannot read the themes file {path}: {exc.strerror}. Check kb_themes_file.")]
+    if problem:
+        return [], [problem]
+    data, problems = load_yaml(text)
+    if problems:
+        return [], [(line, f"the themes file {message.removeprefix('this ')}.") for line, message in problems]
     if not isinstance(data, list) or not data:
-        raise ConfigError(f"{path}: expected a list of themes, each with key, title and description.")
-    themes, seen = [], set()
-    for position, entry in enumerate(data, start=1):
-        where = f"{path}: theme #{position}"
-        if not isinstance(entry, dict):
-            raise ConfigError(f"{where} must be a mapping with key, title and description.")
+        return [], [(1, "expected a list of themes, each with key, title and description:\n"
+                        "- key: grief-and-loss\n  title: Grief and loss\n  description: One or two sentences.")]
+    themes, seen = [], {}
+    for position, (entry, entry_line) in enumerate(zip(data, data.lines), start=1):
+        if not isinstance(entry, KeyLines):
+            problems.append((entry_line, f"theme #{position} must be 'key:', 'title:' and 'description:' "
+                                         "lines after a '- '."))
+            continue
+        line = entry.lines.get
+        for name, first, again in entry.duplicates:
+            problems.append((again, f"'{name}' is given twice in theme #{position} (lines {first} and {again}); "
+                                    "keep one."))
+        for name in entry:
+            if name not in THEME_FIELDS:
+                problems.append((line(name), f"unknown field '{name}' in theme #{position}; a theme has "
+                                             f"{', '.join(THEME_FIELDS)}."))
         key = str(entry.get("key", "")).strip()
         if not THEME_KEY.match(key):
-            raise ConfigError(
-                f"{where}: key {key!r} must be lowercase words joined by hyphens, e.g. 'grief-and-loss'."
-            )
-        if key in seen:
-            raise ConfigError(f"{where}: key {key!r} is defined twice; each theme needs its own key.")
-        seen.add(key)
+            problems.append((line("key", entry.line), (
+                f"theme #{position}: key {key!r} must be lowercase words joined by hyphens, e.g. 'grief-and-loss'.")))
+        elif key in seen:
+            problems.append((line("key"), f"the theme key {key!r} is defined twice (first at line {seen[key]}); "
+                                          "each theme needs its own key."))
+        else:
+            seen[key] = line("key")
         title = str(entry.get("title") or "").strip()
         description = " ".join(str(entry.get("description") or "").split())
-        if not title or not description:
-            raise ConfigError(f"{where} ({key}): needs a non-empty title and description.")
+        for name, value in (("title", title), ("description", description)):
+            if not value:
+                problems.append((line(name, entry.line), f"theme #{position} ({key}) needs a non-empty {name}."))
         themes.append({"key": key, "title": title, "description": description, "order": position})
+    return themes, problems
+
+
+def load_themes(path: Path) -> list[dict]:
+    """The themes file's themes; ConfigError naming every problem with its line."""
+    themes, problems = read_themes(path)
+    if problems:
+        raise ConfigError("\n".join(f"{path}:{line}: {message}" if line else f"{path}: {message}"
+                                     for line, message in problems))
     return themes
 
 
+def setting_location(app, name: str) -> str:
+    """conf.py and the line that sets ``name`` (line 1 when conf.py does not set it)."""
+    conf = Path(app.confdir, "conf.py")
+    try:
+        lines = conf.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeError):
+        lines = []
+    number = next((n for n, line in enumerate(lines, start=1) if re.match(rf"\s*{name}\s*=", line)), None)
+    return f"{conf}:{number or 1}"
+
+
 def check_config(app, config) -> None:
+    problems = []  # (location, message)
     base = config.html_baseurl or ""
     if not re.match(r"^https?://[^/]+/(.*/)?$", base):
-        raise ConfigError(
+        problems.append((setting_location(app, "html_baseurl"), (
             f"html_baseurl must be the site's public address ending in '/', e.g. "
             f"'https://notes.example.org/'; got {base!r}."
-        )
+        )))
     # sphinx-sitemap's default scheme inserts the language ("/en/") into every address; this
     # site publishes at the plain dirhtml paths. Search and the general index are not content.
     if config.sitemap_url_scheme == "{lang}{version}{link}":
@@ -95,8 +135,23 @@ def check_config(app, config) -> None:
         if page not in config.sitemap_excludes:
             config.sitemap_excludes = [*config.sitemap_excludes, page]
     themes_path = Path(app.confdir, config.kb_themes_file)
-    config.kb_themes = load_themes(themes_path)
+    config.kb_themes, theme_problems = read_themes(themes_path)
     config.kb_themes_path = str(themes_path)
+    # A problem without a line (an unreadable file) is the setting's.
+    problems += [(f"{themes_path}:{line}" if line else setting_location(app, "kb_themes_file"), message)
+                 for line, message in theme_problems]
+    if problems:
+        stop(problems)
+
+
+def stop(problems: list[tuple[str, str]]) -> None:
+    """End the build now, naming every problem as file:line: message. Sphinx would wrap an
+    exception in its crash report ("please open an issue"), which this is not: these are the
+    author's to fix, and nothing else can be checked until they are."""
+    for location, message in problems:
+        logger.error(message, location=location, type="kb", subtype="settings")
+    logger.error(f"the build stopped at the settings: fix the {len(problems)} problem(s) above and build again.")
+    raise SystemExit(2)
 
 
 def setup(app) -> None:

@@ -9,6 +9,7 @@ from essay_kb.new import essay_text, slugify, main
 
 def test_slugify():
     assert slugify("When a Session Ends — Badly!") == "when-a-session-ends-badly"
+    assert slugify("Café au lait") == "cafe-au-lait"  # the same rule as the file-name check's suggestion
 
 
 def test_new_essay_builds_without_warnings(site_copy, tmp_path, capsys):

@@ -1,16 +1,28 @@
-"""Bad input fails the build with a message naming the file, the line and the fix. One test per case."""
+"""Bad input fails the build with a message naming the file, the line and the fix.
+
+REFUSALS is the one table of every refused input: what the author wrote, the change that writes it
+into a copy of tests/roots/test-basic, and the build's messages (as "file:line: message"; the
+beginning of each message is enough). One test per row builds it; README.md's table of refused
+inputs is made from the same rows: `.venv/bin/python tests/test_bad_input.py` rewrites it, and a
+test fails when it is out of date.
+"""
+
+from __future__ import annotations
 
 import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
 
 import pytest
 
-from conftest import sphinx_build
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from conftest import REPO, sphinx_build  # noqa: E402
 
-
-def build_fails(root, tmp_path):
-    result = sphinx_build(root, tmp_path / "out", check=False)
-    assert result.returncode != 0, "the build should have failed"
-    return result.stderr
+README = REPO / "README.md"
+TABLE_START = "<!-- refused-inputs: made from tests/test_bad_input.py; do not edit by hand -->"
+TABLE_END = "<!-- /refused-inputs -->"
 
 
 def edit(path, old, new):
@@ -19,75 +31,257 @@ def edit(path, old, new):
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def replace(name: str, old: str, new: str) -> Callable[[Path], None]:
+    return lambda root: edit(root / name, old, new)
+
+
+def write(name: str, content: str | bytes) -> Callable[[Path], None]:
+    def change(root: Path) -> None:
+        path = root / name
+        path.write_bytes(content) if isinstance(content, bytes) else path.write_text(content, encoding="utf-8")
+    return change
+
+
+def rename(name: str, new_name: str) -> Callable[[Path], None]:
+    return lambda root: (root / name).rename(root / new_name)
+
+
+def append(name: str, content: bytes) -> Callable[[Path], None]:
+    return lambda root: (root / name).write_bytes((root / name).read_bytes() + content)
+
+
+def body(html: str) -> Callable[[Path], None]:
+    """Raw HTML (or Markdown) as its own paragraph, at line 18 of essays/two.md."""
+    return replace("essays/two.md", "Some text. See [the other](one.md).\n",
+                   f"Some text. See [the other](one.md).\n\n{html}\n")
+
+
+def both(*changes: Callable[[Path], None]) -> Callable[[Path], None]:
+    return lambda root: [change(root) for change in changes]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    probe: str
+    wrote: str  # for the README, as Markdown
+    change: Callable[[Path], None]
+    says: tuple[str, ...]
+
+
+R = Refusal
+REFUSALS = [
+    # -- front matter ------------------------------------------------------------------------------
+    R("no-front-matter", "an essay file without front matter",
+      write("essays/notes.md", "# Notes to self\n\nNot an essay yet.\n"),
+      ("essays/notes.md:1: this file is in the essays folder but has no front matter, so it is not an essay. Start it with:",)),
+    R("unclosed-front-matter", "front matter without its closing `---`",
+      replace("essays/two.md", "tags: [ttwo]\n---\n", "tags: [ttwo]\n\n"),
+      ("essays/two.md:1: the front matter that starts on this line with '---' is never closed. Add a line with only '---' after its last field",)),
+    R("invalid-yaml", "`themes: [alpha` (not valid YAML)", replace("essays/two.md", "themes: [alpha]", "themes: [alpha"),
+      ("essays/two.md:4: the front matter is not valid YAML (expected ',' or ']', but got ':'). Each line should read 'name: value'",)),
+    R("duplicate-field", "a front-matter field given twice", replace("essays/two.md", "tags: [ttwo]", "tags: [ttwo]\ntags: [other]"),
+      ("essays/two.md:7: the field 'tags' is given twice (lines 6 and 7); the second would silently replace the first. Keep one of them.",)),
+    R("tags-as-text", "`tags: a, b`", replace("essays/two.md", "tags: [ttwo]", "tags: a, b"),
+      ("essays/two.md:6: 'tags: a, b' is one piece of text, not a list. Write the list in square brackets: 'tags: [a, b]'.",)),
+    R("themes-as-text", "`themes: alpha, beta`", replace("essays/two.md", "themes: [alpha]", "themes: alpha, beta"),
+      ("essays/two.md:3: 'themes: alpha, beta' is one piece of text, not a list. Write the list in square brackets: 'themes: [alpha, beta]'.",)),
+    R("unknown-field", "`sumary:` (a field the schema does not have)", replace("essays/two.md", "tags: [ttwo]", "tags: [ttwo]\nsumary: x"),
+      ("essays/two.md:7: unknown front matter field 'sumary'. Essays may use:",)),
+    R("missing-summary", "no `summary:`", replace("essays/two.md", "summary: The two essay, in one sentence.\n", ""),
+      ("essays/two.md:1: the essay has no summary. Add 'summary: ...'",)),
+    R("empty-summary", '`summary: ""`', replace("essays/two.md", "summary: The two essay, in one sentence.", 'summary: ""'),
+      ("essays/two.md:2: the essay has no summary.",)),
+    R("no-themes", "no `themes:`", replace("essays/two.md", "themes: [alpha]\n", ""),
+      ("essays/two.md:1: the essay has no themes. Add 'themes: [key]' (the first is its home theme). Known theme keys: alpha, beta",)),
+    R("unknown-theme", "`themes: [alpah]`", replace("essays/two.md", "themes: [alpha]", "themes: [alpah]"),
+      ("essays/two.md:3: unknown theme 'alpah'. Known theme keys: alpha, beta.",)),
+    R("published-not-a-date", "`published: last spring`", replace("essays/two.md", "published: 2026-03-03", "published: last spring"),
+      ("essays/two.md:4: 'published: last spring' is not a date. Write it as YYYY-MM-DD",)),
+    R("reviewed-not-a-date", "`reviewed: 2026-02-30`", replace("essays/two.md", "reviewed: 2026-04-01", "reviewed: 2026-02-30"),
+      ("essays/two.md:5: 'reviewed: 2026-02-30' is not a date.",)),
+    # -- files -------------------------------------------------------------------------------------
+    R("file-name-with-space", "a file named `My Essay.md`", rename("essays/two.md", "essays/My Essay.md"),
+      ("essays/My Essay.md:1: the file name 'essays/My Essay.md' is not a slug.", "Rename it to 'essays/my-essay.md'.")),
+    R("file-name-with-capitals", "a file named `MyEssay.md`", rename("essays/two.md", "essays/MyEssay.md"),
+      ("essays/MyEssay.md:1: the file name 'essays/MyEssay.md' is not a slug.", "Rename it to 'essays/myessay.md'.")),
+    R("file-name-with-accent", "a file named `café.md`", rename("essays/two.md", "essays/café.md"),
+      ("essays/café.md:1: the file name 'essays/café.md' is not a slug.", "Rename it to 'essays/cafe.md'.")),
+    R("latin-1-byte", "an essay saved as Latin-1 (`caf\\xe9`)", append("essays/two.md", b"\nUn caf\xe9.\n"),
+      ("essays/two.md:28: this file is not saved as UTF-8: the byte 0xe9 on this line (perhaps 'é') belongs to another encoding",)),
+    # -- titles and section ids --------------------------------------------------------------------
+    R("two-essays-one-title", "two essays titled `# Essay one`", replace("essays/five.md", "# Essay five", "# Essay one"),
+      ("essays/one.md:1: two essays have the title 'Essay one' (the other is essays/five.md).",)),
+    R("second-title", "a second `#` title", replace("essays/two.md", "{#two-second}", "# Another title\n\n{#two-second}"),
+      ("essays/two.md:23: a second '# ' title ('Another title'); an essay has exactly one, its title at the top (line 9).",)),
+    R("html-in-title", "`# Essay <b>two</b>`", replace("essays/two.md", "# Essay two", "# Essay <b>two</b>"),
+      ("essays/two.md:9: the heading 'Essay <b>two</b>' contains HTML (<b>). Headings are plain text",)),
+    R("heading-without-id", "a `###` heading without `{#id}` above it", replace("essays/three.md", "{#three-sub}\n", ""),
+      ("essays/three.md:18: the heading 'A smaller part' has no explicit id, so its link would change whenever the heading is reworded. "
+       "Put an id on the line directly above it, e.g. {#a-smaller-part}",)),
+    R("id-with-spaces", "`{#two first}`", replace("essays/two.md", "{#two-first}", "{#two first}"),
+      ("essays/two.md:13: '{#two first}' is not an id: an id cannot contain spaces. Join the words with hyphens: {#two-first}",)),
+    R("id-with-capitals", "`{#Two-First}`", replace("essays/two.md", "{#two-first}", "{#Two-First}"),
+      ("essays/two.md:13: the id 'Two-First' must be lowercase words joined by hyphens", "Write {#two-first}")),
+    R("id-twice-in-one-essay", "the same `{#id}` twice in one essay", replace("essays/two.md", "{#two-second}", "{#two-first}"),
+      ("essays/two.md:23: the id 'two-first' is used twice in this file (first at line 13); each section needs its own id.",)),
+    R("id-in-two-essays", "the same `{#id}` in two essays", replace("essays/four.md", "{#four-first}", "{#one-first}"),
+      ("essays/one.md:14: the section id 'one-first' is already used in essays/four.md:14.",)),
+    # -- links -------------------------------------------------------------------------------------
+    R("link-to-missing-essay", "`[the other](won.md)`", replace("essays/two.md", "[the other](one.md)", "[the other](won.md)"),
+      ("essays/two.md:16: 'myst' cross-reference target not found: 'won.md'",)),
+    R("link-to-missing-section", "`[the other](one.md#one-frist)`",
+      replace("essays/two.md", "[the other](one.md)", "[the other](one.md#one-frist)"),
+      ("essays/two.md:16: this links to section '#one-frist' of 'essays/one', which has no such section. Did you mean #one-first?",)),
+    R("javascript-link", "`[x](javascript:alert(1))`", body("A [x](javascript:alert(1)) link."),
+      ("essays/two.md:18: the link to 'javascript:alert(1' is not allowed: javascript: addresses run code",)),
+    R("javascript-autolink", "`<javascript:alert(1)>`", body("A <javascript:alert(1)> link."),
+      ("essays/two.md:18: the link to 'javascript:alert(1)' is not allowed",)),
+    R("data-link", "`[x](data:text/html,...)`", body("A [x](data:text/html,hello) link."),
+      ("essays/two.md:18: the link to 'data:text/html,hello' is not allowed: data: addresses",)),
+    R("data-picture", "`![x](data:image/png;base64,...)`", body("![x](data:image/png;base64,AAAA)"),
+      ("essays/two.md:18: this page holds a data: address (<img> src): 'data:image/png;base64,AAAA'.",)),
+    R("picture-from-another-host", "`![x](https://cdn.example.com/pixel.png)`", body("![x](https://cdn.example.com/pixel.png)"),
+      ("essays/two.md:18: this page would load https://cdn.example.com/pixel.png (<img> src) from cdn.example.com, "
+       "which would tell cdn.example.com who is reading it",)),
+    # -- raw HTML ----------------------------------------------------------------------------------
+    R("script", "`<script>...</script>`", body("<script>alert(1)</script>"),
+      ("essays/two.md:18: raw HTML <script> is not allowed in essays: essays cannot run scripts.",)),
+    R("raw-html-directive", "a ```` ```{raw} html ```` block with a script",
+      body("```{raw} html\n<p>x</p>\n<script>alert(1)</script>\n```"),
+      ("essays/two.md:19: raw HTML <p> is not allowed in essays.", "essays/two.md:20: raw HTML <script> is not allowed in essays")),
+    R("event-attribute", '`<abbr onmouseover="...">`', body('An <abbr title="x" onmouseover="go()">abbr</abbr>.'),
+      ("essays/two.md:18: the attribute onmouseover= on <abbr> runs a script; essays cannot run scripts.",)),
+    R("style-attribute", '`<mark style="background: url(https://...)">`',
+      body('A <mark style="background: url(https://cdn.example.com/b.png)">mark</mark>.'),
+      ("essays/two.md:18: the attribute style= on <mark> is not allowed",
+       "essays/two.md:18: this page would load https://cdn.example.com/b.png (style attribute) from cdn.example.com")),
+    R("style-element", "`<style>@import 'https://...'</style>`", body("<style>@import 'https://cdn.example.com/s.css';</style>"),
+      ("essays/two.md:18: raw HTML <style> is not allowed in essays",
+       "this page would load https://cdn.example.com/s.css (<style> element) from cdn.example.com")),
+    R("meta-refresh", '`<meta http-equiv="refresh" content="3;url=https://...">`',
+      body('<meta http-equiv="refresh" content="3;url=https://elsewhere.example/">'),
+      ("essays/two.md:18: raw HTML <meta> is not allowed in essays: it can send the reader to another site",
+       "essays/two.md:18: this page would send the reader, or what they type, to https://elsewhere.example/ (<meta> refresh)")),
+    R("base", '`<base href="https://...">`', body('<base href="https://elsewhere.example/">'),
+      ("essays/two.md:18: raw HTML <base> is not allowed in essays",
+       "essays/two.md:18: this page would send the reader, or what they type, to https://elsewhere.example/ (<base> href)")),
+    R("iframe", '`<iframe src="https://...">`', body('<iframe src="https://video.example.com/embed/1"></iframe>'),
+      ("essays/two.md:18: raw HTML <iframe> is not allowed in essays: it would show another site inside the page.",
+       "essays/two.md:18: this page would load https://video.example.com/embed/1 (<iframe> src)")),
+    R("svg-image", '`<svg><image href="https://..."/></svg>`', body('<svg><image href="https://cdn.example.com/i.png"/></svg>'),
+      ("essays/two.md:18: raw HTML <svg> is not allowed in essays",
+       "essays/two.md:18: this page would load https://cdn.example.com/i.png (<image> href)")),
+    R("form", '`<form action="https://...">`', body('<form action="https://collect.example.com/"><input name="q"></form>'),
+      ("essays/two.md:18: raw HTML <form> is not allowed in essays: a form would send what the reader types somewhere.",
+       "essays/two.md:18: this page would send the reader, or what they type, to https://collect.example.com/ (<form> action)")),
+    R("picture-srcset", '`<img srcset="https://... 2x">`', body('<img alt="" srcset="https://cdn.example.com/a.png 2x">'),
+      ("essays/two.md:18: raw HTML <img> is not allowed in essays",
+       "essays/two.md:18: this page would load https://cdn.example.com/a.png (<img> srcset)")),
+    R("video-poster", '`<video poster="https://...">`', body('<video poster="https://cdn.example.com/p.jpg"></video>'),
+      ("essays/two.md:18: raw HTML <video> is not allowed in essays",
+       "essays/two.md:18: this page would load https://cdn.example.com/p.jpg (<video> poster)")),
+    R("link-ping", '`<a href="..." ping="https://...">`', body('<a href="https://kb.test/" ping="https://track.example.com/">x</a>'),
+      ("essays/two.md:18: raw HTML <a> is not allowed in essays: write links in Markdown",
+       "essays/two.md:18: this page would send the reader, or what they type, to https://track.example.com/ (<a> ping)")),
+    R("javascript-in-html", '`<a href="javascript:...">`', body('<a href="javascript:alert(1)">x</a>'),
+      ("essays/two.md:18: raw HTML <a> is not allowed in essays",
+       "essays/two.md:18: this page holds a javascript: address (<a> href): 'javascript:alert(1)'.")),
+    R("other-html", "`<div>`", body("<div>boxed</div>"),
+      ("essays/two.md:18: raw HTML <div> is not allowed in essays. Write it in Markdown; the only HTML allowed is <abbr>,",)),
+    # -- themes, redirects, ledger, settings -------------------------------------------------------
+    R("theme-without-essays", "a theme no essay uses", replace("essays/five.md", "themes: [beta, alpha]", "themes: [alpha]"),
+      ("themes.yaml:4: the theme 'beta' (Beta theme) has no essays.",)),
+    R("themes-file-mistakes", "several mistakes in `themes.yaml`",
+      write("themes.yaml", "- key: Bad Key\n  title: x\n  description: y\n- key: beta\n  titel: B\n  description: z\n"
+                           "- key: beta\n  title: C\n  title: D\n  description: w\n"),
+      ("themes.yaml:1: theme #1: key 'Bad Key' must be lowercase words joined by hyphens, e.g. 'grief-and-loss'.",
+       "themes.yaml:5: unknown field 'titel' in theme #2; a theme has key, title, description.",
+       "themes.yaml:4: theme #2 (beta) needs a non-empty title.",
+       "themes.yaml:7: the theme key 'beta' is defined twice (first at line 4); each theme needs its own key.",
+       "themes.yaml:9: 'title' is given twice in theme #3 (lines 8 and 9); keep one.",
+       "the build stopped at the settings: fix the 5 problem(s) above and build again.")),
+    R("themes-file-not-yaml", "`title: [x` in `themes.yaml`", write("themes.yaml", "- key: alpha\n  title: [x\n"),
+      ("themes.yaml:3: the themes file is not valid YAML",)),
+    R("settings-and-themes-at-once", "`html_baseurl = \"kb.test\"` and a bad theme key",
+      both(replace("conf.py", "\"https://kb.test/\"", "\"kb.test\""), replace("themes.yaml", "key: beta", "key: Beta")),
+      ("conf.py:4: html_baseurl must be the site's public address ending in '/', e.g. 'https://notes.example.org/'; got 'kb.test'.",
+       "themes.yaml:4: theme #2: key 'Beta' must be lowercase words joined by hyphens")),
+    R("redirect-to-nowhere", "`/essays/old/: /essays/never/`", write("redirects.yaml", "/essays/old/: /essays/never/\n"),
+      ("redirects.yaml:1: the redirect '/essays/old/' points to '/essays/never/', which does not exist.",)),
+    R("redirect-without-slash", "`essays/old/: /essays/one/` (no leading `/`)",
+      write("redirects.yaml", "# moved\n\nessays/old/: /essays/one/\n"),
+      ("redirects.yaml:3: 'essays/old/: /essays/one/': both sides must be site addresses starting with '/'",)),
+    R("redirect-twice", "the same old address redirected twice",
+      write("redirects.yaml", "/essays/old/: /essays/one/\n/essays/old/: /essays/three/\n"),
+      ("redirects.yaml:2: '/essays/old/' is redirected twice (lines 1 and 2); the second would silently replace the first.",)),
+    R("redirects-not-yaml", "`/essays/old/: [/essays/one/` in `redirects.yaml`", write("redirects.yaml", "# moved\n/essays/old/: [/essays/one/\n"),
+      ("redirects.yaml:3: the redirects file is not valid YAML",)),
+    R("ledgered-section-removed", "a published section id changed, with no redirect",
+      replace("essays/one.md", "{#one-first}", "{#one-start}"),
+      ("links-ledger.txt:3: the published address /essays/one/#one-first no longer resolves.",
+       "add a line '/essays/one/#one-first: /new/address/' to redirects.yaml")),
+]
+
+
+def said(stderr: str, root: Path) -> str:
+    """The build's messages as "file:line: message", files relative to the test root."""
+    lines = []
+    for line in stderr.splitlines():
+        line = line.replace(f"{root}/", "")
+        line = re.sub(r"^(\S[^:]*(?::\d+)?: )(?:WARNING|ERROR): ", r"\1", line)
+        lines.append(re.sub(r" \[[\w.]+\]$", "", line))
+    return "\n".join(lines)
+
+
 def test_the_test_root_itself_builds_cleanly(site_copy, tmp_path):
     sphinx_build(site_copy(), tmp_path / "out")
 
 
-@pytest.mark.parametrize("case, change, expected", [
-    ("invalid yaml", ("themes: [alpha]", "themes: [alpha"), r"essays/two\.md:\d+: WARNING: the front matter is not valid YAML"),
-    ("missing summary", ("summary: The two essay, in one sentence.\n", ""), r"essays/two\.md:1: WARNING: the essay has no summary\. Add 'summary: \.\.\.'"),
-    ("empty summary", ("summary: The two essay, in one sentence.", 'summary: ""'), r"essays/two\.md:2: WARNING: the essay has no summary"),
-    ("no themes", ("themes: [alpha]\n", ""), r"essays/two\.md:1: WARNING: the essay has no themes\. Add 'themes: \[key\]'.*Known theme keys: alpha, beta"),
-    ("unknown theme", ("themes: [alpha]", "themes: [alpah]"), r"essays/two\.md:3: WARNING: unknown theme 'alpah'\. Known theme keys: alpha, beta"),
-    ("published not a date", ("published: 2026-03-03", "published: last spring"), r"essays/two\.md:4: WARNING: 'published: last spring' is not a date\. Write it as YYYY-MM-DD"),
-    ("reviewed not a date", ("reviewed: 2026-04-01", "reviewed: 2026-02-30"), r"essays/two\.md:5: WARNING: 'reviewed: 2026-02-30' is not a date"),
-])
-def test_front_matter_errors(site_copy, tmp_path, case, change, expected):
+@pytest.mark.parametrize("refusal", REFUSALS, ids=lambda refusal: refusal.probe)
+def test_bad_input_is_refused_with_file_line_and_fix(site_copy, tmp_path, refusal):
     root = site_copy()
-    edit(root / "essays" / "two.md", *change)
-    assert re.search(expected, build_fails(root, tmp_path)), case
+    refusal.change(root)
+    result = sphinx_build(root, tmp_path / "out", check=False)
+    assert result.returncode != 0, "the build should have failed"
+    messages = said(result.stderr, root)
+    for message in refusal.says:
+        assert message in messages, f"{message!r} not in:\n{messages}"
+    assert "Traceback" not in result.stderr and "open an issue" not in result.stderr
 
 
-def test_two_essays_with_the_same_title(site_copy, tmp_path):
+def test_a_byte_order_mark_is_accepted(site_copy, tmp_path):
+    """Some editors start a UTF-8 file with one; Sphinx and MyST read it, and so does the schema."""
     root = site_copy()
-    edit(root / "essays" / "five.md", "# Essay five", "# Essay one")
-    stderr = build_fails(root, tmp_path)
-    assert re.search(r"essays/(one|five)\.md:1: WARNING: two essays have the title 'Essay one' \(the other is essays/(five|one)\.md\)", stderr)
+    essay = root / "essays" / "two.md"
+    essay.write_bytes(b"\xef\xbb\xbf" + essay.read_bytes())
+    sphinx_build(root, tmp_path / "out")
+    theme = (tmp_path / "out" / "themes" / "alpha" / "index.html").read_text(encoding="utf-8")
+    assert "The two essay, in one sentence." in theme
 
 
-def test_a_theme_with_no_essays(site_copy, tmp_path):
-    root = site_copy()
-    edit(root / "essays" / "five.md", "themes: [beta, alpha]", "themes: [alpha]")
-    stderr = build_fails(root, tmp_path)
-    assert re.search(r"themes\.yaml:4: WARNING: the theme 'beta' \(Beta theme\) has no essays", stderr)
+def test_refusals_are_each_probed_once():
+    probes = [refusal.probe for refusal in REFUSALS]
+    assert len(probes) == len(set(probes))
 
 
-def test_link_to_an_essay_that_does_not_exist(site_copy, tmp_path):
-    root = site_copy()
-    edit(root / "essays" / "two.md", "[the other](one.md)", "[the other](won.md)")
-    assert re.search(r"essays/two\.md:16: WARNING: .*won\.md", build_fails(root, tmp_path))
+def readme_table() -> str:
+    rows = ["| You wrote | The build says (file:line: message) |", "| --- | --- |"]
+    for refusal in REFUSALS:
+        says = "<br>".join(f"`{message}`" for message in refusal.says)
+        rows.append(f"| {refusal.wrote.replace('|', '&#124;')} | {says.replace('|', chr(92) + '|')} |")
+    return "\n".join([TABLE_START, *rows, TABLE_END])
 
 
-def test_link_to_a_section_that_does_not_exist(site_copy, tmp_path):
-    root = site_copy()
-    edit(root / "essays" / "two.md", "[the other](one.md)", "[the other](one.md#one-frist)")
-    assert re.search(r"essays/two\.md:16: WARNING: .*'one-frist'", build_fails(root, tmp_path))
+def readme_with_table(readme: str) -> str:
+    start, end = readme.index(TABLE_START), readme.index(TABLE_END) + len(TABLE_END)
+    return readme[:start] + readme_table() + readme[end:]
 
 
-def test_an_essay_file_without_front_matter(site_copy, tmp_path):
-    root = site_copy()
-    (root / "essays" / "notes.md").write_text("# Notes to self\n\nNot an essay yet.\n", encoding="utf-8")
-    stderr = build_fails(root, tmp_path)
-    assert re.search(r"essays/notes\.md:1: WARNING: this file is in the essays folder but has no front matter", stderr)
-    assert "make new" in stderr
+def test_readme_lists_every_refused_input():
+    readme = README.read_text(encoding="utf-8")
+    assert readme_with_table(readme) == readme, "README.md's table is out of date: run .venv/bin/python tests/test_bad_input.py"
 
 
-def test_a_section_without_an_explicit_id(site_copy, tmp_path):
-    root = site_copy()
-    edit(root / "essays" / "three.md", "{#three-sub}\n", "")
-    stderr = build_fails(root, tmp_path)
-    assert re.search(r"essays/three\.md:\d+: WARNING: the heading 'A smaller part' has no explicit id.*\{#a-smaller-part\}", stderr)
-
-
-def test_two_sections_with_the_same_id(site_copy, tmp_path):
-    root = site_copy()
-    edit(root / "essays" / "four.md", "{#four-first}", "{#one-first}")
-    stderr = build_fails(root, tmp_path)
-    assert re.search(r"essays/(four|one)\.md:14: WARNING: the section id 'one-first' is already used in essays/(one|four)\.md:14", stderr)
-
-
-def test_an_unreadable_themes_file_stops_the_build(site_copy, tmp_path):
-    root = site_copy()
-    (root / "themes.yaml").write_text("- key: Bad Key\n  title: x\n  description: y\n", encoding="utf-8")
-    stderr = build_fails(root, tmp_path)
-    assert "key 'Bad Key' must be lowercase words joined by hyphens" in stderr
+if __name__ == "__main__":
+    README.write_text(readme_with_table(README.read_text(encoding="utf-8")), encoding="utf-8")
+    print(f"{README}: the table of refused inputs now lists {len(REFUSALS)} inputs.")

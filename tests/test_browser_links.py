@@ -95,3 +95,44 @@ def test_old_links_land_on_the_new_section(phone, moved_site, old, new_url, new_
     page.goto(moved_site + old)
     page.wait_for_url(f"**/{new_url}#{new_id}")
     assert landed(page) == new_id
+
+
+# -- an address that names no section never breaks a page -----------------------------------------
+
+# Names every JavaScript object inherits, and fragments whose percent-encoding is broken.
+ODD_FRAGMENTS = ["constructor", "__proto__", "toString", "%", "%E0%A4%A"]
+
+
+def open_quietly(context, url):
+    """Open url; return the page and the script errors it raised."""
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(url)
+    page.wait_for_timeout(400)  # time for a forward, if one wrongly happened
+    return page, errors
+
+
+@pytest.mark.parametrize("fragment", ODD_FRAGMENTS)
+def test_an_odd_fragment_leaves_an_essay_at_its_top(desktop, moved_site, fragment):
+    # essays/one/ has section redirects: the fragment must not be found among a map's inherited names.
+    page, errors = open_quietly(desktop, f"{moved_site}essays/one/#{fragment}")
+    assert page.url == f"{moved_site}essays/one/#{fragment}" and errors == []
+    assert page.evaluate("window.scrollY") == 0
+    assert page.locator("section.kb-landed").count() == 0
+
+
+@pytest.mark.parametrize("fragment", ODD_FRAGMENTS)
+def test_an_odd_fragment_leaves_the_link_directory_working(desktop, moved_site, fragment):
+    page, errors = open_quietly(desktop, f"{moved_site}links/#{fragment}")
+    assert page.url == f"{moved_site}links/#{fragment}" and errors == []
+    page.fill("[data-kb-filter]", "essay three")
+    page.wait_for_function("document.querySelector('.kb-directory-count').textContent === '1 essay matches'")
+
+
+@pytest.mark.parametrize("fragment", ODD_FRAGMENTS)
+def test_an_odd_fragment_on_a_moved_page_still_forwards(desktop, moved_site, fragment):
+    page, errors = open_quietly(desktop, f"{moved_site}essays/two/#{fragment}")
+    page.wait_for_url(lambda url: url.startswith(f"{moved_site}essays/deux/"))
+    assert page.url == f"{moved_site}essays/deux/#{fragment}" and errors == []
+    assert page.evaluate("window.scrollY") == 0

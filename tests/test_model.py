@@ -71,3 +71,16 @@ def test_sidebar_window_is_bounded_and_contains_the_current_item():
         shown = window(items, current, 12)
         assert len(shown) == 12
         assert current == -1 or current in shown
+
+
+def test_id_lines_in_code_and_with_classes_are_not_mistakes():
+    from essay_kb.model import id_line_problems
+    text = "{#fine .note}\n## A\n\n```markdown\n{#Shown as an example}\n{#fine}\n```\n\n{#other}\n## B\n"
+    assert id_line_problems(text) == ([], set())
+
+
+def test_a_front_matter_list_written_as_text_is_refused_but_still_checked():
+    data, lines, problems = split_front_matter("---\nsummary: s\nthemes: alpha, gamma\npublished: 2026-01-01\n---\n")
+    assert [(p.line, p.message.split(".")[0]) for p in problems] == [(3, "'themes: alpha, gamma' is one piece of text, not a list")]
+    fields, more = validate_essay(data, lines, THEMES)
+    assert [(p.line, p.message.split(".")[0]) for p in more] == [(3, "unknown theme 'gamma'")]

@@ -78,20 +78,34 @@
     if (term) term.classList.remove("kb-closed");
   });
 
-  // Section redirects for this page (renamed, merged or moved sections): {oldId: "url#newId"}.
+  // Section redirects for this page (renamed, merged or moved sections): old id -> "url#newId".
+  // A Map, so that an id from the address ("#constructor", "#__proto__") is never found among
+  // the names every object inherits.
   function sectionRedirects() {
     var data = document.getElementById("kb-section-redirects");
-    if (!data) return {};
-    try { return JSON.parse(data.textContent); } catch (e) { return {}; }
+    var redirects = new Map();
+    try {
+      var parsed = data ? JSON.parse(data.textContent) : {};
+      Object.keys(parsed).forEach(function (id) {
+        if (typeof parsed[id] === "string") redirects.set(id, parsed[id]);
+      });
+    } catch (e) { /* no map: nothing to forward */ }
+    return redirects;
+  }
+
+  // The id the address names, or "" when its encoding is broken ("#%"): such a fragment is left
+  // alone, and the reader stays at the top of the page.
+  function addressedId() {
+    try { return decodeURIComponent(location.hash.slice(1)); } catch (e) { return ""; }
   }
 
   function land() {
-    var id = decodeURIComponent(location.hash.slice(1));
+    var id = addressedId();
     if (!id) return;
     var target = document.getElementById(id);
     if (!target) {
-      var to = sectionRedirects()[id];
-      if (to) location.replace(to);
+      var redirects = sectionRedirects();
+      if (redirects.has(id)) location.replace(redirects.get(id));
       return;
     }
     var section = target.closest("section[data-section-id]") || target;
