@@ -142,6 +142,10 @@
         if (sequence !== self.sequence) return;
         self.outcome = outcome;
         self.render(query, Math.min(TUNING.essaysShown, outcome.pages.length));
+        if (outcome.provisional) {  // shown at once, and asked again, in full, at the reader's pause
+          self.results.setAttribute("aria-busy", "true");
+          self.pause = setTimeout(function () { self.run(true); }, self.pauseMs());
+        }
       });
     }).catch(function () {
       if (sequence !== self.sequence) return;

@@ -200,9 +200,12 @@
 
     // The question's place in the meaning space: the sum of its words' vectors (every word of it,
     // repeats too, as the build fitted them), or null if none of its words is known.
-    function questionVector(loaded, query) {
+    function questionVector(loaded, query, settled) {
       var m = loaded.meaning;
       var all = core.tokensOf(query);
+      // A word still being typed ("thera") is left out until the reader pauses: each beginning
+      // would be a file of its own.
+      if (!settled && /[\p{L}\p{N}]$/u.test(query)) all = all.slice(0, -1);
       var paths = Array.from(new Set(all.map(function (w) { return named("wordVectors", core.fnv1a(w) % m.buckets); })));
       return Promise.all(paths.map(file)).then(function (loadedFiles) {
         var byPath = new Map(paths.map(function (path, i) { return [path, loadedFiles[i]]; }));
@@ -233,16 +236,20 @@
 
     // The sections nearest the question, from the `probe` groups whose centres are nearest:
     // [{page, block, cosine}], or null without the meaning layer.
-    function near(loaded, query) {
+    function near(loaded, query, settled) {
       var m = loaded.meaning;
       if (!m) return Promise.resolve(null);
-      return questionVector(loaded, query).then(function (q) {
+      return questionVector(loaded, query, settled).then(function (q) {
         if (!q) return [];
         var qNorm = Math.sqrt(q.reduce(function (a, x) { return a + x * x; }, 0));
         var groups = [];
         for (var g = 0; g < m.groups; g++) groups.push([g, cosine(q, qNorm, m.centres, g * m.dims, m.dims)]);
         groups.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
-        return Promise.all(groups.slice(0, m.probe).map(function (group) {
+        var probed = groups.slice(0, m.probe);
+        // In a burst of typing, the groups already here answer; others wait for a pause.
+        var here = probed.filter(function (group) { return files.has(named("sectionVectors", group[0])); });
+        if (!settled && here.length) probed = here;
+        return Promise.all(probed.map(function (group) {
           return vectorFile(named("sectionVectors", group[0]));
         })).then(function (files) {
           var found = [];
@@ -268,7 +275,7 @@
         if (kept === rank.WAIT) return rank.WAIT;
         if (!kept.length) return null;
         return Promise.all([Promise.all(kept.map(function (term) { return lookUp(loaded, term); })), allowedPages(filters || {}),
-          near(loaded, query)])
+          near(loaded, query, settled)])
           .then(function (all) {
             var found = all[0];
             var termIdfs = found.map(function (term) { return rank.idf(loaded.pageCount, term.pages.size); });
@@ -278,8 +285,10 @@
             var nearby = all[2] && all[1] ? all[2].filter(function (s) { return all[1].has(s.page); }) : all[2];
             var lexiconKnew = kept.some(function (term) { return core.synonymsOf(synonyms, term.word).length > 0; });
             var covered = rank.covers(ranked, nearby, lexiconKnew);
+            // In a burst of typing, meaning leaves out the word being typed and new groups: the
+            // results shown then are provisional, and the panel asks again once the reader pauses.
             return { termIdfs: termIdfs, stems: stemsFound, near: nearby, offTopic: nearby !== null && !covered,
-              pages: covered ? rank.fuseEssays(ranked, nearby, all[1]) : [] };
+              provisional: !settled && nearby !== null, pages: covered ? rank.fuseEssays(ranked, nearby, all[1]) : [] };
           });
       });
     }

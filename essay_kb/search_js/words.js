@@ -47,8 +47,8 @@
     // section (cosine) is at least topicCosine, or at least topicCosineWithWords while the best
     // essay by words holds coveredShare of the question (by rarity). Below, the panel says that no
     // essay is about it and offers the themes, instead of a list of weak matches.
-    topicCosine: 0.33,
-    topicCosineWithWords: 0.28,
+    topicCosine: 0.29,
+    topicCosineWithWords: 0.26,
     coveredShare: 0.9,
   };
 
