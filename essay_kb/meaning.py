@@ -37,10 +37,10 @@ from .search_index import Block, Page, words as index_words
 DIMS = 128
 RIDGE = 1.0
 FIT_SENTENCES = 6000       # enough for a stable map; more only costs build time
-SECTIONS_PER_GROUP = 160   # sections per vector file, on average, once a site has several
+SECTIONS_PER_GROUP = 120   # sections per vector file, on average, once a site has several
 GROUP_CAP = 1.25           # no group over this times the average (a file's size stays bounded)
 PROBE_GROUPS = 3           # groups the browser loads for a question (all, on a small site)
-WORDS_PER_BUCKET = 12      # words per word-vector file, on average
+WORDS_PER_BUCKET = 6       # words per word-vector file, on average (a query loads one file per word)
 KMEANS_ROUNDS = 12
 SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
