@@ -235,12 +235,13 @@
     }
 
     // The sections nearest the question, from the `probe` groups whose centres are nearest:
-    // [{page, block, cosine}], or null without the meaning layer.
+    // [{page, block, cosine}]; null without the meaning layer, or when none of the question's words
+    // has a vector (a slip, a word being typed: then the words alone answer).
     function near(loaded, query, settled) {
       var m = loaded.meaning;
       if (!m) return Promise.resolve(null);
       return questionVector(loaded, query, settled).then(function (q) {
-        if (!q) return [];
+        if (!q) return null;
         var qNorm = Math.sqrt(q.reduce(function (a, x) { return a + x * x; }, 0));
         var groups = [];
         for (var g = 0; g < m.groups; g++) groups.push([g, cosine(q, qNorm, m.centres, g * m.dims, m.dims)]);
