@@ -111,8 +111,8 @@ def word_sums(texts: list[str], table: dict[str, int], vectors: np.ndarray) -> n
 def directions(vectors: np.ndarray, dims: int) -> np.ndarray:
     """The ``dims`` directions along which the vectors vary most (principal components), as columns:
     the top eigenvectors of their covariance (384 by 384, quick however many vectors there are)."""
-    centred = vectors.astype(np.float64) - vectors.mean(axis=0)
-    values, vecs = np.linalg.eigh(centred.T @ centred)
+    centred = vectors.astype(np.float32) - vectors.mean(axis=0)
+    values, vecs = np.linalg.eigh((centred.T @ centred).astype(np.float64))
     basis = vecs[:, np.argsort(-values, kind="stable")[:dims]]
     # A component's sign is arbitrary: fix it so that a build on another machine writes the same files.
     signs = np.sign(basis[np.abs(basis).argmax(axis=0), np.arange(basis.shape[1])])
@@ -121,7 +121,8 @@ def directions(vectors: np.ndarray, dims: int) -> np.ndarray:
 
 def groups_of(vectors: np.ndarray, per_group: int = SECTIONS_PER_GROUP) -> tuple[np.ndarray, list[list[int]]]:
     """Sections grouped by meaning (spherical k-means from evenly spaced starts, each group capped at
-    GROUP_CAP times the average size): (centroids, member indices per group)."""
+    GROUP_CAP times the average size, so that no file a question loads is large): (centroids,
+    member indices per group)."""
     n = len(vectors)
     k = max(1, -(-n // per_group))
     unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
@@ -131,20 +132,21 @@ def groups_of(vectors: np.ndarray, per_group: int = SECTIONS_PER_GROUP) -> tuple
     cap = int(np.ceil(GROUP_CAP * n / k))
     for _ in range(KMEANS_ROUNDS):
         sims = unit @ centroids.T
-        assigned = np.zeros(n, dtype=bool)
-        placed = 0
-        members: list[list[int]] = [[] for _ in range(k)]
-        for flat in np.argsort(-sims, axis=None, kind="stable"):
-            i, c = divmod(int(flat), k)
-            if not assigned[i] and len(members[c]) < cap:
-                assigned[i] = True
-                members[c].append(i)
-                placed += 1
-                if placed == n:
-                    break
-        centroids = np.stack([unit[m].mean(axis=0) if m else centroids[c] for c, m in enumerate(members)])
+        choice = np.argsort(-sims, axis=1, kind="stable")
+        assign = choice[:, 0].copy()
+        counts = np.bincount(assign, minlength=k)
+        # A group over its cap keeps its closest members; the rest go to their next choice with room.
+        for c in np.flatnonzero(counts > cap):
+            members = np.flatnonzero(assign == c)
+            for i in members[np.argsort(-sims[members, c], kind="stable")][cap:]:
+                counts[c] -= 1
+                target = next(int(g) for g in choice[i, 1:] if counts[g] < cap)
+                assign[i] = target
+                counts[target] += 1
+        members = [np.flatnonzero(assign == c) for c in range(k)]
+        centroids = np.stack([unit[m].mean(axis=0) if len(m) else centroids[c] for c, m in enumerate(members)])
         centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
-    return centroids, [sorted(m) for m in members]
+    return centroids, [m.tolist() for m in members]
 
 
 def compute(pages: list[Page], extra_words: list[str], cache_dir: Path | None) -> Meaning:
