@@ -177,7 +177,7 @@ def compute(pages: list[Page], extra_words: list[str], cache_dir: Path | None) -
     mapped_words, scales = quantize(word_vectors.astype(np.float64) @ mapping)
 
     bucket_count = max(1, 1 << int(np.ceil(np.log2(max(1, len(vocabulary) / WORDS_PER_BUCKET)))))
-    buckets: dict[int, dict[str, list]] = {}
+    buckets: dict[int, dict[str, list]] = {bucket: {} for bucket in range(bucket_count)}  # every file exists
     for word, row in table.items():
         buckets.setdefault(fnv1a(word) % bucket_count, {})[word] = [float(f"{scales[row]:.4g}"), b64(mapped_words[row])]
 

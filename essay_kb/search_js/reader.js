@@ -247,9 +247,10 @@
         for (var g = 0; g < m.groups; g++) groups.push([g, cosine(q, qNorm, m.centres, g * m.dims, m.dims)]);
         groups.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
         var probed = groups.slice(0, m.probe);
-        // In a burst of typing, the groups already here answer; others wait for a pause.
-        var here = probed.filter(function (group) { return files.has(named("sectionVectors", group[0])); });
-        if (!settled && here.length) probed = here;
+        // In a burst of typing, the groups already here answer (the nearest of them); others wait
+        // for a pause, so a question typed word by word does not load every group on the way.
+        var here = groups.filter(function (group) { return files.has(named("sectionVectors", group[0])); });
+        if (!settled && here.length) probed = here.slice(0, m.probe);
         return Promise.all(probed.map(function (group) {
           return vectorFile(named("sectionVectors", group[0]));
         })).then(function (files) {
