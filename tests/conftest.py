@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -28,8 +29,11 @@ def sphinx_build(srcdir: Path, outdir: Path, *extra: str, confdir: Path | None =
     if confdir is not None:
         args += ["-c", str(confdir)]
     args += [*extra, str(srcdir), str(outdir)]
-    result = subprocess.run(args, capture_output=True, text=True, cwd=REPO,
-                            env={**__import__("os").environ, "PYTHONPATH": str(REPO)})
+    # Every test build shares one cache of sentence vectors (essay_kb/meaning.py): a text is
+    # embedded once, whichever build meets it first.
+    env = {**os.environ, "PYTHONPATH": str(REPO),
+           "KB_EMBEDDING_CACHE": os.environ.get("KB_EMBEDDING_CACHE", str(REPO / "_build" / "embeddings"))}
+    result = subprocess.run(args, capture_output=True, text=True, cwd=REPO, env=env)
     if check and result.returncode != 0:
         raise AssertionError(f"build failed:\n{result.stdout}\n{result.stderr}")
     return result

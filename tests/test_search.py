@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from conftest import REPO, Recorder, html_files, soup, sphinx_build
+from test_search_relevance import result_links
 
 from essay_kb import search as kb_search
 from essay_kb import search_index
@@ -168,7 +169,7 @@ def test_the_bundle_has_one_word_file_per_beginning_and_one_file_per_page():
     assert index["pages"] == 2 and index["shards"] == "a and b fee sup"
     assert set(json.loads(files[f"w/{search_index.hex_name('sup')}.json"])) == {"superbil", "superb", "superbl"}
     assert json.loads(files["p/1.json"])["blocks"] == [["", "B", "Superb fees, superbly."]]
-    assert sorted(files) == sorted(["index.json", "filters.json", "p/0.json", "p/1.json"]
+    assert sorted(files) == sorted(["index.json", "filters.json", "lexicon.json", "p/0.json", "p/1.json"]
                                    + [f"w/{search_index.hex_name(k)}.json" for k in ("a", "and", "b", "fee", "sup")])
 
 
@@ -197,8 +198,8 @@ browser_test = pytest.mark.browser
 
 
 def results(page) -> list[str]:
-    page.wait_for_selector('[data-search-results][aria-busy="false"]', state="attached")
-    return page.eval_on_selector_all("[data-search-results] a", "links => links.map(a => a.getAttribute('href'))")
+    """The links a reader sees, in order: the best sections, then each essay's."""
+    return result_links(page)
 
 
 def search(page, query: str) -> list[str]:
@@ -244,9 +245,10 @@ def test_a_lay_question_typed_into_the_sidebar_box_on_a_phone(phone, site_url):
     assert frame["x"] >= 0 and frame["x"] + frame["width"] <= width
     assert dialog.locator("[data-search-input]").is_visible()
     assert hrefs and re.fullmatch(r"/essays/[a-z0-9-]+/#[a-z0-9-]+", hrefs[0])
-    assert essay_of(hrefs[0]) == "when-your-therapist-cancels"
+    # The essay that answers it is among the first three sections shown (the best sections first).
+    assert "when-your-therapist-cancels" in {essay_of(h) for h in hrefs[:3]}, hrefs[:3]
     # Grouped: an essay's title once, then its sections; each with the matched words marked.
-    first = page.locator(".kb-search-group").first
+    first = page.locator(".kb-search-group", has=page.locator(".kb-search-essay", has_text="When your therapist cancels")).first
     assert first.locator(".kb-search-essay").inner_text().startswith("When your therapist cancels")
     assert first.locator(".kb-search-hit").count() >= 2
     assert {essay_of(h) for h in first.locator(".kb-search-hit").evaluate_all("l => l.map(a => a.getAttribute('href'))")} \
@@ -258,7 +260,7 @@ def test_a_lay_question_typed_into_the_sidebar_box_on_a_phone(phone, site_url):
     assert page.evaluate("localStorage.length + sessionStorage.length") == 0 and phone.cookies() == []
     assert requests.strangers == []
     assert any("/search-index/" in u for u in requests.requests)
-    # Opening a hit lands on that section, and the new address holds no query either.
+    # Opening a hit (the first, a best section) lands on that section, and the new address holds no query either.
     page.locator(".kb-search-hit").first.tap()
     page.wait_for_url(re.compile(re.escape(hrefs[0]) + "$"))
     assert urlsplit(page.url).query == "" and "rejected" not in page.url
@@ -366,14 +368,68 @@ def test_nothing_found_says_so_and_offers_every_theme(desktop, site_url):
     assert "Nothing matched" in page.locator("[data-search-dialog] [data-search-status]").inner_text()
     offered = page.locator("[data-search-dialog] [data-search-empty]")
     assert offered.is_visible()
-    links = offered.locator("a").evaluate_all("l => l.map(a => a.href)")
+    links = offered.locator(".kb-search-themes a").evaluate_all("l => l.map(a => a.href)")
     assert [urlsplit(u).path for u in links] == [f"/themes/{t['key']}/" for t in THEMES]
     # A word that is also a name every JavaScript object has finds nothing, not an error.
     page.locator("[data-search-input]").fill("constructor")
     assert results(page) == []
-    assert "Nothing matched" in page.locator("[data-search-dialog] [data-search-status]").inner_text()
-    offered.locator("a").first.click()
+    assert re.match("(Nothing matched|No essay here is about)", page.locator("[data-search-dialog] [data-search-status]").inner_text())
+    offered.locator(".kb-search-themes a").first.click()
     page.wait_for_url(f"**/themes/{THEMES[0]['key']}/")
+
+
+@browser_test
+def test_a_question_on_a_topic_no_essay_covers_says_so_with_themes_and_help_lines(phone, site_url):
+    """Issue 16: not a list of weak matches (the words "job" and "application" are in essays)."""
+    page = phone.new_page()
+    page.goto(site_url + "search/")
+    assert search(page, "how do i change a flat tire on my car") == []
+    status = page.locator("[data-search-status]").inner_text()
+    assert status == "No essay here is about “how do i change a …” yet.", status
+    empty = page.locator("[data-search-empty]")
+    assert empty.is_visible() and empty.locator(".kb-search-themes a").count() == len(THEMES)
+    help_lines = empty.locator("[data-search-help]")
+    assert "988" in help_lines.inner_text() and "911" in help_lines.inner_text()
+    assert help_lines.locator("a[href='tel:988']").count() == 1
+    assert not page.locator("[data-search-best]").is_visible()
+    # The same words with the meaning layer off are matched as before (what the threshold saves).
+    other = page.context.new_page()
+    other.add_init_script("window.kbSearchLayers = {meaning: false};")
+    other.goto(site_url + "search/")
+    assert search(other, "how do i change a flat tire on my car") != []
+
+
+@browser_test
+@pytest.mark.parametrize("query, fitting", [
+    # The issue's own examples, tried as a reader on a phone would.
+    ("my dad passed and i cant stop crying", {"grief-without-a-timetable", "grief-that-does-not-ease", "grief-no-one-sees"}),
+    ("chemo", {"living-with-serious-illness", "talking-to-children-about-illness"}),
+    ("got ghosted by my therapist", {"when-your-therapist-cancels", "ending-therapy-well", "withdrawing-when-hurt"}),
+    ("is cbt better than talking", {"finding-a-good-fit", "depression-and-low-mood", "glossary"}),
+])
+def test_the_best_sections_come_first_on_a_phone(phone, site_url, query, fitting):
+    page = phone.new_page()
+    page.goto(site_url + "essays/people-pleasing/")
+    page.locator(".mobile-header .kb-search-trigger").tap()
+    page.keyboard.type(query)
+    hrefs = results(page)
+    best = page.locator("[data-search-dialog] [data-search-best]")
+    assert best.is_visible() and best.locator(".kb-search-hit").count() == 3
+    assert hrefs[:3] == best.locator(".kb-search-hit").evaluate_all("l => l.map(a => a.getAttribute('href'))")
+    assert {essay_of(h) for h in hrefs[:3]} & fitting, hrefs[:3]
+    # Each names its essay, above the essays grouped with their own sections; all fit the phone.
+    assert all(best.locator(".kb-search-hit-essay").all_inner_texts())
+    assert page.evaluate("""() => {
+        const best = document.querySelector('[data-search-dialog] [data-search-best]');
+        const list = document.querySelector('[data-search-dialog] [data-search-results]');
+        return Boolean(best.compareDocumentPosition(list) & Node.DOCUMENT_POSITION_FOLLOWING);
+    }""")
+    width = page.viewport_size["width"]
+    assert all(box["x"] >= 0 and box["x"] + box["width"] <= width
+               for box in (h.bounding_box() for h in best.locator(".kb-search-hit").all()))
+    # The keyboard reaches them first: down from the box lands on the best section.
+    page.locator("[data-search-dialog] [data-search-input]").press("ArrowDown")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == hrefs[0]
 
 
 @browser_test

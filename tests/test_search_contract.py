@@ -16,7 +16,7 @@ import pytest
 
 from conftest import REPO
 
-from essay_kb import search_index
+from essay_kb import meaning, search_index
 
 sys.path.insert(0, str(REPO / "tests" / "js"))
 import make_fixture  # noqa: E402
@@ -90,6 +90,16 @@ def basic_bundle(basic_site) -> Path:
 
 def test_the_reader_answers_from_the_index_the_writer_built(basic_bundle):
     assert problems(answers(basic_bundle)) == []
+
+
+def test_the_reader_reads_the_meaning_files_the_writer_built(basic_bundle):
+    """Every section's vector is found, once, in the groups the header declares (the tiny root has
+    fewer groups than a question loads), each cosine a cosine."""
+    near = answers(basic_bundle)["__near"]
+    pages = pages_of(basic_bundle)
+    assert sorted(pair for pair, _ in near) == sorted(f"{n}:{b}" for n, page in enumerate(pages) for b in range(len(page.blocks)))
+    assert all(-1.0001 <= cosine <= 1.0001 for _, cosine in near)
+    assert json.loads((basic_bundle / "index.json").read_text())["meaning"]["groups"] <= meaning.PROBE_GROUPS
 
 
 def test_the_index_declares_its_format(basic_bundle):

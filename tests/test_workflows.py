@@ -72,7 +72,7 @@ def test_main_deploys_to_github_pages_with_the_official_actions(workflow):
     assert "github.ref == 'refs/heads/main'" in job["if"] and "pull_request" in job["if"]
     assert job["permissions"]["pages"] == "write" and job["permissions"]["id-token"] == "write"
     assert job["environment"]["name"] == "github-pages"
-    assert uses(job) == ["actions/checkout", "actions/setup-python", "actions/configure-pages",
+    assert uses(job) == ["actions/checkout", "actions/setup-python", "actions/cache", "actions/configure-pages",
                          "actions/upload-pages-artifact", "actions/deploy-pages"]
     pages = step(job, lambda s: s.get("uses", "").startswith("actions/configure-pages"))
     build = step(job, lambda s: "make html" in s.get("run", ""))
@@ -84,6 +84,23 @@ def test_main_deploys_to_github_pages_with_the_official_actions(workflow):
     assert job["environment"]["url"] == "${{ steps.%s.outputs.page_url }}" % deploy["id"]
     for name, each in workflow["jobs"].items():
         assert all("@" in s["uses"] for s in each["steps"] if "uses" in s), name  # versions pinned
+
+
+def test_both_jobs_keep_the_sentence_vectors_between_runs(workflow):
+    """A passage is embedded once (essay_kb/meaning.py): each job restores the cache folder the
+    build uses before it builds, keyed by the model's lock (a run saves it under its own key)."""
+    from essay_kb.settings import CONFIG_VALUES
+    folder = CONFIG_VALUES["kb_embedding_cache"][0]
+    for name in ("test", "deploy"):
+        job = workflow["jobs"][name]
+        cache = step(job, lambda s: s.get("uses", "").startswith("actions/cache"))
+        assert cache["with"]["path"] == folder, name
+        assert "hashFiles('requirements-model.lock')" in cache["with"]["key"], name
+        assert cache["with"]["restore-keys"] and cache["with"]["key"].startswith(cache["with"]["restore-keys"]), name
+        build = step(job, lambda s: "make html" in s.get("run", ""))
+        assert job["steps"].index(cache) < job["steps"].index(build), name
+        setup_python = step(job, lambda s: s.get("uses", "").startswith("actions/setup-python"))
+        assert "requirements-model.lock" in setup_python["with"]["cache-dependency-path"], name
 
 
 # -- running the build steps here -----------------------------------------------------------------
@@ -98,12 +115,15 @@ def checkout(tmp_path) -> Path:
     (copy / ".venv").symlink_to(REPO / ".venv")
     # make would reinstall the venv if the lock looked newer than it; this is the same lock.
     os.utime(copy / "requirements.lock", (0, 0))
+    os.utime(copy / "requirements-model.lock", (0, 0))
     return copy
 
 
 def run_step(command: str, cwd: Path, env: dict[str, str]) -> None:
+    # The sentence vectors this machine already has, as a runner restores them (actions/cache).
+    cache = {"KB_EMBEDDING_CACHE": os.environ.get("KB_EMBEDDING_CACHE", str(REPO / "_build" / "embeddings"))}
     result = subprocess.run(["bash", "-eo", "pipefail", "-c", command], cwd=cwd, capture_output=True, text=True,
-                            env={**os.environ, **env})
+                            env={**os.environ, **cache, **env})
     assert result.returncode == 0, f"{command}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
 
 

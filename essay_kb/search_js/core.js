@@ -1,5 +1,6 @@
-/* kb-search, core: a reader's words as the index has them, the words of a query, the thesaurus,
- * edit distance, and the text shown (excerpts with the words found marked, the status line).
+/* kb-search, core: a reader's words as the index has them, the words of a query, the lay lexicon,
+ * edit distance, word-file hashing and vector decoding, and the text shown (excerpts with the words
+ * found marked, the status line).
  * Pure functions: no state, no browser, no file. Module convention: see words.js.
  */
 (function (kb) {
@@ -9,17 +10,13 @@
   var TUNING = words.TUNING;
   var STOP_WORDS = new Set(words.STOP_WORDS);
 
-  // The thesaurus table (words.js) as a Map: word -> Set of the words it also finds.
-  function thesaurus(groups) {
+  // The lay lexicon as the index ships it (lexicon.json: {word: "the other words it also finds"},
+  // written from docs/lexicon.yaml by essay_kb/lexicon.py) as a Map: word -> Set of those words.
+  function lexicon(table) {
     var map = new Map();
-    groups.forEach(function (group) {
-      var sides = group.split(">").map(function (side) { return side.trim().split(/\s+/); });
-      var to = sides[sides.length - 1];
-      sides[0].forEach(function (word) {
-        var found = map.get(word) || new Set();
-        to.forEach(function (other) { if (other !== word) found.add(other); });
-        map.set(word, found);
-      });
+    Object.keys(table || {}).forEach(function (word) {
+      var others = String(table[word]).split(/\s+/).filter(function (w) { return w && w !== word; });
+      if (others.length) map.set(word, new Set(others));
     });
     return map;
   }
@@ -42,7 +39,7 @@
     var typing = /[\p{L}\p{N}]$/u.test(query) && terms[terms.length - 1] === all[all.length - 1];
     return terms.map(function (word, i) { return { word: word, prefix: typing && i === terms.length - 1 }; })
       // One or two letters of a word being typed say nothing yet, and would load much of the index.
-      // ("ex" and "ai" are words of their own: the thesaurus knows them.)
+      // ("ex" and "ai" are words of their own: the lexicon knows them.)
       .filter(function (term) { return !term.prefix || term.word.length >= TUNING.minPrefix || synonyms.has(term.word); });
   }
 
@@ -66,6 +63,24 @@
       previous = row;
     }
     return previous[b.length];
+  }
+
+  // 32-bit FNV-1a of a word's UTF-8 bytes: the word-vector file that holds it is this modulo the
+  // number of files (essay_kb/meaning.py, fnv1a, computes the same).
+  function fnv1a(text) {
+    var hash = 0x811c9dc5;
+    new TextEncoder().encode(text).forEach(function (byte) {
+      hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+    });
+    return hash >>> 0;
+  }
+
+  // Base64 text of 8-bit signed integers, as the build writes vectors.
+  function int8s(text) {
+    var binary = atob(text);
+    var out = new Int8Array(binary.length);
+    for (var i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i) << 24 >> 24;
+    return out;
   }
 
   function escapeHtml(text) {
@@ -122,6 +137,9 @@
   function statusText(outcome) {
     if (outcome.error) return "Search could not load. Check your connection and try again, or browse by theme.";
     if (outcome.noWords) return "No searchable words. Type a word or two in letters or numbers.";
+    if (!outcome.total && outcome.offTopic) {
+      return "No essay here is about" + (outcome.query ? " “" + echo(outcome.query) + "”" : " that") + " yet.";
+    }
     if (!outcome.total) {
       return "Nothing matched" + (outcome.query ? " “" + echo(outcome.query) + "”" : "") +
         (outcome.filtered ? " with this filter." : ".");
@@ -131,8 +149,8 @@
   }
 
   var core = {
-    thesaurus: thesaurus, synonymsOf: synonymsOf, tokensOf: tokensOf, queryTerms: queryTerms,
-    editDistance: editDistance, escapeHtml: escapeHtml, matcher: matcher, marked: marked,
+    lexicon: lexicon, synonymsOf: synonymsOf, tokensOf: tokensOf, queryTerms: queryTerms,
+    editDistance: editDistance, fnv1a: fnv1a, int8s: int8s, escapeHtml: escapeHtml, matcher: matcher, marked: marked,
     excerptHtml: excerptHtml, echo: echo, statusText: statusText,
   };
   kb.core = core;

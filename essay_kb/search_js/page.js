@@ -136,9 +136,13 @@
     var page = document.querySelector("[data-search-page]");
     var dialog = document.querySelector("[data-search-dialog]");
     if (!input || !(page || dialog)) return;
-    var search = reader.create({ load: fetchLoader(build.bundle), loadStemmer: scriptStemmer(build.stemmer), files: build.files });
+    // The relevance tests measure what each layer adds by switching it off before the page loads
+    // (window.kbSearchLayers = {lexicon: false, meaning: false, bestSections: false}); readers never do.
+    var layers = window.kbSearchLayers || {};
+    var search = reader.create({ load: fetchLoader(build.bundle), loadStemmer: scriptStemmer(build.stemmer),
+      files: build.files, layers: layers });
     var pathOf = function (url) { return new URL(url, siteRoot()).pathname; };
-    var shown = new panel.Panel(page || dialog, input, search, pathOf);
+    var shown = new panel.Panel(page || dialog, input, search, pathOf, { bestSections: layers.bestSections !== false });
     var controls = page ? { open: function () { input.focus(); }, close: function () {} }
       : setUpDialog(dialog, input, search.load);
     document.addEventListener("keydown", function (event) {

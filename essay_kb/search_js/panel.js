@@ -11,14 +11,16 @@
   var TUNING = words.TUNING;
 
   // root: the panel's element; input: the search box; reader: reader.js's; pathOf(url): a page's
-  // address in the index as the path a link uses.
-  function Panel(root, input, reader, pathOf) {
+  // address in the index as the path a link uses; options.bestSections: false to show essays only.
+  function Panel(root, input, reader, pathOf, options) {
     var self = this;
     this.root = root;
     this.input = input;
     this.reader = reader;
     this.pathOf = pathOf;
     this.results = root.querySelector("[data-search-results]");
+    this.showBest = !options || options.bestSections !== false;
+    this.best = this.showBest ? bestStrip(this.results) : null;
     this.status = root.querySelector("[data-search-status]");
     this.empty = root.querySelector("[data-search-empty]");
     this.more = root.querySelector("[data-search-more]");
@@ -45,6 +47,20 @@
     root.addEventListener("keydown", function (event) { self.arrowKeys(event); });
   }
 
+  // The best sections across the essays, above the essays (and below anything else the panel holds
+  // above its results, such as a help card): made here, once, just before the results list.
+  function bestStrip(results) {
+    var strip = document.createElement("section");
+    strip.className = "kb-search-best";
+    strip.setAttribute("data-search-best", "");
+    strip.setAttribute("aria-labelledby", "kb-search-best-title");
+    strip.hidden = true;
+    strip.innerHTML = '<h2 class="kb-search-best-title" id="kb-search-best-title">Best matches</h2>' +
+      '<ol class="kb-search-hits kb-search-best-hits"></ol>';
+    results.parentNode.insertBefore(strip, results);
+    return strip;
+  }
+
   Panel.prototype.filters = function () {
     var filters = {};
     if (this.theme.value) filters.theme = this.theme.value;
@@ -69,10 +85,17 @@
     this.sequence += 1;
     this.outcome = null;
     this.results.innerHTML = "";
+    this.clearBest();
     this.status.textContent = "";
     this.empty.hidden = true;
     this.more.hidden = true;
     this.results.setAttribute("aria-busy", "false");
+  };
+
+  Panel.prototype.clearBest = function () {
+    if (!this.best) return;
+    this.best.hidden = true;
+    this.best.querySelector("ol").innerHTML = "";
   };
 
   // How long a gap between keys must be to be a pause, for this reader's pace of typing.
@@ -119,10 +142,15 @@
         if (sequence !== self.sequence) return;
         self.outcome = outcome;
         self.render(query, Math.min(TUNING.essaysShown, outcome.pages.length));
+        if (outcome.provisional) {  // shown at once, and asked again, in full, at the reader's pause
+          self.results.setAttribute("aria-busy", "true");
+          self.pause = setTimeout(function () { self.run(true); }, self.pauseMs());
+        }
       });
     }).catch(function () {
       if (sequence !== self.sequence) return;
       self.results.innerHTML = "";
+      self.clearBest();
       self.more.hidden = true;
       self.status.textContent = core.statusText({ error: true });
       self.empty.hidden = false;
@@ -144,10 +172,28 @@
     });
   };
 
+  function hitHtml(hit, essayTitle) {
+    return '<li><a class="kb-search-hit" href="' + core.escapeHtml(hit.href) + '">' +
+      (essayTitle ? '<span class="kb-search-hit-essay">' + core.escapeHtml(essayTitle) + "</span>" : "") +
+      '<span class="kb-search-section">' + hit.title + '</span>' +
+      '<span class="kb-search-excerpt">' + hit.excerpt + "</span></a></li>";
+  }
+
   Panel.prototype.render = function (query, count) {
     var self = this;
     var pages = this.outcome.pages.slice(0, count);
     var isMatch = this.reader.matcher(this.outcome.stems);
+    // The best sections first (chosen once, from the essays shown first), then the essays, each
+    // with its best sections not already above.
+    if (query !== null) this.outcome.best = this.showBest ? rank.bestSections(pages) : [];
+    var best = this.outcome.best || [];
+    var above = new Set(best.map(function (b) { return b.section; }));
+    if (this.best) {
+      this.best.querySelector("ol").innerHTML = best.map(function (b) {
+        return hitHtml(rank.hitOf(b.page, b.section, isMatch, self.pathOf), b.page.data.title || b.page.data.url);
+      }).join("");
+      this.best.hidden = !best.length;
+    }
     var html = pages.map(function (page, i) {
       var theme = (page.data.themes || [])[0];
       var id = "kb-search-essay-" + i;
@@ -155,17 +201,14 @@
         core.escapeHtml(page.data.title || page.data.url) +
         (theme ? ' <span class="kb-search-theme">' + core.escapeHtml(self.themeTitles.get(theme) || theme) + "</span>" : "") +
         '</p><ul class="kb-search-hits" aria-labelledby="' + id + '">' +
-        rank.hitsOf(page, isMatch, self.pathOf).map(function (hit) {
-          return '<li><a class="kb-search-hit" href="' + core.escapeHtml(hit.href) + '">' +
-            '<span class="kb-search-section">' + hit.title + '</span>' +
-            '<span class="kb-search-excerpt">' + hit.excerpt + "</span></a></li>";
-        }).join("") + "</ul></li>";
+        rank.hitsOf(page, isMatch, self.pathOf, above).map(function (hit) { return hitHtml(hit); }).join("") + "</ul></li>";
     });
     this.results.innerHTML = html.join("");
     this.shown = pages.length;
     this.more.hidden = pages.length >= this.outcome.pages.length;
     var total = this.outcome.pages.length;
-    var status = core.statusText({ total: total, query: query, filtered: Boolean(this.theme.value || this.tag.value) });
+    var status = core.statusText({ total: total, query: query, offTopic: this.outcome.offTopic,
+      filtered: Boolean(this.theme.value || this.tag.value) });
     if (status !== null) this.status.textContent = status;
     this.empty.hidden = total > 0;
     this.results.setAttribute("aria-busy", "false");

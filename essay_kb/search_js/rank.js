@@ -1,4 +1,6 @@
-/* kb-search, rank: BM25 over essays, then over each shown essay's sections, and the hits shown.
+/* kb-search, rank: BM25 over essays, then over each shown essay's sections; meaning (the sections
+ * nearest the question, reader.js) fused with it by reciprocal rank; the best sections across the
+ * essays; whether the site covers the question at all; and the hits shown.
  * Pure functions on what the reader (reader.js) found; the index's row layout comes from its
  * declared format (index.json's "format", written by essay_kb/search_index.py), never from here.
  * Module convention: see words.js.
@@ -82,7 +84,8 @@
     });
     var ranked = Array.from(pages.values());
     ranked.forEach(function (page) {
-      page.score *= Math.pow(totalIdf ? page.coveredIdf / totalIdf : 1, TUNING.coveragePower);
+      page.covered = totalIdf ? page.coveredIdf / totalIdf : 1;
+      page.score *= Math.pow(page.covered, TUNING.coveragePower);
     });
     return ranked.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
   }
@@ -126,26 +129,114 @@
     return sections;
   }
 
-  // An essay's best sections as links: {href, title, excerpt} (title and excerpt are HTML).
-  // pathOf turns the page's address in the index into the path a link uses.
-  function hitsOf(page, isMatch, pathOf) {
-    var best = page.sections.filter(function (s) { return s.score > 0; })
-      .sort(function (a, b) { return b.score - a.score; })
-      .slice(0, TUNING.sectionsPerEssay);
-    if (!best.length) best = [page.sections[0]];  // found by its title, summary or tags
-    return best.map(function (section) {
-      var url = pathOf(page.data.url);
-      return {
-        href: url + (section.id ? "#" + encodeURIComponent(section.id) : ""),
-        title: section.intro ? "Introduction" : core.marked(section.heading.split(/\s+/), isMatch).replace(/\.(<\/mark>)?$/, "$1"),
-        excerpt: section.intro && !section.hits ? core.escapeHtml(page.data.summary || "") : core.excerptHtml(section.text, isMatch),
-      };
+  // -- Meaning, fused with BM25 ------------------------------------------------------------------------
+
+  function fusedScore(bm25Rank, meaningRank) {
+    return (bm25Rank === undefined ? 0 : 1 / (TUNING.fusionK + bm25Rank)) +
+      (meaningRank === undefined ? 0 : TUNING.meaningWeight / (TUNING.fusionK + meaningRank));
+  }
+
+  function ranksOf(keys) {
+    var ranks = new Map();
+    keys.forEach(function (key, i) { ranks.set(key, i); });
+    return ranks;
+  }
+
+  // The essays in fused order: those BM25 ranked (rankEssays), and those only meaning found whose
+  // nearest section is within meaningFloor. `near` is reader.js's [{page, block, cosine}] (or null
+  // without the meaning layer); `allowed`, the filters' pages or null.
+  function fuseEssays(ranked, near, allowed) {
+    if (!near) return ranked;
+    var best = new Map();
+    near.forEach(function (s) {
+      if (allowed && !allowed.has(s.page)) return;
+      if (!(best.get(s.page) >= s.cosine)) best.set(s.page, s.cosine);
     });
+    var byMeaning = ranksOf(Array.from(best.keys()).sort(function (a, b) { return best.get(b) - best.get(a) || a - b; }));
+    var byWords = ranksOf(ranked.map(function (page) { return page.id; }));
+    var pages = ranked.slice();
+    best.forEach(function (cosine, id) {
+      if (!byWords.has(id) && cosine >= TUNING.meaningFloor) pages.push({ id: id, score: 0, coveredIdf: 0, covered: 0, blocks: [] });
+    });
+    pages.forEach(function (page) {
+      page.nearest = best.get(page.id);
+      page.fused = fusedScore(byWords.get(page.id), byMeaning.get(page.id));
+    });
+    return pages.sort(function (a, b) { return b.fused - a.fused || a.id - b.id; });
+  }
+
+  // Whether any essay is about the question: its nearest section is close enough; or the best
+  // essay by words holds most of it and either its nearest section is nearly close enough or the
+  // lay lexicon (written for this site's topics) knew one of its words. Without the meaning layer,
+  // any match counts.
+  function covers(ranked, near, lexiconKnew) {
+    if (!near) return ranked.length > 0;
+    var nearest = near.reduce(function (a, s) { return Math.max(a, s.cosine); }, -1);
+    var byWords = ranked.length > 0 && ranked[0].covered >= TUNING.coveredShare;
+    return nearest >= TUNING.topicCosine || (byWords && (lexiconKnew || nearest >= TUNING.topicCosineWithWords));
+  }
+
+  // Each shown essay's sections (splitSections) get a fused score: their rank by BM25 (an essay's
+  // score shared out by its sections' own scores) among the shown essays' sections, and their rank
+  // by meaning among all the sections near the question.
+  function fuseSections(pages, near) {
+    var all = [];
+    pages.forEach(function (page) {
+      if (!page.sections) return;
+      var top = page.sections.reduce(function (a, s) { return Math.max(a, s.score); }, 0);
+      page.sections.forEach(function (section, i) {
+        all.push({ page: page, section: section, block: i, words: top > 0 && section.score > 0 ? page.score * section.score / top : 0 });
+      });
+    });
+    var byWords = ranksOf(all.filter(function (c) { return c.words > 0; })
+      .sort(function (a, b) { return b.words - a.words; }).map(function (c) { return c.section; }));
+    var byMeaning = new Map();
+    if (near) {
+      near.slice().sort(function (a, b) { return b.cosine - a.cosine || a.page - b.page || a.block - b.block; })
+        .forEach(function (s, i) { byMeaning.set(s.page + ":" + s.block, i); });
+    }
+    all.forEach(function (c) {
+      c.section.fused = fusedScore(byWords.get(c.section), byMeaning.get(c.page.id + ":" + c.block));
+    });
+  }
+
+  // The best sections across the shown essays: [{page, section}], best first.
+  function bestSections(pages) {
+    var all = [];
+    pages.forEach(function (page) {
+      (page.sections || []).forEach(function (section) { if (section.fused > 0) all.push({ page: page, section: section }); });
+    });
+    return all.sort(function (a, b) { return b.section.fused - a.section.fused; }).slice(0, TUNING.bestSections);
+  }
+
+  // A section as a link: {href, title, excerpt} (title and excerpt are HTML).
+  function hitOf(page, section, isMatch, pathOf) {
+    var url = pathOf(page.data.url);
+    return {
+      href: url + (section.id ? "#" + encodeURIComponent(section.id) : ""),
+      title: section.intro ? "Introduction" : core.marked(section.heading.split(/\s+/), isMatch).replace(/\.(<\/mark>)?$/, "$1"),
+      excerpt: section.intro && !section.hits ? core.escapeHtml(page.data.summary || "") : core.excerptHtml(section.text, isMatch),
+    };
+  }
+
+  // An essay's best sections as links (by fused score once fuseSections has run, else by BM25),
+  // leaving out those in `shown` (the best sections already above) while others remain.
+  // pathOf turns the page's address in the index into the path a link uses.
+  function hitsOf(page, isMatch, pathOf, shown) {
+    var score = function (s) { return s.fused === undefined ? s.score : s.fused; };
+    var ranked = page.sections.filter(function (s) { return score(s) > 0; })
+      .sort(function (a, b) { return score(b) - score(a); });
+    var fresh = ranked.filter(function (s) { return !(shown && shown.has(s)); });
+    var best = (fresh.length ? fresh : ranked).slice(0, TUNING.sectionsPerEssay);
+    if (!best.length) best = [page.sections[0]];  // found by its title, summary or tags
+    return best.map(function (section) { return hitOf(page, section, isMatch, pathOf); });
   }
 
   var rank = {
     idf: idf, saturate: saturate, mergePostings: mergePostings, rankEssays: rankEssays, WAIT: WAIT,
-    withoutCommonWords: withoutCommonWords, splitSections: splitSections, hitsOf: hitsOf,
+    withoutCommonWords: withoutCommonWords, splitSections: splitSections, fusedScore: fusedScore,
+    fuseEssays: fuseEssays, covers: covers, fuseSections: fuseSections, bestSections: bestSections,
+    hitOf: hitOf, hitsOf: hitsOf,
   };
   kb.rank = rank;
   if (typeof module === "object" && module.exports) module.exports = rank;

@@ -3,9 +3,15 @@
  * names) is read from index.json's "format", so the writer is its only source.
  *
  *   var reader = kbSearch.reader.create({ load: path => Promise<JSON>, loadStemmer: () => Promise<fn>,
- *                                         files: { index: "index.json", filters: "filters.json" } });
+ *     files: { index: "index.json", filters: "filters.json", lexicon: "lexicon.json" },
+ *     layers: { lexicon: true, meaning: true } });
  *
- * (`files`: the two names needed before index.json is here; the build gives them, from the writer.)
+ * (`files`: the names needed before index.json is here; the build gives them, from the writer.
+ * `layers`: switch the lay lexicon or the meaning layer off, to measure what each adds.)
+ *
+ * Meaning: when index.json has a "meaning" header (essay_kb/meaning.py), a question's words are
+ * looked up in the word-vector files (a word's file: fnv1a(word) % buckets), their vectors added,
+ * and the sections in the groups nearest that sum ranked by cosine (near()).
  *
  * In the browser `load` is fetch (page.js); a test gives it files from disk. Each file is loaded
  * once per page. forget() drops every trace of the reader's words (the lookups, the stems, the
@@ -19,7 +25,6 @@
   var core = kb.core || require("./core.js");
   var rank = kb.rank || require("./rank.js");
   var TUNING = words.TUNING;
-  var SYNONYMS = core.thesaurus(words.THESAURUS);
 
   function hex(text) {
     return Array.from(new TextEncoder().encode(text), function (b) { return b.toString(16).padStart(2, "0"); }).join("");
@@ -31,6 +36,9 @@
 
   function create(options) {
     var names = options.files;
+    var layers = options.layers || {};
+    var synonyms = new Map(); // the lay lexicon, once loaded with the index
+    var vectors = new Map();  // a vector file's decoded numbers, by path
     var loading = null;       // the index, once asked for
     var index = null;         // ...and once here
     var stemmer = null;
@@ -55,9 +63,12 @@
 
     function load() {
       if (!loading) {
-        loading = Promise.all([options.loadStemmer(), file(names.index)]).then(function (both) {
+        var indexFile = file(names.index);
+        var lexiconFile = names.lexicon && layers.lexicon !== false ? file(names.lexicon) : Promise.resolve({});
+        loading = Promise.all([options.loadStemmer(), indexFile, lexiconFile]).then(function (both) {
           stemmer = both[0];
           var read = both[1];
+          synonyms = core.lexicon(both[2]);
           var total = read.lengths.reduce(function (a, b) { return a + b; }, 0);
           index = {
             format: read.format,
@@ -68,7 +79,9 @@
             // on a plain object "constructor" would find Object's own.
             common: new Map(Object.entries(read.common)),
             shards: new Set(read.shards.split(" ").filter(Boolean)),
+            meaning: layers.meaning === false ? null : read.meaning || null,
           };
+          if (index.meaning) index.meaning.centres = core.int8s(index.meaning.centroids);
           return index;
         });
         loading.catch(function () { loading = null; });
@@ -168,7 +181,7 @@
       var key = JSON.stringify([term.word, term.prefix]);
       if (lookups.has(key)) return lookups.get(key);
       // A synonym on most pages would say little and cost a large file.
-      var all = [term.word].concat(core.synonymsOf(SYNONYMS, term.word).filter(function (w) { return !loaded.common.has(stemOf(w)); }));
+      var all = [term.word].concat(core.synonymsOf(synonyms, term.word).filter(function (w) { return !loaded.common.has(stemOf(w)); }));
       var found = Promise.all(all.map(function (word, i) {
         return lookUpWord(loaded, word, term.prefix && i === 0);
       })).then(function (each) { return rank.mergePostings(each, loaded.format); });
@@ -177,22 +190,107 @@
       return found;
     }
 
-    // Resolves with the ranked essays; with null when there is nothing to look up yet (the start of a
-    // first word); or with rank.WAIT.
+    // A vector file's numbers, decoded once.
+    function vectorFile(path) {
+      return file(path).then(function (data) {
+        if (!vectors.has(path)) vectors.set(path, data.v !== undefined ? core.int8s(data.v) : data);
+        return { data: data, ints: vectors.get(path) };
+      });
+    }
+
+    // The question's place in the meaning space: the sum of its words' vectors (every word of it,
+    // repeats too, as the build fitted them), or null if none of its words is known.
+    function questionVector(loaded, query, settled) {
+      var m = loaded.meaning;
+      var all = core.tokensOf(query);
+      // A word still being typed ("thera") is left out until the reader pauses: each beginning
+      // would be a file of its own.
+      if (!settled && /[\p{L}\p{N}]$/u.test(query)) all = all.slice(0, -1);
+      var paths = Array.from(new Set(all.map(function (w) { return named("wordVectors", core.fnv1a(w) % m.buckets); })));
+      return Promise.all(paths.map(file)).then(function (loadedFiles) {
+        var byPath = new Map(paths.map(function (path, i) { return [path, loadedFiles[i]]; }));
+        var sum = new Float64Array(m.dims);
+        var known = 0;
+        all.forEach(function (w) {
+          var entry = own(byPath.get(named("wordVectors", core.fnv1a(w) % m.buckets)), w);
+          if (!entry) return;
+          var ints = vectors.get("word:" + w) || core.int8s(entry[1]);
+          vectors.set("word:" + w, ints);
+          for (var d = 0; d < m.dims; d++) sum[d] += entry[0] * ints[d];
+          known += 1;
+        });
+        return known ? sum : null;
+      });
+    }
+
+    function cosine(q, qNorm, ints, offset, dims) {
+      var dot = 0;
+      var norm = 0;
+      for (var d = 0; d < dims; d++) {
+        var v = ints[offset + d];
+        dot += q[d] * v;
+        norm += v * v;
+      }
+      return norm ? dot / (qNorm * Math.sqrt(norm)) : 0;
+    }
+
+    // The sections nearest the question, from the `probe` groups whose centres are nearest:
+    // [{page, block, cosine}]; null without the meaning layer, or when none of the question's words
+    // has a vector (a slip, a word being typed: then the words alone answer).
+    function near(loaded, query, settled) {
+      var m = loaded.meaning;
+      if (!m) return Promise.resolve(null);
+      return questionVector(loaded, query, settled).then(function (q) {
+        if (!q) return null;
+        var qNorm = Math.sqrt(q.reduce(function (a, x) { return a + x * x; }, 0));
+        var groups = [];
+        for (var g = 0; g < m.groups; g++) groups.push([g, cosine(q, qNorm, m.centres, g * m.dims, m.dims)]);
+        groups.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+        var probed = groups.slice(0, m.probe);
+        // In a burst of typing, the groups already here answer (the nearest of them); others wait
+        // for a pause, so a question typed word by word does not load every group on the way.
+        var here = groups.filter(function (group) { return files.has(named("sectionVectors", group[0])); });
+        if (!settled && here.length) probed = here.slice(0, m.probe);
+        return Promise.all(probed.map(function (group) {
+          return vectorFile(named("sectionVectors", group[0]));
+        })).then(function (files) {
+          var found = [];
+          files.forEach(function (f) {
+            var ids = f.data.ids;
+            for (var i = 0; i < ids.length / 2; i++) {
+              found.push({ page: ids[2 * i], block: ids[2 * i + 1], cosine: cosine(q, qNorm, f.ints, i * m.dims, m.dims) });
+            }
+          });
+          return found;
+        });
+      });
+    }
+
+    // Resolves with the ranked essays ({termIdfs, stems, pages, near, offTopic}); with null when
+    // there is nothing to look up yet (the start of a first word); or with rank.WAIT.
     function search(query, filters, settled) {
-      var terms = core.queryTerms(query, SYNONYMS);
-      if (!terms.length) return Promise.resolve(null);
+      if (!core.tokensOf(query).length) return Promise.resolve(null);
       return load().then(function (loaded) {
+        var terms = core.queryTerms(query, synonyms);
+        if (!terms.length) return null;
         var kept = rank.withoutCommonWords(terms, loaded.common, stemOf, settled);
         if (kept === rank.WAIT) return rank.WAIT;
         if (!kept.length) return null;
-        return Promise.all([Promise.all(kept.map(function (term) { return lookUp(loaded, term); })), allowedPages(filters || {})])
-          .then(function (both) {
-            var found = both[0];
+        return Promise.all([Promise.all(kept.map(function (term) { return lookUp(loaded, term); })), allowedPages(filters || {}),
+          near(loaded, query, settled)])
+          .then(function (all) {
+            var found = all[0];
             var termIdfs = found.map(function (term) { return rank.idf(loaded.pageCount, term.pages.size); });
             var stemsFound = new Set();
             found.forEach(function (term) { term.stems.forEach(function (s) { stemsFound.add(s); }); });
-            return { termIdfs: termIdfs, stems: stemsFound, pages: rank.rankEssays(loaded, found, termIdfs, both[1]) };
+            var ranked = rank.rankEssays(loaded, found, termIdfs, all[1]);
+            var nearby = all[2] && all[1] ? all[2].filter(function (s) { return all[1].has(s.page); }) : all[2];
+            var lexiconKnew = kept.some(function (term) { return core.synonymsOf(synonyms, term.word).length > 0; });
+            var covered = rank.covers(ranked, nearby, lexiconKnew);
+            // In a burst of typing, meaning leaves out the word being typed and new groups: the
+            // results shown then are provisional, and the panel asks again once the reader pauses.
+            return { termIdfs: termIdfs, stems: stemsFound, near: nearby, offTopic: nearby !== null && !covered,
+              provisional: !settled && nearby !== null, pages: covered ? rank.fuseEssays(ranked, nearby, all[1]) : [] };
           });
       });
     }
@@ -212,7 +310,10 @@
           page.sections = rank.splitSections(page, data, outcome.termIdfs);
           return page;
         });
-      }));
+      })).then(function (loadedPages) {
+        if (outcome.near) rank.fuseSections(outcome.pages.slice(0, to), outcome.near);
+        return loadedPages;
+      });
     }
 
     // Every trace of the reader's words: what was looked up, stemmed, and loaded for them (the word
@@ -222,24 +323,25 @@
       lookups.clear();
       stems.clear();
       pageData.clear();
+      vectors.clear();
       Array.from(files.keys()).forEach(function (path) {
-        if (path !== names.index && path !== names.filters) files.delete(path);
+        if (path !== names.index && path !== names.filters && path !== names.lexicon) files.delete(path);
       });
     }
 
     function state() {
       return { files: Array.from(files.keys()), lookups: Array.from(lookups.keys()),
-        stems: Array.from(stems.keys()), pages: Array.from(pageData.keys()) };
+        stems: Array.from(stems.keys()), pages: Array.from(pageData.keys()), vectors: Array.from(vectors.keys()) };
     }
 
     return {
       load: load, file: file, filterFile: filterFile, stemOf: stemOf, lookUpWord: lookUpWord,
-      search: search, essaysHere: essaysHere, loadEssays: loadEssays, forget: forget, state: state,
+      search: search, near: near, essaysHere: essaysHere, loadEssays: loadEssays, forget: forget, state: state,
       matcher: function (stemsFound) { return core.matcher(stemsFound, stemOf); },
     };
   }
 
-  var reader = { create: create, hex: hex, SYNONYMS: SYNONYMS };
+  var reader = { create: create, hex: hex };
   kb.reader = reader;
   if (typeof module === "object" && module.exports) module.exports = reader;
 })(typeof kbSearch === "object" ? kbSearch : {});

@@ -1,5 +1,7 @@
-/* kb-search, words: the data the search is tuned with (weights, stop words, the thesaurus), as
- * plain tables; core.js and rank.js are given them, and change nothing in them.
+/* kb-search, words: the data the search is tuned with (weights, stop words), as plain tables;
+ * core.js and rank.js are given them, and change nothing in them. The everyday words readers use
+ * (the lay lexicon) are the author's, in docs/lexicon.yaml: the build checks them and ships them
+ * as the index's lexicon.json, which reader.js loads with index.json.
  *
  * Module convention (every file in essay_kb/search_js/): a classic script, one function called
  * with the namespace object `kbSearch`. It registers its part there (kbSearch.words, .core, ...)
@@ -33,6 +35,21 @@
     headingWeight: 6,        // a word in a section's heading counts this many times
     k1: 1.2,
     b: 0.75,
+    // Meaning (rank.js): the sections nearest the question in the sentence model's space (summed
+    // word vectors, see essay_kb/meaning.py), fused with BM25 by reciprocal rank: an essay or a
+    // section scores 1 / (fusionK + its BM25 rank) + meaningWeight / (fusionK + its meaning rank),
+    // ranks counted from 0. Tuned on the tuning questions only (tests/relevance/queries-*.yaml).
+    meaningWeight: 0.7,
+    fusionK: 20,
+    bestSections: 3,         // the best sections across the essays, shown first
+    meaningFloor: 0.45,      // an essay found by meaning alone is shown if its nearest section is this close
+    // Honest when the site has nothing: a question is on a topic the essays cover when its nearest
+    // section (cosine) is at least topicCosine, or at least topicCosineWithWords while the best
+    // essay by words holds coveredShare of the question (by rarity). Below, the panel says that no
+    // essay is about it and offers the themes, instead of a list of weak matches.
+    topicCosine: 0.29,
+    topicCosineWithWords: 0.26,
+    coveredShare: 0.9,
   };
 
   // Words that say little about what a reader is looking for ("how do I…", "is it normal").
@@ -51,26 +68,7 @@
     "would wouldnt yet you youd youll your youre yours yourself yourselves"
   ).split(" ");
 
-  // Everyday words and the words the essays use for the same things. "a b c": each finds the others;
-  // "a b > c d": a and b also find c and d (a dog is a pet; a pet is not always a dog). Word forms need
-  // no entry: both the query and the essays are stemmed.
-  var THESAURUS = [
-    "kid child children", "son daughter > child", "teen teenager adolescent",
-    "mom mum mother", "dad father", "mom mum mother dad father > parent",
-    "grandma grandmother grandpa grandfather granny > grandparent",
-    "husband wife spouse boyfriend girlfriend > partner", "ex > divorce separation",
-    "split breakup > separation divorce", "sick ill illness", "cancer > illness diagnosis",
-    "died death dead", "lost loss", "dog cat > pet", "numb shock", "sad sadness > grief",
-    "devastated heartbroken > grief", "scared afraid frightened fear", "panic anxious worried nervous > anxiety",
-    "angry mad anger", "exhausted tired worn drained", "crying cry tears",
-    "argue argument fight fighting quarrel > conflict", "silent quiet",
-    "afford cheap expensive price > cost fee", "insurer insurance", "coverage > insurance",
-    "ai chatbot chatgpt bot", "shrink counselor counsellor psychologist psychotherapist > therapist",
-    "appointment session", "text texting message", "quit stop > end ending", "flag > warning",
-    "suicidal suicide", "suicidal > safety", "private privacy confidential confidentiality secret",
-  ];
-
-  var words = { TUNING: TUNING, STOP_WORDS: STOP_WORDS, THESAURUS: THESAURUS };
+  var words = { TUNING: TUNING, STOP_WORDS: STOP_WORDS };
   kb.words = words;
   if (typeof module === "object" && module.exports) module.exports = words;
 })(typeof kbSearch === "object" ? kbSearch : {});

@@ -3,15 +3,18 @@
 //
 //   node tests/js/contract-runner.js <search-index folder> '<JSON list of queries>'
 //
-// prints {query: [{url, sections: [ids of the sections shown, best first]}, ...]}. The modules come
-// from essay_kb/search_js/, or from $KB_SEARCH_MODULES (a test's altered copy).
+// prints {query: [{url, sections: [ids of the sections shown, best first]}, ...]}, the words' answers
+// (the meaning layer off: a tiny root's placeholder text means little), and under "__near" the
+// sections the meaning layer reads for the first query, as "page:block" with their cosines. The
+// modules come from essay_kb/search_js/, or from $KB_SEARCH_MODULES (a test's altered copy).
 "use strict";
 
 const { folderReader, load } = require("./helpers.js");
 
 async function main(folder, queries) {
   const rank = load("rank");
-  const reader = folderReader(folder);
+  const reader = folderReader(folder, { meaning: false });
+  const meaning = folderReader(folder);
   const answers = {};
   for (const query of queries) {
     const outcome = await reader.search(query, {}, true);
@@ -23,6 +26,9 @@ async function main(folder, queries) {
       sections: rank.hitsOf(page, isMatch, (url) => "/" + url).map((hit) => decodeURIComponent(hit.href.split("#")[1] || "")),
     }));
   }
+  const loaded = await meaning.load();
+  const near = await meaning.near(loaded, queries[0], true);
+  answers.__near = near && near.map((s) => [`${s.page}:${s.block}`, s.cosine]);
   return answers;
 }
 

@@ -4,9 +4,11 @@ const test = require("node:test");
 const assert = require("node:assert/strict");
 const { load } = require("./helpers.js");
 
+const { FIXTURE } = require("./helpers.js");
 const words = load("words");
 const core = load("core");
-const SYNONYMS = core.thesaurus(words.THESAURUS);
+// The lay lexicon as the index ships it (lexicon.json, from make_fixture.py's LEXICON).
+const SYNONYMS = core.lexicon(JSON.parse(FIXTURE["lexicon.json"]));
 const terms = (query) => core.queryTerms(query, SYNONYMS);
 
 test("words are lower case, without apostrophes, split at anything but letters and digits", () => {
@@ -32,9 +34,11 @@ test("the last word is a beginning while it is being typed, a word once finished
   assert.deepEqual(terms("superbil."), [{ word: "superbil", prefix: false }]);
 });
 
-test("one or two letters being typed are not looked up, unless they are a word the thesaurus knows", () => {
+test("one or two letters being typed are not looked up, unless they are a word the lexicon knows", () => {
   assert.deepEqual(terms("grief th"), [{ word: "grief", prefix: false }]);
-  assert.deepEqual(terms("my ex"), [{ word: "ex", prefix: true }]);
+  const withEx = core.lexicon({ ex: "divorce separation" });
+  assert.deepEqual(core.queryTerms("my ex", withEx), [{ word: "ex", prefix: true }]);
+  assert.deepEqual(terms("my ex"), []);
 });
 
 test("repeated words count once, and at most ten are looked up", () => {
@@ -43,19 +47,29 @@ test("repeated words count once, and at most ten are looked up", () => {
   assert.equal(terms(many).length, words.TUNING.maxTerms);
 });
 
-test("the thesaurus: a group finds each other, an arrow finds one way only", () => {
-  assert.deepEqual(core.synonymsOf(SYNONYMS, "kid").sort(), ["child", "children"]);
+test("the lexicon: a group finds each other, an arrow finds one way only", () => {
+  assert.deepEqual(core.synonymsOf(SYNONYMS, "kid").sort(), ["child", "children", "kids"]);
   assert.ok(core.synonymsOf(SYNONYMS, "dog").includes("pet"));
   assert.ok(!core.synonymsOf(SYNONYMS, "pet").includes("dog"));
-  // A plural finds its singular's synonyms.
-  assert.deepEqual(core.synonymsOf(SYNONYMS, "kids").sort(), ["child", "children"]);
+  // A plural finds its singular's words when it has none of its own.
+  assert.deepEqual(core.synonymsOf(SYNONYMS, "cats"), ["pet"]);
 });
 
-test("the thesaurus is built from the table it is given", () => {
-  const own = core.thesaurus(["cat feline", "kitten > cat"]);
+test("the lexicon is read from the table it is given, never from an object's own names", () => {
+  const own = core.lexicon({ feline: "cat", kitten: "cat", cat: "feline", constructor: "" });
   assert.deepEqual(core.synonymsOf(own, "feline"), ["cat"]);
   assert.deepEqual(core.synonymsOf(own, "kitten"), ["cat"]);
   assert.deepEqual(core.synonymsOf(own, "cat"), ["feline"]);
+  assert.deepEqual(core.synonymsOf(own, "constructor"), []);
+  assert.deepEqual(core.synonymsOf(core.lexicon({}), "toString"), []);
+});
+
+test("a word's vector file is its FNV-1a hash, as the build computes it; vectors are base64 int8", () => {
+  // essay_kb/meaning.py fnv1a() gives the same numbers (tests/test_search.py checks them there).
+  assert.equal(core.fnv1a(""), 0x811c9dc5);
+  assert.equal(core.fnv1a("a"), 0xe40c292c);
+  assert.equal(core.fnv1a("chemo"), 2944998113);
+  assert.deepEqual(Array.from(core.int8s("AH+AAQ==")), [0, 127, -128, 1]);
 });
 
 test("names every JavaScript object has are no one's synonyms", () => {

@@ -14,7 +14,7 @@ function load(name) {
 }
 
 const FIXTURE = JSON.parse(fs.readFileSync(path.join(__dirname, "fixture.json"), "utf8"));
-const FILES = { index: "index.json", filters: "filters.json" };
+const FILES = { index: "index.json", filters: "filters.json", lexicon: "lexicon.json" };
 
 // A reader over `files` ({path: text}); `asked` lists every path it loaded, in order.
 function fixtureReader(files = FIXTURE, options = {}) {
@@ -32,12 +32,13 @@ function fixtureReader(files = FIXTURE, options = {}) {
   return { reader, asked };
 }
 
-// A reader over a folder on disk, as the build wrote it (the contract test's).
-function folderReader(folder) {
+// A reader over a folder on disk, as the build wrote it (the contract test's); layers as page.js takes them.
+function folderReader(folder, layers) {
   return load("reader").create({
     load: (name) => fs.promises.readFile(path.join(folder, name), "utf8").then(JSON.parse),
     loadStemmer: () => Promise.resolve(require(STEMMER)),
     files: FILES,
+    layers: layers || {},
   });
 }
 

@@ -11,6 +11,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
+from essay_kb.lexicon import Entry, browser_table, parse_line  # noqa: E402
 from essay_kb.search_index import Block, Page, bundle_files  # noqa: E402
 
 FIXTURE = HERE / "fixture.json"
@@ -42,8 +43,16 @@ PAGES = [
 ]
 
 
+# A lay lexicon as docs/lexicon.yaml writes one: a two-way group and a one-way line.
+LEXICON = [("kid kids child children", True), ("dog dogs cat > pet", False)]
+
+
+def fixture_lexicon() -> dict[str, str]:
+    return browser_table([Entry(n, *parse_line(line, two_way), two_way=two_way) for n, (line, two_way) in enumerate(LEXICON, 1)])
+
+
 def fixture_files() -> dict[str, str]:
-    return bundle_files(PAGES)
+    return bundle_files(PAGES, fixture_lexicon())
 
 
 def fixture_text() -> str:

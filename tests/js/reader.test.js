@@ -9,9 +9,9 @@ const hexOf = (text) => Buffer.from(text, "utf8").toString("hex");
 test("the reader loads the index and then one word file per word, through the loader it is given", async () => {
   const { reader, asked } = fixtureReader();
   const outcome = await reader.search("grief", {}, true);
-  assert.deepEqual(asked, ["index.json", `w/${hexOf("gri")}.json`]);
+  assert.deepEqual(asked, ["index.json", "lexicon.json", `w/${hexOf("gri")}.json`]);
   await reader.loadEssays(outcome, 0, 6);
-  assert.deepEqual(asked.slice(2), ["p/1.json"]);  // only the page of the essay found
+  assert.deepEqual(asked.slice(3), ["p/1.json"]);  // only the page of the essay found
 });
 
 test("a lay question finds the essay that answers it first, and its best section", async () => {
@@ -78,7 +78,7 @@ test("each file is loaded once per page, and a failed load is tried again", asyn
   await assert.rejects(reader.search("grief", {}, true));
   assert.deepEqual(await urls(reader, "grief"), ["essays/grief/"]);
   assert.deepEqual(await urls(reader, "grief"), ["essays/grief/"]);
-  assert.deepEqual(asked, ["index.json", `w/${hexOf("gri")}.json`, `w/${hexOf("gri")}.json`, "p/1.json"]);
+  assert.deepEqual(asked, ["index.json", "lexicon.json", `w/${hexOf("gri")}.json`, `w/${hexOf("gri")}.json`, "p/1.json"]);
 });
 
 test("the reader follows the file names and shard length index.json declares", async () => {
@@ -96,7 +96,7 @@ test("the reader follows the file names and shard length index.json declares", a
   files["index.json"] = JSON.stringify(index);
   const two = fixtureReader(files);
   await two.reader.search("grief", {}, true);
-  assert.deepEqual(two.asked, ["index.json"]);  // "gr" is not among the fixture's shards: no request
+  assert.deepEqual(two.asked, ["index.json", "lexicon.json"]);  // "gr" is not among the fixture's shards: no request
 });
 
 test("forgetting drops every trace of the reader's words: lookups, stems, their files, the essays shown", async () => {
@@ -106,10 +106,81 @@ test("forgetting drops every trace of the reader's words: lookups, stems, their 
   assert.ok(before.stems.includes("cancelled") && before.lookups.length && before.pages.length);
   reader.forget();
   const after = reader.state();
-  assert.deepEqual(after, { files: ["index.json"], lookups: [], stems: [], pages: [] });
+  assert.deepEqual(after, { files: ["index.json", "lexicon.json"], lookups: [], stems: [], pages: [], vectors: [] });
   assert.ok(!JSON.stringify(after).includes("cancel"));
   // Searching again works, and loads the word's file again.
   const count = asked.length;
   assert.deepEqual(await urls(reader, "cancelled"), ["essays/cancels/"]);
   assert.ok(asked.slice(count).includes(`w/${hexOf("can")}.json`));
+});
+
+// -- Meaning: hand-made vectors in the layout essay_kb/meaning.py writes ---------------------------
+
+const core = require("./helpers.js").load("core");
+const int8 = (numbers) => Buffer.from(Int8Array.from(numbers).buffer).toString("base64");
+
+// Two dimensions: "lonely" points one way, "money" the other; the fixture's grief introduction
+// lies along "lonely", the superbill section along "money".
+function withMeaning() {
+  const files = { ...FIXTURE };
+  const index = JSON.parse(files["index.json"]);
+  index.meaning = { dims: 2, buckets: 2, groups: 1, probe: 1, centroids: int8([90, 90]) };
+  files["index.json"] = JSON.stringify(index);
+  const vectors = { lonely: [1, int8([0, 100])], bereft: [1, int8([0, 90])], money: [1, int8([100, 0])],
+    consent: [1, int8([-100, 0])] };
+  files["m/w/0.json"] = "{}";
+  files["m/w/1.json"] = "{}";
+  for (const [word, entry] of Object.entries(vectors)) {
+    const name = `m/w/${core.fnv1a(word) % 2}.json`;
+    files[name] = JSON.stringify({ ...JSON.parse(files[name]), [word]: entry });
+  }
+  // [page, block] pairs, then their vectors in the same order.
+  files["m/s/0.json"] = JSON.stringify({ ids: [1, 0, 2, 1, 0, 1], v: int8([0, 100, 100, 0, 60, 60]) });
+  return files;
+}
+
+test("meaning finds the essay a word no essay uses is about, fused with the words' ranking", async () => {
+  const { reader, asked } = fixtureReader(withMeaning());
+  // "bereft" is on no page, but its vector lies by the grief essay's introduction (and near enough
+  // a section of the cancellations essay); the superbill section points elsewhere.
+  assert.deepEqual(await urls(reader, "bereft "), ["essays/grief/", "essays/cancels/"]);
+  assert.ok(asked.includes(`m/w/${core.fnv1a("bereft") % 2}.json`) && asked.includes("m/s/0.json"));
+  const outcome = await reader.search("lonely ", {}, true);
+  assert.equal(outcome.offTopic, false);
+  assert.equal(outcome.pages[0].id, 1);
+  await reader.loadEssays(outcome, 0, 6);
+  const rank = require("./helpers.js").load("rank");
+  const best = rank.bestSections(outcome.pages.slice(0, 6));
+  assert.equal(best[0].page.id, 1);
+  assert.equal(best[0].section.id, "");  // the introduction, where "lonely" is and its vector points
+});
+
+test("a question on no essay's topic finds nothing, rather than weak matches", async () => {
+  const { reader } = fixtureReader(withMeaning());
+  // "consent" is a glossary word, so the words alone would list the glossary; its meaning is near
+  // no section, so the site says it has nothing on that.
+  const outcome = await reader.search("consent ", {}, true);
+  assert.equal(outcome.offTopic, true);
+  assert.deepEqual(outcome.pages, []);
+  // Words with no vector at all (slips, a word being typed) leave it to the words alone.
+  const unknown = await reader.search("xyzzy quux ", {}, true);
+  assert.equal(unknown.offTopic, false);
+  assert.deepEqual(unknown.pages, []);
+  assert.deepEqual(await urls(reader, "superbil"), ["essays/superbills/"]);
+  // Without the meaning layer, the words alone decide, as before.
+  const plain = require("./helpers.js").load("reader").create({
+    load: (name) => Promise.resolve(JSON.parse(withMeaning()[name] || "{}")),
+    loadStemmer: () => Promise.resolve(require(require("./helpers.js").STEMMER)),
+    files: { index: "index.json", filters: "filters.json", lexicon: "lexicon.json" }, layers: { meaning: false } });
+  assert.deepEqual(await urls(plain, "consent "), ["glossary/"]);
+  assert.deepEqual(await urls(plain, "bereft "), []);
+});
+
+test("forgetting drops the vectors of the reader's words too", async () => {
+  const { reader } = fixtureReader(withMeaning());
+  await urls(reader, "lonely ");
+  assert.ok(reader.state().vectors.length);
+  reader.forget();
+  assert.deepEqual(reader.state().vectors, []);
+  assert.ok(!reader.state().files.some((f) => f.startsWith("m/")));
 });

