@@ -25,7 +25,7 @@ define build_site
 	@echo "The site is in $(BUILDDIR)/html."
 endef
 
-.PHONY: help html test serve clean new ledger bench lock
+.PHONY: help html test serve clean new ledger review bench lock
 
 help:
 	@echo "make html    build the site into $(BUILDDIR)/html"
@@ -33,6 +33,7 @@ help:
 	@echo "make serve   live-reloading preview on http://127.0.0.1:8000"
 	@echo "make new TITLE=\"...\" THEME=key   start a new essay"
 	@echo "make ledger  record every published URL in links-ledger.txt (after adding essays or sections)"
+	@echo "make review  list the essays due for clinical review in the next 30 days, and overdue ones"
 	@echo "make bench   build synthetic sites of 100 and 1,000 essays and print figures"
 	@echo "make clean   remove $(BUILDDIR) (the virtual environment stays)"
 
@@ -66,6 +67,10 @@ new: $(VENV)/.installed
 
 ledger: $(VENV)/.installed
 	$(call build_site,-D kb_ledger_update=1)
+
+# KB_TODAY=YYYY-MM-DD make review: as if today were that day.
+review: $(VENV)/.installed
+	@$(BIN)/python -m essay_kb review
 
 bench: $(VENV)/.installed
 	$(BIN)/python -m tests.bench

@@ -20,16 +20,25 @@ kb_author_line = "Written by the clinicians of the practice"
 # with the environment variable KB_BASE_URL (the deploy workflow does this).
 html_baseurl = os.environ.get("KB_BASE_URL", "https://notes.example.org/")
 
-# Shown on every page (including the 404 page and print), configured only here.
-kb_crisis_notice = (
-    "If you are in crisis or thinking about suicide, you deserve help right now. "
-    "In the US, call or text <a href=\"tel:988\">988</a> (Suicide &amp; Crisis Lifeline). "
-    "Elsewhere, call your local emergency number."
-)
 # Help lines, set only here: essays, the crisis notice and search use them by name
 # ({helpline}`crisis` in an essay). The defaults (US) are in essay_kb/helplines.py; a practice
 # elsewhere sets its own, for example:
 # kb_help_lines = {"crisis": {"name": "Samaritans", "call": "116 123", "for": "..."}, ...}
+# The crisis notice on every page (the 404 page and print included) is made from the "crisis" and
+# "emergency" lines and links to the help pages below that have a label.
+
+# Pages for the worst moments: the sidebar's "Help now" group, in this order. A label puts a link
+# to the page, with that label, in the crisis notice on every page.
+kb_help_pages = {
+    "help/thinking-about-suicide": "What to do right now",
+    "help/not-safe-at-home": "If you are not safe at home",
+    "help/reading-safely": "",
+}
+
+# "Exit this page" at the top of every page leads here at once (a neutral site; https only), and
+# the link beside it to the section that explains what it does and cannot do.
+kb_quick_exit_url = "https://www.google.com/"
+kb_quick_exit_help = "help/not-safe-at-home#quick-exit"
 
 kb_disclaimer = (
     "These essays are general information, not therapy or medical advice, "

@@ -5,13 +5,71 @@ One module per feature; ``setup()`` wires them together. See README.md for what 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from . import connections, dependencies, directory, layout, permalinks, model, navigation, search, sections, settings, sitemap, themes
-from . import feed, helplines, markup, not_found, output, previews, printing, privacy
+from . import feed, helplines, markup, not_found, output, previews, printing, privacy, reading_list, review, risk, safety, schema
 
 __version__ = "0.1.0"
 
-# Bump when the shape of data stored in the environment (env.kb_*) changes.
-ENV_VERSION = 4
+# Bump DATA_VERSION when the shape of other data stored in the environment (env.kb_*) changes;
+# the essay records' part follows the front-matter table (schema.FIELDS) by itself.
+DATA_VERSION = 6
+ENV_VERSION = schema.env_version(DATA_VERSION)
+
+
+@dataclass(frozen=True)
+class Ordered:
+    """A handler whose place among an event's handlers matters, and why."""
+
+    event: str
+    handler: Callable
+    priority: int
+    why: str
+    # Other handlers (module.function) it must run after or before: tests/test_order.py checks
+    # them against the installed extensions, whose priorities could change in a new version.
+    after: tuple[str, ...] = ()
+    before: tuple[str, ...] = ()
+
+
+# Every handler whose order matters, in one place: setup() connects these, the modules' own setup()
+# do not. Sphinx runs an event's handlers by priority, lower first (default 500), then in the
+# order they were connected.
+HANDLER_ORDER = (
+    Ordered("config-inited", layout.add_paths, 600,
+            "After the other extensions' config-inited handlers, so the site's templates come first in "
+            "templates_path and its theme options are final; before Sphinx checks the settings' types (800).",
+            before=("sphinx.config.check_confval_types",)),
+    Ordered("builder-inited", sitemap.use_plain_queue, 600,
+            "Replaces the multiprocessing queue sphinx-sitemap makes at builder-inited with a plain one.",
+            after=("sphinx_sitemap.record_builder_type",)),
+    Ordered("env-updated", navigation.start_sharing, 100,
+            "First: from here on each theme's sidebar inputs are made once, for the fingerprints and the writers.",
+            before=("essay_kb.dependencies.pages_to_rewrite",)),
+    Ordered("env-updated", connections.update_graph, 400,
+            "Computes the site's backlinks and related essays, which the fingerprints then hash.",
+            before=("essay_kb.dependencies.pages_to_rewrite",)),
+    Ordered("env-updated", dependencies.pages_to_rewrite, 500,
+            "Fingerprints every page's inputs from other pages, once everything above has computed them, "
+            "and returns the pages to rewrite."),
+    Ordered("html-page-context", navigation.on_page_context, 400,
+            "Replaces context['toctree'] before Furo's handler renders it into the sidebar.",
+            before=("furo._html_page_context",)),
+    Ordered("html-page-context", not_found.page_context, 450,
+            "After sphinx-notfound-page has made the 404 page's pathto() absolute, which it wraps; "
+            "before Furo renders the sidebar it sets.",
+            after=("notfound.extension.finalize_media",), before=("furo._html_page_context",)),
+    Ordered("build-finished", output.remove_stale_files, 300,
+            "Before not_found.publish moves 404/index.html to 404.html, so that the page it moves is "
+            "still where this build wrote it (and is not taken for a stale file).",
+            before=("essay_kb.not_found.publish",)),
+    Ordered("build-finished", sitemap.refill_sitemap_queue, 400,
+            "Refills the queue of pages before sphinx-sitemap writes sitemap.xml from it.",
+            before=("sphinx_sitemap.create_sitemap",)),
+    Ordered("build-finished", review.report_overdue, 900,
+            "Last, so the essays overdue for review are listed under everything else the build printed."),
+)
 
 
 def fill_placeholders(app, doctree, docname) -> None:
@@ -26,6 +84,8 @@ def setup(app):
     app.setup_extension("sphinx_sitemap")
     settings.setup(app)
     helplines.setup(app)
+    safety.setup(app)
+    risk.setup(app)
     model.setup(app)
     markup.setup(app)
     themes.setup(app)
@@ -42,10 +102,17 @@ def setup(app):
     feed.setup(app)
     not_found.setup(app)
     printing.setup(app)
+    review.setup(app)
+    reading_list.setup(app)
     output.setup(app)
-    dependencies.setup(app, [themes.render_inputs, navigation.render_inputs, directory.render_inputs,
-                                    permalinks.render_inputs, connections.render_inputs])
+    # What pages show of other pages: each renderer is handed one of these values, and the pages'
+    # fingerprints hash the same values (dependencies.py).
+    dependencies.setup(app, [themes.theme_inputs, navigation.sidebar_inputs, directory.directory_inputs,
+                             permalinks.section_redirects_for, connections.connection_inputs,
+                             safety.help_page_inputs])
     app.connect("doctree-resolved", fill_placeholders)
+    for entry in HANDLER_ORDER:
+        app.connect(entry.event, entry.handler, priority=entry.priority)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

@@ -12,14 +12,17 @@ import difflib
 import posixpath
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from html import escape
 
 from docutils import nodes
 from sphinx import addnodes
-from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
+from .collectors import PageDataCollector
+from .dependencies import Placeholder, shown
 from .model import is_essay
+from .warnings_ import KbWarning
 
 logger = logging.getLogger(__name__)
 
@@ -29,8 +32,32 @@ RELATED_MIN, RELATED_MAX = 3, 5
 WEIGHTS = {"link": 5, "theme": 3, "home": 2, "tag": 2, "term": 1}
 
 
-class kb_connections(nodes.General, nodes.Element):
+class kb_connections(Placeholder):
     """Placeholder at the end of an essay: backlinks and related essays."""
+
+
+@dataclass(frozen=True)
+class Backlink:
+    doc: str  # the essay that links here
+    title: str
+    section: str  # the id of the section the link sits in ("" for the introduction)
+    section_title: str
+
+
+@dataclass(frozen=True)
+class TermPreview:
+    id: str  # the term's anchor in the glossary
+    preview: str  # the first sentence of its definition
+    doc: str  # the glossary page
+
+
+@dataclass(frozen=True)
+class ConnectionInputs:
+    """What a page shows of other pages through its connections."""
+
+    backlinks: tuple[Backlink, ...] = ()
+    related: tuple[tuple[str, str, str], ...] = ()  # (docname, title, summary), best first
+    terms: tuple[TermPreview, ...] = ()  # the glossary terms the page links to
 
 
 # -- reading -------------------------------------------------------------------------------------
@@ -50,20 +77,10 @@ def first_sentence(text: str) -> str:
     return match.group(1) if match else text
 
 
-class ConnectionCollector(EnvironmentCollector):
+class ConnectionCollector(PageDataCollector):
     """Outgoing links, glossary terms used, and glossary definitions, per document."""
 
-    def clear_doc(self, app, env, docname):
-        env.kb_links.pop(docname, None)
-        env.kb_terms.pop(docname, None)
-        env.kb_glossary.pop(docname, None)
-
-    def merge_other(self, app, env, docnames, other):
-        for store in ("kb_links", "kb_terms", "kb_glossary"):
-            mine, theirs = getattr(env, store), getattr(other, store)
-            for docname in docnames:
-                if docname in theirs:
-                    mine[docname] = theirs[docname]
+    stores = ("kb_links", "kb_terms", "kb_glossary")
 
     def process_doc(self, app, doctree):
         env, docname = app.env, app.env.docname
@@ -211,14 +228,14 @@ def check_links(app, env) -> None:
                 hint = f" Did you mean [{'...'}]({posixpath.relpath(near[0], posixpath.dirname(docname))}.md)?" if near else ""
                 logger.warning(
                     f"this links to '{target}', but no such page exists.{hint} Essays are linked as "
-                    "[text](other-slug.md).", location=(docname, link["line"]), type="kb", subtype="link")
+                    "[text](other-slug.md).", location=(docname, link["line"]), type="kb", subtype=KbWarning.LINK)
             elif fragment and fragment not in env.kb_anchors.get(target, ()):
                 known = env.kb_anchors.get(target, ())
                 near = difflib.get_close_matches(fragment, known, n=1)
                 hint = f" Did you mean #{near[0]}?" if near else f" Its sections are: {', '.join(known) or 'none'}."
                 logger.warning(
                     f"this links to section '#{fragment}' of '{target}', which has no such section.{hint}",
-                    location=(docname, link["line"]), type="kb", subtype="link")
+                    location=(docname, link["line"]), type="kb", subtype=KbWarning.LINK)
 
 
 # -- writing -------------------------------------------------------------------------------------
@@ -228,28 +245,41 @@ def add_placeholder(app, doctree) -> None:
         doctree.children[-1].append(kb_connections()) if doctree.children else None
 
 
-def connections_html(app, docname: str) -> str:
-    env, builder = app.env, app.builder
+def connection_inputs(app, docname: str) -> ConnectionInputs | None:
+    env = app.env
+    previews = glossary_previews(env)
+    terms = tuple(TermPreview(previews[t]["id"], previews[t]["preview"], previews[t]["doc"])
+                  for t in env.kb_terms.get(docname, []) if t in previews)
+    if docname not in env.kb_essays:
+        return ConnectionInputs(terms=terms) if terms else None
+    essays = env.kb_essays
+    return ConnectionInputs(
+        tuple(Backlink(e["doc"], essays[e["doc"]]["title"], e["section"], e["section_title"])
+              for e in getattr(env, "kb_backlinks", {}).get(docname, [])),
+        tuple((d, essays[d]["title"], essays[d]["summary"]) for d in getattr(env, "kb_related", {}).get(docname, [])),
+        terms,
+    )
+
+
+def connections_html(inputs: ConnectionInputs, link) -> str:
+    """``link(docname)`` is the page's relative address of another page."""
     parts = []
-    backlinks = getattr(env, "kb_backlinks", {}).get(docname, [])
-    if backlinks:
+    if inputs.backlinks:
         items = []
-        for entry in backlinks:
-            uri = builder.get_relative_uri(docname, entry["doc"]) + (f"#{entry['section']}" if entry["section"] else "")
-            where = f' <span class="kb-where">in “{escape(entry["section_title"])}”</span>' if entry["section_title"] else ""
-            items.append(f'<li><a href="{escape(uri)}">{escape(env.kb_essays[entry["doc"]]["title"])}</a>{where}</li>')
+        for entry in inputs.backlinks:
+            uri = link(entry.doc) + (f"#{entry.section}" if entry.section else "")
+            where = f' <span class="kb-where">in “{escape(entry.section_title)}”</span>' if entry.section_title else ""
+            items.append(f'<li><a href="{escape(uri)}">{escape(entry.title)}</a>{where}</li>')
         parts.append(
             '<section class="kb-backlinks" data-backlinks aria-labelledby="kb-backlinks-title">'
             '<h2 id="kb-backlinks-title">Referenced in</h2>'
             f'<ul>{"".join(items)}</ul></section>'
         )
-    related = getattr(env, "kb_related", {}).get(docname, [])
-    if related:
+    if inputs.related:
         items = [
-            f'<li><a class="kb-essay-link" href="{escape(builder.get_relative_uri(docname, other))}">'
-            f'{escape(env.kb_essays[other]["title"])}</a>'
-            f'<p class="kb-summary">{escape(env.kb_essays[other]["summary"])}</p></li>'
-            for other in related
+            f'<li><a class="kb-essay-link" href="{escape(link(other))}">{escape(title)}</a>'
+            f'<p class="kb-summary">{escape(summary)}</p></li>'
+            for other, title, summary in inputs.related
         ]
         parts.append(
             '<section class="kb-related" data-related aria-labelledby="kb-related-title">'
@@ -259,16 +289,15 @@ def connections_html(app, docname: str) -> str:
     return f'<div class="kb-connections">{"".join(parts)}</div>' if parts else ""
 
 
-def add_term_previews(app, doctree, docname: str) -> None:
+def add_term_previews(doctree, docname: str, terms: tuple[TermPreview, ...]) -> None:
     """Wrap each glossary-term link with its short definition, shown on hover, focus and tap."""
-    previews = glossary_previews(app.env)
+    by_id = {term.id: term for term in terms}
     for number, ref in enumerate(list(doctree.findall(nodes.reference))):
         inner = ref.children[0] if ref.children else None
         if not (isinstance(inner, nodes.inline) and "std-term" in inner.get("classes", [])):
             continue
-        anchor = ref.get("refuri", "").rpartition("#")[2]
-        entry = next((e for e in previews.values() if e["id"] == anchor), None)
-        if entry is None or entry["doc"] == docname:
+        entry = by_id.get(ref.get("refuri", "").rpartition("#")[2])
+        if entry is None or entry.doc == docname:
             continue
         tip_id = f"kb-term-{number}"
         ref["classes"].append("kb-term-link")
@@ -278,30 +307,17 @@ def add_term_previews(app, doctree, docname: str) -> None:
         parent.remove(ref)  # not replace_self: it would copy the link's classes onto the wrapper
         parent.insert(index, wrapper)
         wrapper += ref
-        wrapper += nodes.inline("", entry["preview"], ids=[tip_id], classes=["kb-term-preview"], kb_tooltip=True)
+        wrapper += nodes.inline("", entry.preview, ids=[tip_id], classes=["kb-term-preview"], kb_tooltip=True)
 
 
 def fill_connections(app, doctree, docname: str) -> None:
     if app.builder.format != "html":
         return
-    add_term_previews(app, doctree, docname)
+    inputs = shown(app, docname, connection_inputs) or ConnectionInputs()
+    add_term_previews(doctree, docname, inputs.terms)
     for node in list(doctree.findall(kb_connections)):
-        html = connections_html(app, docname)
+        html = connections_html(inputs, lambda target: app.builder.get_relative_uri(docname, target))
         node.replace_self(nodes.raw("", html, format="html") if html else [])
-
-
-def render_inputs(app, docname: str):
-    env = app.env
-    if docname not in env.kb_essays:
-        return None
-    previews = glossary_previews(env)
-    related = env.kb_related.get(docname, [])
-    return (
-        tuple(tuple(sorted(e.items())) for e in env.kb_backlinks.get(docname, [])),
-        tuple(env.kb_essays[e["doc"]]["title"] for e in env.kb_backlinks.get(docname, [])),
-        tuple((d, env.kb_essays[d]["title"], env.kb_essays[d]["summary"]) for d in related),
-        tuple((t, previews[t]["preview"], previews[t]["id"]) for t in env.kb_terms.get(docname, []) if t in previews),
-    )
 
 
 def setup(app) -> None:
@@ -309,6 +325,4 @@ def setup(app) -> None:
     app.add_env_collector(ConnectionCollector)
     app.connect("builder-inited", init_env)
     app.connect("doctree-read", add_placeholder)
-    # Before dependencies.pages_to_rewrite (priority 500), which fingerprints what this computes.
-    app.connect("env-updated", update_graph, priority=400)
     app.connect("env-check-consistency", check_links)

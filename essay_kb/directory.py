@@ -5,6 +5,7 @@ time with segno (no network)."""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
@@ -12,14 +13,24 @@ import segno
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
+from .dependencies import Placeholder, holds, shown
 from .sections import copy_control_html
-from .themes import essays_in_theme
 
 QR_DIR = "_qr"
 
 
-class kb_link_directory(nodes.General, nodes.Element):
+class kb_link_directory(Placeholder):
     """Placeholder: the whole link directory."""
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    """An essay as the link directory shows it."""
+
+    docname: str
+    title: str
+    home: str  # its home theme's key
+    sections: tuple[tuple[str, str, int], ...]  # (id, title, level)
 
 
 class LinkDirectoryDirective(SphinxDirective):
@@ -35,9 +46,20 @@ def qr_name(docname: str) -> str:
     return docname.rsplit("/", 1)[-1] + ".svg"
 
 
-def directory_html(app, fromdoc: str) -> str:
-    env = app.env
-    qr_base = app.builder.get_relative_uri(fromdoc, "index") or "./"
+def directory_inputs(app, docname: str) -> tuple[DirectoryEntry, ...] | None:
+    """Every essay with a home theme, in title order, for the page holding the directory."""
+    if not holds(app.env, docname, kb_link_directory):
+        return None
+    essays = app.env.kb_essays
+    return tuple(
+        DirectoryEntry(d, essays[d]["title"], essays[d]["themes"][0],
+                       tuple((s["id"], s["title"], s["level"]) for s in essays[d]["sections"]))
+        for d in sorted(essays, key=lambda d: (essays[d]["title"].casefold(), d)) if essays[d]["themes"])
+
+
+def directory_html(entries, link, address, themes: list[dict]) -> str:
+    """``link(docname)``: the page's relative address of another page; ``address(docname)``: its public URL."""
+    qr_base = link("index") or "./"
     out = [
         '<div class="kb-directory" data-kb-directory>',
         '<p><label for="kb-directory-filter">Filter essays and sections</label><br>'
@@ -45,25 +67,23 @@ def directory_html(app, fromdoc: str) -> str:
         'autocomplete="off" placeholder="Type a word, e.g. cancel"></p>',
         '<p class="kb-directory-count" role="status" aria-live="polite"></p>',
     ]
-    for theme in app.config.kb_themes:
+    for theme in themes:
         out.append(f'<section class="kb-directory-theme"><h2>{escape(theme["title"])}</h2><ul class="kb-directory-essays">')
-        for docname in essays_in_theme(env, theme["key"], home_only=True):
-            essay = env.kb_essays[docname]
-            url = essay_url(app, docname)
-            title = essay["title"]
+        for entry in (e for e in entries if e.home == theme["key"]):
+            url = address(entry.docname)
             out.append(
-                f'<li class="kb-directory-essay" data-kb-filter-item><h3><a href="{escape(app.builder.get_relative_uri(fromdoc, docname))}">{escape(title)}</a></h3>'
-                f'{copy_control_html(url, title).replace("Copy link to the section", "Copy link to the essay")}'
+                f'<li class="kb-directory-essay" data-kb-filter-item><h3><a href="{escape(link(entry.docname))}">{escape(entry.title)}</a></h3>'
+                f'{copy_control_html(url, entry.title).replace("Copy link to the section", "Copy link to the essay")}'
                 f'<details class="kb-qr"><summary>QR code for this essay</summary>'
-                f'<img src="{escape(qr_base + QR_DIR + "/" + qr_name(docname))}" width="148" height="148" '
+                f'<img src="{escape(qr_base + QR_DIR + "/" + qr_name(entry.docname))}" width="148" height="148" '
                 f'alt="QR code that opens {escape(url)}" loading="lazy"></details>'
                 '<ul class="kb-directory-sections">'
             )
-            for section in essay["sections"]:
-                surl = f"{url}#{section['id']}"
+            for sid, title, level in entry.sections:
+                surl = f"{url}#{sid}"
                 out.append(
-                    f'<li class="kb-level-{section["level"]}" data-kb-filter-item><span class="kb-directory-section">{escape(section["title"])}</span>'
-                    f' <code class="kb-directory-url">{escape(surl)}</code>{copy_control_html(surl, section["title"])}</li>'
+                    f'<li class="kb-level-{level}" data-kb-filter-item><span class="kb-directory-section">{escape(title)}</span>'
+                    f' <code class="kb-directory-url">{escape(surl)}</code>{copy_control_html(surl, title)}</li>'
                 )
             out.append("</ul></li>")
         out.append("</ul></section>")
@@ -73,7 +93,10 @@ def directory_html(app, fromdoc: str) -> str:
 
 def fill_directory(app, doctree, docname: str) -> None:
     for node in list(doctree.findall(kb_link_directory)):
-        node.replace_self(nodes.raw("", directory_html(app, docname), format="html"))
+        html = directory_html(shown(app, docname, directory_inputs),
+                              lambda target: app.builder.get_relative_uri(docname, target),
+                              lambda target: essay_url(app, target), app.config.kb_themes)
+        node.replace_self(nodes.raw("", html, format="html"))
 
 
 def write_qr_codes(app, exception) -> None:
@@ -102,14 +125,6 @@ def write_qr_codes(app, exception) -> None:
         if old.name not in current:  # a deleted or renamed essay's code
             old.unlink()
     record.write_text(json.dumps(current, sort_keys=True), encoding="utf-8")
-
-
-def render_inputs(app, docname: str):
-    """The directory page shows every essay's title and sections."""
-    if docname != app.config.kb_links_page:
-        return None
-    return sorted((d, e["title"], tuple(e["themes"]), tuple((s["id"], s["title"], s["level"]) for s in e["sections"]))
-                  for d, e in app.env.kb_essays.items())
 
 
 def setup(app) -> None:

@@ -9,12 +9,14 @@ the file and line.
 from __future__ import annotations
 
 import re
+from html import escape
 
 from docutils import nodes
 from docutils.parsers.rst import directives
-from sphinx.errors import ConfigError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
+
+from .warnings_ import KbWarning
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +74,10 @@ def check_help_lines(lines) -> list[str]:
             continue
         for field in sorted(set(line) - LINE_FIELDS):
             problems.append(f"{where}: unknown field {field!r}; a line may have {', '.join(sorted(LINE_FIELDS))}.")
+        for field in sorted(set(line) & LINE_FIELDS):
+            if not isinstance(line[field], str):
+                problems.append(f"{where}: {field!r} must be text in quotes, e.g. '{field}': '988'; "
+                                f"got {line[field]!r}.")
         for field in ("name", "call"):
             if not str(line.get(field) or "").strip():
                 problems.append(f"{where}: needs a non-empty {field!r}.")
@@ -105,12 +111,30 @@ def reach_nodes(line: dict) -> list[nodes.Node]:
             for text, uri in reach_parts(line)]
 
 
+def reach_html(line: dict, capital: bool = False) -> str:
+    """``reach_parts`` as HTML, for the templates (crisis notice, search's help card)."""
+    html = "".join(f'<a class="kb-helpline-number" href="{escape(uri)}">{escape(text)}</a>' if uri else escape(text)
+                   for text, uri in reach_parts(line))
+    return html[:1].upper() + html[1:] if capital else html
+
+
+def card_title(line: dict) -> str:
+    return line["name"][:1].upper() + line["name"][1:]
+
+
+def card_item_html(name: str, line: dict) -> str:
+    """One line as the {helplines} card shows it, in HTML: 'Name: Call 988. For ...'."""
+    purpose = f" For {escape(line['for'])}." if line.get("for") else ""
+    return (f'<li data-help-line="{escape(name)}"><p><strong>{escape(card_title(line))}</strong>: '
+            f"{reach_html(line, capital=True)}.{purpose}</p></li>")
+
+
 def unknown_line(env, name: str, location) -> None:
     known = ", ".join(env.config.kb_help_lines)
     logger.warning(
         f"unknown help line {name!r}. Known lines (kb_help_lines in conf.py): {known}. "
         "Fix the name, or add the line to kb_help_lines.",
-        type="kb", subtype="helpline", location=location,
+        type="kb", subtype=KbWarning.HELPLINE, location=location,
     )
 
 
@@ -147,7 +171,7 @@ class HelplinesDirective(SphinxDirective):
                 unknown_line(self.env, name, self.get_location())
                 continue
             para = nodes.paragraph()
-            title = line["name"][:1].upper() + line["name"][1:]
+            title = card_title(line)
             para += nodes.strong(title, title)
             para += nodes.Text(": ")
             reach = reach_nodes(line)
@@ -165,14 +189,7 @@ class HelplinesDirective(SphinxDirective):
         return [container]
 
 
-def check_config(app, config) -> None:
-    problems = check_help_lines(config.kb_help_lines)
-    if problems:
-        raise ConfigError("conf.py: " + "\nconf.py: ".join(problems))
-
-
 def setup(app) -> None:
     app.add_config_value("kb_help_lines", DEFAULT_HELP_LINES, "env", types=[dict])
-    app.connect("config-inited", check_config)
     app.add_role("helpline", HelplineRole())
     app.add_directive("helplines", HelplinesDirective)

@@ -1,5 +1,5 @@
-"""Furo customisation: templates, CSS and JS from this package, the crisis notice and the
-"not therapy or medical advice" line on every page (set once in conf.py)."""
+"""Furo customisation: templates, CSS and JS from this package, and the "not therapy or medical
+advice" line on every page (set once in conf.py). The crisis notice is safety.py's."""
 
 from __future__ import annotations
 
@@ -43,12 +43,10 @@ def drop_unused_assets(context) -> None:
 
 def page_context(app, pagename, templatename, context, doctree) -> None:
     drop_unused_assets(context)
-    context["kb_crisis_notice"] = app.config.kb_crisis_notice
     context["kb_disclaimer"] = app.config.kb_disclaimer
     context["kb_practice_name"] = app.config.kb_practice_name
 
 
 def setup(app) -> None:
-    app.connect("config-inited", add_paths, priority=600)
     app.connect("builder-inited", add_assets)
     app.connect("html-page-context", page_context)

@@ -26,6 +26,8 @@ from sphinx.util import logging
 
 from .privacy import UNSAFE_SCHEME
 
+from .warnings_ import KbWarning
+
 logger = logging.getLogger(__name__)
 
 TEXT_ATTRIBUTES = frozenset({"title", "lang", "dir"})
@@ -159,7 +161,7 @@ def check_markup(app, doctree) -> None:
     lines = source.splitlines()
 
     def warn(line: int, message: str) -> None:
-        logger.warning(message, location=(docname, line), type="kb", subtype="markup")
+        logger.warning(message, location=(docname, line), type="kb", subtype=KbWarning.MARKUP)
 
     for title in doctree.findall(nodes.title):
         tags = [raw.astext().strip() for raw in title.findall(nodes.raw)

@@ -1,9 +1,8 @@
-"""The essay model: front matter schema, validation with file/line messages, and the
-EnvironmentCollector that keeps one record per essay in ``env.kb_essays``."""
+"""The essay model: front matter read and checked against ``schema.FIELDS`` with file/line
+messages, and the EnvironmentCollector that keeps one record per essay in ``env.kb_essays``."""
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 import unicodedata
@@ -12,10 +11,12 @@ from pathlib import PurePosixPath
 
 import yaml
 from docutils import nodes
-from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
+from . import schema
+from .collectors import PageDataCollector
 from .source import LineLoader, decode, load_yaml
+from .warnings_ import KbWarning
 
 logger = logging.getLogger(__name__)
 
@@ -26,15 +27,8 @@ SLUG = SECTION_ID  # a file name (without .md) is a page's address: the same sha
 # A line that gives the next heading its id, {#id}; what is between "{#" and "}" is checked.
 ID_LINE = re.compile(r"^\s*\{#(?P<body>[^}]*)\}\s*$")
 CODE_FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
-FIELDS = {"summary", "themes", "published", "reviewed", "tags", "discreet"}
 # Front-matter fields whose value is a list, written [a, b]: 'tags: a, b' would be one tag "a, b".
-LIST_FIELDS = ("themes", "tags")
-SUMMARY_MAX_CHARS = 300
-SKELETON = """---
-summary: One or two sentences saying what this essay offers a reader.
-themes: [a-theme-key]
-published: 2026-01-31
----"""
+LIST_FIELDS = tuple(field.name for field in schema.FIELDS if isinstance(field.default(), list))
 
 
 @dataclass
@@ -108,95 +102,17 @@ def list_field_problems(data: dict, key_lines: dict[str, int]) -> list[Problem]:
     return problems
 
 
-def _as_list(value) -> list:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def _parse_date(value) -> str | None:
-    try:
-        return dt.date.fromisoformat(str(value).strip()).isoformat()
-    except ValueError:
-        return None
-
-
-def validate_essay(data: dict | None, key_lines: dict[str, int], themes: list[dict]) -> tuple[dict, list[Problem]]:
-    """Check an essay's front matter against the schema; return (clean fields, problems)."""
+def validate_essay(data: dict | None, key_lines: dict[str, int], themes: list[dict],
+                   reviewers=()) -> tuple[dict, list[Problem]]:
+    """Check an essay's front matter against the schema (``schema.FIELDS``); return (clean fields, problems)."""
     if data is None:
         return {}, [Problem(1, (
             "this file is in the essays folder but has no front matter, so it is not an essay. "
-            f"Start it with:\n{SKELETON}\n(or create essays with `make new TITLE=\"...\" THEME=key`)."
+            f"Start it with:\n{schema.skeleton()}\n(or create essays with `make new TITLE=\"...\" THEME=key`)."
         ))]
-    problems: list[Problem] = []
-    line = lambda key: key_lines.get(key, 1)  # noqa: E731
-    known = [t["key"] for t in themes]
-
-    for key in sorted(set(data) - FIELDS):
-        problems.append(Problem(line(key), (
-            f"unknown front matter field '{key}'. Essays may use: {', '.join(sorted(FIELDS))}. "
-            "Check the spelling or remove it."
-        )))
-
-    summary = " ".join(str(data.get("summary") or "").split())
-    if not summary:
-        problems.append(Problem(line("summary"), (
-            "the essay has no summary. Add 'summary: ...' with one or two sentences; it is shown on "
-            "theme pages, in search results and in link previews."
-        )))
-    elif len(summary) > SUMMARY_MAX_CHARS:
-        problems.append(Problem(line("summary"), (
-            f"the summary is {len(summary)} characters; keep it to one or two sentences "
-            f"(at most {SUMMARY_MAX_CHARS} characters)."
-        )))
-
-    theme_keys = [str(t).strip() for t in _as_list(data.get("themes"))]
-    if not theme_keys:
-        problems.append(Problem(line("themes"), (
-            f"the essay has no themes. Add 'themes: [key]' (the first is its home theme). "
-            f"Known theme keys: {', '.join(known)}."
-        )))
-    for key in theme_keys:
-        if key not in known:
-            problems.append(Problem(line("themes"), (
-                f"unknown theme '{key}'. Known theme keys: {', '.join(known)}. "
-                "Fix the spelling, or add the theme to the themes file."
-            )))
-    if len(set(theme_keys)) != len(theme_keys):
-        problems.append(Problem(line("themes"), "a theme is listed twice in 'themes'; list each once."))
-
-    dates = {}
-    for key, required in (("published", True), ("reviewed", False)):
-        raw = data.get(key)
-        if raw in (None, ""):
-            if required:
-                problems.append(Problem(line(key), (
-                    "the essay has no 'published' date. Add 'published: YYYY-MM-DD', e.g. 'published: 2026-03-01'."
-                )))
-            continue
-        dates[key] = _parse_date(raw)
-        if dates[key] is None:
-            problems.append(Problem(line(key), (
-                f"'{key}: {raw}' is not a date. Write it as YYYY-MM-DD, e.g. '{key}: 2026-03-01'."
-            )))
-    if dates.get("published") and dates.get("reviewed") and dates["reviewed"] < dates["published"]:
-        problems.append(Problem(line("reviewed"), "'reviewed' is earlier than 'published'; check both dates."))
-
-    tags = [str(t).strip().lower() for t in _as_list(data.get("tags")) if str(t).strip()]
-    discreet = data.get("discreet", False)
-    if not isinstance(discreet, bool):
-        problems.append(Problem(line("discreet"), "'discreet' must be true or false."))
-        discreet = False
-
-    fields = {
-        "summary": summary,
-        "themes": [k for k in dict.fromkeys(theme_keys) if k in known],
-        "published": dates.get("published") or "",
-        "reviewed": dates.get("reviewed") or "",
-        "tags": sorted(set(tags)),
-        "discreet": discreet,
-    }
-    return fields, problems
+    known = schema.Known(themes=tuple(t["key"] for t in themes), reviewers=tuple(reviewers))
+    fields, problems = schema.check(data, lambda key: key_lines.get(key, 1), known)
+    return fields, [Problem(line, message) for line, message in problems]
 
 
 def slugify(text: str) -> str:
@@ -297,16 +213,10 @@ def section_records(document: nodes.document) -> tuple[list[dict], list[nodes.se
     return records, missing
 
 
-class EssayCollector(EnvironmentCollector):
+class EssayCollector(PageDataCollector):
     """Keeps ``env.kb_essays[docname]`` for every essay: fields, title, words, sections."""
 
-    def clear_doc(self, app, env, docname):
-        env.kb_essays.pop(docname, None)
-
-    def merge_other(self, app, env, docnames, other):
-        for docname in docnames:
-            if docname in other.kb_essays:
-                env.kb_essays[docname] = other.kb_essays[docname]
+    stores = ("kb_essays",)
 
     def process_doc(self, app, doctree):
         env = app.env
@@ -316,10 +226,11 @@ class EssayCollector(EnvironmentCollector):
         text = env.doc2path(docname).read_text(encoding="utf-8-sig")
         data, key_lines, problems = split_front_matter(text)
         # A block that cannot be read at all is reported alone, without a cascade of "no summary".
-        fields, more = validate_essay(data, key_lines, app.config.kb_themes) if data or not problems else ({}, [])
+        fields, more = (validate_essay(data, key_lines, app.config.kb_themes, app.config.kb_reviewers)
+                        if data or not problems else ({}, []))
         problems += more
         for problem in problems:
-            logger.warning(problem.message, location=(docname, problem.line), type="kb", subtype="essay")
+            logger.warning(problem.message, location=(docname, problem.line), type="kb", subtype=KbWarning.ESSAY)
 
         titles = list(doctree.findall(nodes.title))
         top = [s for s in doctree.children if isinstance(s, nodes.section)]
@@ -328,13 +239,13 @@ class EssayCollector(EnvironmentCollector):
             logger.warning(
                 f"a second '# ' title ('{second.astext()}'); an essay has exactly one, its title at the "
                 f"top (line {top[0][0].line}). Make this heading '##' (with an {{#id}} line above it).",
-                location=(docname, second.line), type="kb", subtype="essay",
+                location=(docname, second.line), type="kb", subtype=KbWarning.ESSAY,
             )
         elif not top or not titles:
             logger.warning(
                 "an essay has exactly one '# Title' line (its H1) before any '##' section; "
                 "other headings use '##' or '###'.",
-                location=(docname, 1), type="kb", subtype="essay",
+                location=(docname, 1), type="kb", subtype=KbWarning.ESSAY,
             )
         sections, missing = section_records(doctree)
         _, wrong_id_lines = id_line_problems(text)
@@ -347,18 +258,18 @@ class EssayCollector(EnvironmentCollector):
             logger.warning(
                 f"the heading '{heading}' has no explicit id, so its link would change whenever the "
                 f"heading is reworded. Put an id on the line directly above it, e.g. {{#{suggestion}}}",
-                location=(docname, section.line or section[0].line), type="kb", subtype="section_id",
+                location=(docname, section.line or section[0].line), type="kb", subtype=KbWarning.SECTION_ID,
             )
         for record in sections:
             if record["id"] and not SECTION_ID.match(record["id"]):
                 logger.warning(
                     f"the section id '{record['id']}' should be lowercase words joined by hyphens.",
-                    location=(docname, record["line"]), type="kb", subtype="section_id",
+                    location=(docname, record["line"]), type="kb", subtype=KbWarning.SECTION_ID,
                 )
 
         body_words = count_words(doctree.astext())
         env.kb_essays[docname] = {
-            **(fields or {"summary": "", "themes": [], "published": "", "reviewed": "", "tags": [], "discreet": False}),
+            **(fields or schema.defaults()),
             "valid": not problems,
             "title": titles[0].astext() if titles else docname,
             "words": body_words,
@@ -379,7 +290,7 @@ def skip_unreadable_files(app, env, docnames: list[str]) -> None:
         _, problem = decode(env.doc2path(docname).read_bytes())
         if problem:
             line, message = problem
-            logger.warning(message, location=(docname, line), type="kb", subtype="encoding")
+            logger.warning(message, location=(docname, line), type="kb", subtype=KbWarning.ENCODING)
             docnames.remove(docname)
             env.project.docnames.discard(docname)
             # What an earlier build read of it is forgotten, as for a deleted file.
@@ -393,9 +304,9 @@ def check_page_source(app, doctree) -> None:
     env = app.env
     problem = file_name_problem(env.doc2path(env.docname, False).as_posix())
     if problem:
-        logger.warning(problem.message, location=(env.docname, problem.line), type="kb", subtype="file_name")
+        logger.warning(problem.message, location=(env.docname, problem.line), type="kb", subtype=KbWarning.FILE_NAME)
     for problem in id_line_problems(env.doc2path(env.docname).read_text(encoding="utf-8-sig"))[0]:
-        logger.warning(problem.message, location=(env.docname, problem.line), type="kb", subtype="section_id")
+        logger.warning(problem.message, location=(env.docname, problem.line), type="kb", subtype=KbWarning.SECTION_ID)
 
 
 def check_consistency(app, env):
@@ -409,7 +320,7 @@ def check_consistency(app, env):
                 f"two essays have the title '{essays[docname]['title']}' (the other is "
                 f"{env.doc2path(by_title[title], False)}). Titles name essays in the sidebar, search and "
                 "links, so each must be unique: reword one of them.",
-                location=(docname, 1), type="kb", subtype="essay",
+                location=(docname, 1), type="kb", subtype=KbWarning.ESSAY,
             )
         else:
             by_title[title] = docname
@@ -423,7 +334,7 @@ def check_consistency(app, env):
                     f"the section id '{section['id']}' is already used in {env.doc2path(other[0], False)}:"
                     f"{other[1]}. Section ids are permanent link addresses and must be unique across "
                     "the site: choose another, more specific id.",
-                    location=(docname, section["line"]), type="kb", subtype="section_id",
+                    location=(docname, section["line"]), type="kb", subtype=KbWarning.SECTION_ID,
                 )
             else:
                 seen[section["id"]] = (docname, section["line"])
@@ -435,7 +346,7 @@ def check_consistency(app, env):
                 f"the theme '{theme['key']}' ({theme['title']}) has no essays. Add it to an essay's "
                 "'themes', or remove the theme from the themes file.",
                 location=f"{app.config.kb_themes_path}:{theme_line(app, theme['key'])}",
-                type="kb", subtype="theme",
+                type="kb", subtype=KbWarning.THEME,
             )
 
 

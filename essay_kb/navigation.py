@@ -10,16 +10,29 @@ Previous/next links stay within the current essay's home theme.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from html import escape
 
 from docutils import nodes
 
+from .dependencies import Placeholder, shown
 from .model import is_essay
+from .review import next_review, reviewer_role
 from .themes import THEMES_DIR, essays_in_theme, theme_docname, themes_by_key
 
 
-class kb_essay_meta(nodes.General, nodes.Element):
-    """Placeholder under an essay's title: themes, dates, reading time."""
+class kb_essay_meta(Placeholder):
+    """Placeholder under an essay's title: themes, dates, reading time, clinical review."""
+
+
+@dataclass(frozen=True)
+class SidebarInputs:
+    """What a page's sidebar and previous/next links show of other pages."""
+
+    theme: str | None  # the page's theme: an essay's home theme, or a theme page's own
+    essays: tuple[tuple[str, str], ...]  # (docname, title) of that theme's home essays, in order
+    about: tuple[tuple[str, str], ...]  # (docname, title) of the "About" pages that exist
+    help: tuple[tuple[str, str], ...] = ()  # (docname, title) of the help pages, first in the menu
 
 
 def current_theme(app, pagename: str) -> str | None:
@@ -31,25 +44,32 @@ def current_theme(app, pagename: str) -> str | None:
     return None
 
 
-def home_essays(app, key: str) -> list[str]:
-    """``essays_in_theme(env, key, home_only=True)``, sorted once per build rather than once per
-    page: every page's sidebar, prev/next links and fingerprint need it, and sorting the whole
-    collection for each page made writing grow with the square of the number of essays."""
-    orders = getattr(app, "kb_home_essays", None)
-    if orders is None:  # outside a build's write phase: nothing to share
-        return essays_in_theme(app.env, key, home_only=True)
-    if key not in orders:
-        orders[key] = essays_in_theme(app.env, key, home_only=True)
-    return orders[key]
+def sidebar_inputs(app, pagename: str) -> SidebarInputs:
+    """One value per theme, made once per build rather than once per page: every page's sidebar,
+    previous/next links and fingerprint need it, and sorting the whole collection for each page
+    made writing grow with the square of the number of essays."""
+    theme = current_theme(app, pagename)
+    shared = getattr(app, "kb_sidebars", None)
+    if shared is not None and theme in shared:
+        return shared[theme]
+    env = app.env
+    essays = tuple((d, env.kb_essays[d]["title"]) for d in essays_in_theme(env, theme, home_only=True)) if theme else ()
+    about, help_pages = (tuple((d, env.titles[d].astext() if d in env.titles else d)
+                               for d in pages if d in env.all_docs)
+                         for pages in (app.config.kb_sidebar_pages, app.config.kb_help_pages))
+    inputs = SidebarInputs(theme, essays, about, help_pages)
+    if shared is not None:
+        shared[theme] = inputs
+    return inputs
 
 
 def start_sharing(app, env) -> None:
     """Every page has been read: the essays and their themes are final until the next build."""
-    app.kb_home_essays = {}
+    app.kb_sidebars = {}
 
 
 def stop_sharing(app, exception) -> None:
-    app.kb_home_essays = None
+    app.kb_sidebars = None
 
 
 def window(items: list, current_index: int, size: int) -> list:
@@ -60,87 +80,91 @@ def window(items: list, current_index: int, size: int) -> list:
     return items[start:start + size]
 
 
-def sidebar_html(app, pagename: str) -> str:
-    env, builder = app.env, app.builder
-    active = current_theme(app, pagename)
-    link = lambda target: escape(builder.get_relative_uri(pagename, target))  # noqa: E731
-    out = ['<p class="caption" role="heading" aria-level="2"><span class="caption-text">Themes</span></p><ul>']
-    for theme in app.config.kb_themes:
+def fixed_pages(config) -> list[str]:
+    """The pages reached from every sidebar rather than from a theme: help pages, then "About"."""
+    return [*config.kb_help_pages, *config.kb_sidebar_pages]
+
+
+def page_group_html(pagename: str, caption: str, pages, link) -> list[str]:
+    """A captioned list of fixed pages, given as (docname, title)."""
+    if not pages:
+        return []
+    out = [f'<p class="caption" role="heading" aria-level="2"><span class="caption-text">{caption}</span></p><ul>']
+    for docname, title in pages:
+        here = docname == pagename
+        out.append(f'<li class="toctree-l1{" current" if here else ""}"><a class="reference internal" '
+                   f'href="{"#" if here else escape(link(docname))}">{escape(title)}</a></li>')
+    out.append("</ul>")
+    return out
+
+
+def sidebar_html(inputs: SidebarInputs, pagename: str, link, themes: list[dict], window_size: int) -> str:
+    """``link(docname)`` is the page's relative address of another page."""
+    # Help for the worst moments comes first: on a phone it is the top of the menu.
+    out = page_group_html(pagename, "Help now", inputs.help, link)
+    out.append('<p class="caption" role="heading" aria-level="2"><span class="caption-text">Themes</span></p><ul>')
+    for theme in themes:
         key = theme["key"]
-        is_active = key == active
+        is_active = key == inputs.theme
         cls = "toctree-l1 current" if is_active else "toctree-l1"
-        href = "#" if pagename == theme_docname(key) else link(theme_docname(key))
+        href = "#" if pagename == theme_docname(key) else escape(link(theme_docname(key)))
         out.append(f'<li class="{cls}"><a class="reference internal" href="{href}">{escape(theme["title"])}</a>')
         if is_active:
-            essays = home_essays(app, key)
-            index = essays.index(pagename) if pagename in essays else -1
-            shown = window(essays, index, app.config.kb_sidebar_window)
+            docnames = [d for d, _ in inputs.essays]
+            index = docnames.index(pagename) if pagename in docnames else -1
+            shown = window(inputs.essays, index, window_size)
             out.append('<ul class="current">')
-            for docname in shown:
+            for docname, title in shown:
                 here = docname == pagename
                 out.append(
                     f'<li class="toctree-l2{" current" if here else ""}"><a class="reference internal" '
-                    f'href="{"#" if here else link(docname)}">{escape(env.kb_essays[docname]["title"])}</a></li>'
+                    f'href="{"#" if here else escape(link(docname))}">{escape(title)}</a></li>'
                 )
-            if len(shown) < len(essays):
+            if len(shown) < len(inputs.essays):
                 out.append(
-                    f'<li class="toctree-l2"><a class="reference internal kb-more" href="{link(theme_docname(key))}">'
-                    f'All {len(essays)} essays in {escape(theme["title"])}</a></li>'
+                    f'<li class="toctree-l2"><a class="reference internal kb-more" href="{escape(link(theme_docname(key)))}">'
+                    f'All {len(inputs.essays)} essays in {escape(theme["title"])}</a></li>'
                 )
             out.append("</ul>")
         out.append("</li>")
     out.append("</ul>")
-    pages = [d for d in app.config.kb_sidebar_pages if d in env.all_docs]
-    if pages:
-        out.append('<p class="caption" role="heading" aria-level="2"><span class="caption-text">About</span></p><ul>')
-        for docname in pages:
-            here = docname == pagename
-            title = env.titles[docname].astext() if docname in env.titles else docname
-            out.append(
-                f'<li class="toctree-l1{" current" if here else ""}"><a class="reference internal" '
-                f'href="{"#" if here else link(docname)}">{escape(title)}</a></li>'
-            )
-        out.append("</ul>")
+    out += page_group_html(pagename, "About", inputs.about, link)
     return "".join(out)
 
 
-def theme_neighbours(app, docname: str) -> tuple[str | None, str | None]:
-    """The previous and next essay in the essay's home theme, in the theme's order."""
-    essay = app.env.kb_essays.get(docname)
-    if not essay or not essay["themes"]:
+def page_sidebar_html(app, pagename: str) -> str:
+    inputs = shown(app, pagename, sidebar_inputs)
+    link = lambda target: app.builder.get_relative_uri(pagename, target)  # noqa: E731
+    return sidebar_html(inputs, pagename, link, app.config.kb_themes, app.config.kb_sidebar_window)
+
+
+def theme_neighbours(inputs: SidebarInputs, docname: str) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
+    """The previous and next essay, (docname, title), in the essay's home theme, in the theme's order."""
+    docnames = [d for d, _ in inputs.essays]
+    if docname not in docnames:
         return None, None
-    order = home_essays(app, essay["themes"][0])
-    i = order.index(docname)
-    return (order[i - 1] if i > 0 else None), (order[i + 1] if i + 1 < len(order) else None)
+    i = docnames.index(docname)
+    return (inputs.essays[i - 1] if i > 0 else None), (inputs.essays[i + 1] if i + 1 < len(docnames) else None)
 
 
 def on_page_context(app, pagename, templatename, context, doctree) -> None:
     if "toctree" in context:
-        html = sidebar_html(app, pagename)
+        html = page_sidebar_html(app, pagename)
         context["toctree"] = lambda **kwargs: html
     if pagename in app.env.kb_essays:
-        prev_doc, next_doc = theme_neighbours(app, pagename)
-        for key, target in (("prev", prev_doc), ("next", next_doc)):
+        for key, target in zip(("prev", "next"), theme_neighbours(shown(app, pagename, sidebar_inputs), pagename)):
             context[key] = {
-                "link": app.builder.get_relative_uri(pagename, target),
-                "title": escape(app.env.kb_essays[target]["title"]),
+                "link": app.builder.get_relative_uri(pagename, target[0]),
+                "title": escape(target[1]),
             } if target else None
-    elif pagename.startswith(THEMES_DIR + "/") or pagename in app.config.kb_sidebar_pages:
+    elif pagename.startswith(THEMES_DIR + "/") or pagename in fixed_pages(app.config):
         context["prev"] = context["next"] = None
-
-
-def render_inputs(app, docname: str):
-    """What this page's sidebar and prev/next show from other pages."""
-    theme = current_theme(app, docname)
-    if theme is None:
-        return None
-    return tuple((d, app.env.kb_essays[d]["title"]) for d in home_essays(app, theme))
 
 
 def mark_navigable(app, doctree) -> None:
     """Essays and theme pages are reached through the generated navigation, not a toctree."""
     docname = app.env.docname
-    if is_essay(app, docname) or docname.startswith(THEMES_DIR + "/") or docname in app.config.kb_sidebar_pages:
+    if is_essay(app, docname) or docname.startswith(THEMES_DIR + "/") or docname in fixed_pages(app.config):
         app.env.metadata[docname]["orphan"] = True
     if is_essay(app, docname):
         title = next(iter(doctree.findall(nodes.title)), None)
@@ -151,6 +175,10 @@ def mark_navigable(app, doctree) -> None:
 def human_date(iso: str) -> str:
     day = dt.date.fromisoformat(iso)
     return f"{day.day} {day.strftime('%B %Y')}"
+
+
+def time_html(iso: str) -> str:
+    return f'<time datetime="{iso}">{human_date(iso)}</time>'
 
 
 def fill_essay_meta(app, doctree, docname: str) -> None:
@@ -164,13 +192,13 @@ def fill_essay_meta(app, doctree, docname: str) -> None:
             f'<a href="{escape(app.builder.get_relative_uri(docname, theme_docname(k)))}">{escape(titles[k]["title"])}</a>'
             for k in essay["themes"]
         )
-        dates = f'Published <time datetime="{essay["published"]}">{human_date(essay["published"])}</time>'
-        if essay["reviewed"]:
-            dates += f' · Clinically reviewed <time datetime="{essay["reviewed"]}">{human_date(essay["reviewed"])}</time>'
+        due = next_review(essay["reviewed"], app.config.kb_review_interval_days)
         html = (
             '<div class="kb-essay-meta">'
             f'<p class="kb-meta-themes">Themes: {themes}</p>'
-            f'<p class="kb-meta-dates">{dates} · {essay["minutes"]} min read</p>'
+            f'<p class="kb-meta-dates">Published {time_html(essay["published"])} · {essay["minutes"]} min read</p>'
+            f'<p class="kb-meta-review">Last reviewed {time_html(essay["reviewed"])} · Next review due {time_html(due)}</p>'
+            f'<p class="kb-meta-reviewer">Reviewed by {escape(reviewer_role(app.config, essay))}</p>'
             f'<p class="kb-meta-author">{escape(app.config.kb_author_line)}</p></div>'
         )
         node.replace_self(nodes.raw("", html, format="html"))
@@ -179,8 +207,4 @@ def fill_essay_meta(app, doctree, docname: str) -> None:
 def setup(app) -> None:
     app.add_node(kb_essay_meta)
     app.connect("doctree-read", mark_navigable)
-    # First among env-updated handlers, so dependencies.pages_to_rewrite (priority 500) shares it.
-    app.connect("env-updated", start_sharing, priority=100)
     app.connect("build-finished", stop_sharing)
-    # Before Furo's own handler (priority 500), which renders context["toctree"] into the sidebar.
-    app.connect("html-page-context", on_page_context, priority=400)

@@ -1,4 +1,4 @@
-"""Scaffold a new essay with valid front matter: ``make new TITLE="..." THEME=key``."""
+"""Scaffold a new essay with valid front matter (``schema.scaffold``): ``make new TITLE="..." THEME=key``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from . import schema
 from .model import slugify
 from .settings import load_themes
 
@@ -15,12 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def essay_text(title: str, theme: str, today: dt.date) -> str:
     slug = slugify(title)
-    return f"""---
-summary: Replace this with one or two plain sentences saying what this essay offers a reader.
-themes: [{theme}]
-published: {today.isoformat()}
-tags: []
----
+    return f"""{schema.scaffold(schema.Start(theme=theme, today=today))}
 
 # {title}
 

@@ -15,7 +15,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from .navigation import sidebar_html
+from .navigation import page_sidebar_html
 from .themes import theme_docname
 
 PAGENAME = "404"
@@ -63,7 +63,7 @@ def page_context(app, pagename, templatename, context, doctree) -> None:
     context["pageurl"] = None  # no canonical: it has no address of its own
     context["content_root"] = prefix  # scripts find the site's files (the search index) from here
     # The site's own sidebar (notfound puts Sphinx's toctree here); publish() makes its links absolute.
-    sidebar = sidebar_html(app, pagename)
+    sidebar = page_sidebar_html(app, pagename)
     context["toctree"] = lambda **kwargs: sidebar
     # notfound's pathto() turns the home page (dirhtml address "") into "#", which would make the
     # site's name in the header a link to nowhere.
@@ -96,6 +96,4 @@ def publish(app, exception) -> None:
 def setup(app) -> None:
     app.setup_extension("notfound.extension")
     app.connect("config-inited", configure)
-    app.connect("html-page-context", page_context, priority=450)
-    # Before the search index (900) and anything else that reads the finished site.
-    app.connect("build-finished", publish, priority=400)
+    app.connect("build-finished", publish)

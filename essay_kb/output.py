@@ -79,6 +79,4 @@ def remove_stale_files(app, exception) -> None:
 def setup(app) -> None:
     app.connect("builder-inited", start)
     app.connect("html-page-context", note_page)
-    # Before not_found.publish (400) moves 404/index.html to 404.html, so that the page it moves
-    # is still where this build wrote it.
-    app.connect("build-finished", remove_stale_files, priority=300)
+    # build-finished: remove_stale_files is connected from essay_kb.HANDLER_ORDER (its order matters).

@@ -17,10 +17,12 @@ from functools import lru_cache
 from pathlib import Path
 
 from docutils import nodes
-from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.util import logging
 
+from .collectors import PageDataCollector
+from .dependencies import shown
 from .source import KeyLines, decode, load_yaml
+from .warnings_ import KbWarning
 
 logger = logging.getLogger(__name__)
 
@@ -119,16 +121,10 @@ def _parse_redirects(data: bytes) -> tuple[dict[str, str], dict[str, int], list[
 
 # -- Sphinx --------------------------------------------------------------------------------------
 
-class AnchorCollector(EnvironmentCollector):
+class AnchorCollector(PageDataCollector):
     """``env.kb_anchors[docname]``: the explicit section ids of every page."""
 
-    def clear_doc(self, app, env, docname):
-        env.kb_anchors.pop(docname, None)
-
-    def merge_other(self, app, env, docnames, other):
-        for docname in docnames:
-            if docname in other.kb_anchors:
-                env.kb_anchors[docname] = other.kb_anchors[docname]
+    stores = ("kb_anchors",)
 
     def process_doc(self, app, doctree):
         app.env.kb_anchors[app.env.docname] = sorted(
@@ -148,26 +144,26 @@ def check_links(app, env) -> None:
     ledger_path, redirects_path = files(app)
     redirects, lines, problems = read_redirects(redirects_path)
     for line, problem in problems:
-        logger.warning(problem, location=f"{redirects_path}:{line}", type="kb", subtype="redirect")
+        logger.warning(problem, location=f"{redirects_path}:{line}", type="kb", subtype=KbWarning.REDIRECT)
     pages = current_addresses(env)
     for old, new in sorted(redirects.items()):
         if resolve(new, pages, {}) is None:
             logger.warning(
                 f"the redirect '{old}' points to '{new}', which does not exist. Point it at a page "
                 "(/essays/slug/) or a section (/essays/slug/#id) that exists.",
-                location=f"{redirects_path}:{lines.get(old, 1)}", type="kb", subtype="redirect")
+                location=f"{redirects_path}:{lines.get(old, 1)}", type="kb", subtype=KbWarning.REDIRECT)
         elif resolve(old, pages, {}) is not None:
             logger.warning(
                 f"'{old}' still exists, so the redirect from it would never be used. Remove the redirect, "
                 "or move the page or section first.",
-                location=f"{redirects_path}:{lines.get(old, 1)}", type="kb", subtype="redirect")
+                location=f"{redirects_path}:{lines.get(old, 1)}", type="kb", subtype=KbWarning.REDIRECT)
     for number, address in read_ledger(ledger_path):
         if resolve(address, pages, redirects) is None:
             logger.warning(
                 f"the published address {address} no longer resolves. Links to it may be saved in "
                 f"clients' emails and notes. Restore the page or section id, or add a line "
                 f"'{address}: /new/address/' to {redirects_path.name}.",
-                location=f"{ledger_path}:{number}", type="kb", subtype="ledger")
+                location=f"{ledger_path}:{number}", type="kb", subtype=KbWarning.LEDGER)
 
 
 def update_ledger(app, exception) -> None:
@@ -207,7 +203,8 @@ def redirect_pages(app):
 
 
 def section_redirects_for(app, pagename: str) -> str | None:
-    """JSON {old id: relative address} for sections that used to be on this page."""
+    """JSON {old id: relative address} for sections that used to be on this page (its render input:
+    it comes from the redirects file, not from the page)."""
     _, redirects_path = files(app)
     redirects, _, _ = read_redirects(redirects_path)
     here = page_path(pagename)
@@ -215,10 +212,6 @@ def section_redirects_for(app, pagename: str) -> str | None:
     mapping = {split(old)[1]: base + new.lstrip("/") for old, new in redirects.items()
                if split(old)[0] == here and split(old)[1]}
     return json.dumps(mapping, sort_keys=True).replace("</", "<\\/") if mapping else None
-
-
-def render_inputs(app, docname: str):
-    return section_redirects_for(app, docname)
 
 
 def files_changed(app, env, added, changed, removed) -> list[str]:
@@ -234,7 +227,7 @@ def files_changed(app, env, added, changed, removed) -> list[str]:
 
 def page_context(app, pagename, templatename, context, doctree) -> None:
     if pagename in app.env.found_docs:
-        context["kb_section_redirects"] = section_redirects_for(app, pagename)
+        context["kb_section_redirects"] = shown(app, pagename, section_redirects_for)
 
 
 def setup(app) -> None:

@@ -65,11 +65,17 @@ def page_fields(app, pagename: str, doctree) -> dict[str, str]:
         discreet = False
     preview_title, description = preview_text(title, summary, discreet=discreet, practice=config.kb_practice_name,
                                               neutral_line=config.kb_discreet_preview_line)
+    return preview_fields(config, preview_title, description, config.html_baseurl + app.builder.get_target_uri(pagename),
+                          kind="article" if essay else "website")
+
+
+def preview_fields(config, title: str, description: str, url: str, kind: str) -> dict[str, str]:
+    """The tags of one page's preview, given what it shows (reading_list.py uses it too)."""
     fields = {
         "og:site_name": config.kb_practice_name,
-        "og:type": "article" if essay else "website",
-        "og:title": preview_title,
-        "og:url": config.html_baseurl + app.builder.get_target_uri(pagename),
+        "og:type": kind,
+        "og:title": title,
+        "og:url": url,
         "twitter:card": "summary",
     }
     if description:

@@ -29,6 +29,8 @@ from docutils import nodes
 from sphinx.jinja2glue import BuiltinTemplateLoader
 from sphinx.util import logging
 
+from .warnings_ import KbWarning
+
 logger = logging.getLogger(__name__)
 
 OUTBOUND_REL = "noopener noreferrer"
@@ -208,7 +210,7 @@ class PrivateTemplateBridge(BuiltinTemplateLoader):
         pagename = context.get("pagename")
         for kind, element, url, host in strangers:
             logger.warning(stranger_message(kind, element, url, host),
-                           location=self.source_location(pagename, url), type="kb", subtype="privacy")
+                           location=self.source_location(pagename, url), type="kb", subtype=KbWarning.PRIVACY)
         return html
 
     def source_location(self, pagename, text: str):

@@ -29,12 +29,13 @@ import json
 import os
 from pathlib import Path
 
-from sphinx.environment.collectors import EnvironmentCollector
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 from . import lexicon as lay_lexicon
 from . import meaning as meaning_layer
+from .collectors import PageDataCollector
+from .navigation import fixed_pages
 from .permalinks import page_path
 from .search_index import FILE_NAMES, Block, Page, Stemmer, block_counts, blocks_of, bundle_files, words
 from .themes import theme_docname
@@ -59,11 +60,12 @@ STEMMER = Stemmer()  # one per process, so each distinct word is stemmed once
 
 
 def is_indexed(app, pagename: str) -> bool:
-    """Essays and the content pages listed under "About" (not the link directory, which only
-    repeats every essay's section titles, nor theme pages and the home page, which list summaries)."""
+    """Essays, the help pages and the content pages listed under "About" (not the link directory,
+    which only repeats every essay's section titles, nor theme pages and the home page, which list
+    summaries)."""
     if pagename in app.env.kb_essays:
         return True
-    return pagename in app.config.kb_sidebar_pages and pagename != app.config.kb_links_page
+    return pagename in fixed_pages(app.config) and pagename != app.config.kb_links_page
 
 
 def page_record(app, docname: str) -> Page:
@@ -123,18 +125,12 @@ def search_page(app):
         yield "search", {"title": "Search"}, "search.html"
 
 
-class SearchCollector(EnvironmentCollector):
+class SearchCollector(PageDataCollector):
     """``env.kb_search[docname]``: the page's blocks as (id, heading, text) and their words counted
     (``block_counts``), read with the page: writing the index needs no doctree, and an incremental
     build counts only the pages it read again."""
 
-    def clear_doc(self, app, env, docname):
-        env.kb_search.pop(docname, None)
-
-    def merge_other(self, app, env, docnames, other):
-        for docname in docnames:
-            if docname in other.kb_search:
-                env.kb_search[docname] = other.kb_search[docname]
+    stores = ("kb_search",)
 
     def process_doc(self, app, doctree):
         blocks = blocks_of(doctree)
@@ -242,4 +238,4 @@ def setup(app) -> None:
     app.connect("builder-inited", init_env)
     app.add_env_collector(SearchCollector)
     app.connect("env-check-consistency", check_lexicon)
-    app.connect("build-finished", build_index, priority=900)
+    app.connect("build-finished", build_index)

@@ -10,42 +10,51 @@ from sphinx.util import logging
 
 from .source import KeyLines, decode, load_yaml
 
+from .warnings_ import KbWarning
+
 logger = logging.getLogger(__name__)
 
 THEME_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-# name: (default, rebuild)
+# name: (default, rebuild, types). Sphinx checks each value against its types at config-inited
+# (a wrong type is a warning, so it fails the build).
 CONFIG_VALUES = {
-    "kb_practice_name": ("Relational Therapy Notes", "html"),
-    "kb_author_line": ("Written by the clinicians of the practice", "html"),
-    "kb_crisis_notice": (
-        'If you are in crisis, call or text <a href="tel:988">988</a> in the US, '
-        "or your local emergency number.",
-        "html",
-    ),
-    "kb_disclaimer": ("This is general information, not therapy or medical advice.", "html"),
+    "kb_practice_name": ("Relational Therapy Notes", "html", str),
+    "kb_author_line": ("Written by the clinicians of the practice", "html", str),
+    "kb_disclaimer": ("This is general information, not therapy or medical advice.", "html", str),
     # What a discreet essay's link preview says under the practice's name (see previews.py).
-    "kb_discreet_preview_line": ("An essay from our practice.", "html"),
+    "kb_discreet_preview_line": ("An essay from our practice.", "html", str),
+    # The reading-list page's tab title and link preview (reading_list.py): the same whatever
+    # sections a list holds, so a link on a lock screen never names a topic.
+    "kb_reading_list_title": ("A reading list from your therapist's practice", "html", str),
+    "kb_reading_list_description": ("Some sections of essays, chosen for you to read in order.", "html", str),
     # host:port of the live preview (`make serve`, sphinx-autobuild): the pages' security policy
     # then lets its reload script run. Leave empty for a published build.
-    "kb_dev_server": ("", "html"),
-    "kb_themes_file": ("docs/themes.yaml", "env"),
-    "kb_essays_dir": ("essays", "env"),
-    "kb_redirects_file": ("redirects.yaml", "env"),
-    "kb_ledger_file": ("links-ledger.txt", "env"),
+    "kb_dev_server": ("", "html", str),
+    "kb_themes_file": ("docs/themes.yaml", "env", str),
+    "kb_essays_dir": ("essays", "env", str),
+    "kb_redirects_file": ("redirects.yaml", "env", str),
+    "kb_ledger_file": ("links-ledger.txt", "env", str),
     # Search's lay lexicon: readers' words and the essays' words for the same things (lexicon.py).
-    "kb_lexicon_file": ("docs/lexicon.yaml", ""),
+    "kb_lexicon_file": ("docs/lexicon.yaml", "", str),
     # Where the sentence model's vectors are kept between builds (meaning.py); the environment
     # variable KB_EMBEDDING_CACHE overrides it. Relative to the configuration's folder.
-    "kb_embedding_cache": ("_build/embeddings", ""),
-    "kb_words_per_minute": (200, "env"),
+    "kb_embedding_cache": ("_build/embeddings", "", str),
+    "kb_words_per_minute": (200, "env", int),
     # How many of the current theme's essays the sidebar shows at once: keeps every page's
     # HTML the same size however large the site grows.
-    "kb_sidebar_window": (12, "html"),
+    "kb_sidebar_window": (12, "html", int),
     # Pages listed under "About" in the sidebar, in order (docnames).
     # The page holding the {kb-link-directory} for therapists.
-    "kb_links_page": ("links", "html"),
-    "kb_sidebar_pages": (["about-this-approach", "using-this-site", "glossary", "links"], "html"),
+    "kb_links_page": ("links", "html", str),
+    "kb_sidebar_pages": (["about-this-approach", "using-this-site", "glossary", "links"], "html", (list, tuple)),
+    # Who reviews essays, by role (never a person's name): an essay's 'reviewer:' is one of these
+    # keys, or kb_default_reviewer. Its page says "Reviewed by <role>". See review.py.
+    "kb_reviewers": ({"lcsw": "a licensed clinical social worker of the practice",
+                      "psychologist": "a licensed psychologist of the practice"}, "env", dict),
+    "kb_default_reviewer": ("lcsw", "html", str),
+    # An essay's next clinical review is due this many days after its last ('reviewed:').
+    "kb_review_interval_days": (365, "html", int),
 }
 
 
@@ -140,6 +149,11 @@ def check_config(app, config) -> None:
     # A problem without a line (an unreadable file) is the setting's.
     problems += [(f"{themes_path}:{line}" if line else setting_location(app, "kb_themes_file"), message)
                  for line, message in theme_problems]
+    # Help lines and the quick exit are checked here too, so every settings mistake is listed at once.
+    from . import helplines, safety  # they import settings' neighbours; imported late to avoid a cycle
+    for message in helplines.check_help_lines(config.kb_help_lines) + safety.config_problems(config):
+        named = re.match(r"(kb_\w+)", message)
+        problems.append((setting_location(app, named.group(1) if named else "kb_help_lines"), message))
     if problems:
         stop(problems)
 
@@ -149,15 +163,16 @@ def stop(problems: list[tuple[str, str]]) -> None:
     exception in its crash report ("please open an issue"), which this is not: these are the
     author's to fix, and nothing else can be checked until they are."""
     for location, message in problems:
-        logger.error(message, location=location, type="kb", subtype="settings")
-    logger.error(f"the build stopped at the settings: fix the {len(problems)} problem(s) above and build again.")
+        logger.error(message, location=location, type="kb", subtype=KbWarning.SETTINGS)
+    logger.error(f"the build stopped at the settings: fix the {len(problems)} problem(s) above and build again.",
+                 type="kb", subtype=KbWarning.SETTINGS)
     raise SystemExit(2)
 
 
 def setup(app) -> None:
-    for name, (default, rebuild) in CONFIG_VALUES.items():
-        app.add_config_value(name, default, rebuild)
+    for name, (default, rebuild, types) in CONFIG_VALUES.items():
+        app.add_config_value(name, default, rebuild, types=types)
     # Filled at config-inited from kb_themes_file; "env" so an edited themes file re-reads every page.
-    app.add_config_value("kb_themes", [], "env")
-    app.add_config_value("kb_themes_path", "", "")
+    app.add_config_value("kb_themes", [], "env", types=list)
+    app.add_config_value("kb_themes_path", "", "", types=str)
     app.connect("config-inited", check_config)

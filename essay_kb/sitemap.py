@@ -50,8 +50,7 @@ def refill_sitemap_queue(app, exception) -> None:
             links.get_nowait()
         except queue.Empty:
             break
-    for docname in sorted(app.env.found_docs):
-        link = page_path(docname).lstrip("/")
+    for link, docname in sorted((page_path(d).lstrip("/"), d) for d in app.env.found_docs):  # by address
         if not is_excluded(link, app.config.sitemap_excludes):
             links.put((link, last_modified(app, docname)))
 
@@ -64,7 +63,4 @@ def write_robots(app, exception) -> None:
 
 
 def setup(app) -> None:
-    app.connect("builder-inited", use_plain_queue, priority=600)  # after sphinx-sitemap's own
-    # sphinx-sitemap writes at build-finished with the default priority (500): refill first.
-    app.connect("build-finished", refill_sitemap_queue, priority=400)
     app.connect("build-finished", write_robots)

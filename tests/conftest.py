@@ -22,9 +22,10 @@ def rootdir():
 
 
 def sphinx_build(srcdir: Path, outdir: Path, *extra: str, confdir: Path | None = None,
-                 check: bool = True) -> subprocess.CompletedProcess:
-    """Run sphinx-build as the Makefile does (dirhtml, warnings are errors)."""
-    args = [sys.executable, "-m", "sphinx", "-b", "dirhtml", "-W", "--keep-going", "-n", "-q"]
+                 check: bool = True, quiet: bool = True) -> subprocess.CompletedProcess:
+    """Run sphinx-build as the Makefile does (dirhtml, warnings are errors); ``quiet`` keeps only
+    the warnings (no information lines)."""
+    args = [sys.executable, "-m", "sphinx", "-b", "dirhtml", "-W", "--keep-going", "-n", *(["-q"] if quiet else [])]
     if confdir is not None:
         args += ["-c", str(confdir)]
     args += [*extra, str(srcdir), str(outdir)]
@@ -38,24 +39,40 @@ def sphinx_build(srcdir: Path, outdir: Path, *extra: str, confdir: Path | None =
     return result
 
 
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace ``old``, which must occur exactly once in the file, with ``new``."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times in {path}, not once"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def copy_root(parent: Path, name: str = "test-basic") -> Path:
+    """A fresh copy of a test root under ``parent``, to change at will; returns its path."""
+    dest = parent / name
+    shutil.copytree(ROOTS / name, dest)
+    return dest
+
+
+def build_copy(tmp_path_factory, prepare=None, *extra: str) -> Path:
+    """Copy tests/roots/test-basic, let ``prepare(root)`` change the copy, build it; returns the output."""
+    root = copy_root(tmp_path_factory.mktemp("src"))
+    if prepare:
+        prepare(root)
+    out = tmp_path_factory.mktemp("out")
+    sphinx_build(root, out, *extra)
+    return out
+
+
 @pytest.fixture
 def site_copy(tmp_path):
     """A fresh copy of a test root to mutate: site_copy('test-basic') -> its path."""
-    def make(name: str = "test-basic") -> Path:
-        dest = tmp_path / name
-        shutil.copytree(ROOTS / name, dest)
-        return dest
-    return make
+    return lambda name="test-basic": copy_root(tmp_path, name)
 
 
 @pytest.fixture(scope="session")
 def basic_site(tmp_path_factory) -> Path:
     """tests/roots/test-basic built once per session (read-only: mutate a site_copy instead)."""
-    src = tmp_path_factory.mktemp("basic-src") / "root"
-    shutil.copytree(ROOTS / "test-basic", src)
-    out = tmp_path_factory.mktemp("basic-out")
-    sphinx_build(src, out)
-    return out
+    return build_copy(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
@@ -83,15 +100,20 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
+VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
 
 
-def serve(directory: Path):
-    """Serve a folder on 127.0.0.1 (a free port) in a thread, gzipping text as static hosts
-    such as GitHub Pages do; returns (base_url, server)."""
+def serve(directory: Path, prefix: str = "/"):
+    """Serve a folder on 127.0.0.1 (a free port) in a thread, as a static host such as GitHub Pages
+    does: under ``prefix`` (a project site lives at /<repository>/), text gzipped, and a missing
+    address answered with the site's 404.html and status 404. Returns (base_url, server)."""
     import functools
     import gzip
     import threading
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+    from urllib.parse import urlsplit
+
+    not_found = directory / "404.html"
 
     class StaticHost(SimpleHTTPRequestHandler):
         COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
@@ -99,8 +121,20 @@ def serve(directory: Path):
         def log_message(self, *args):
             pass
 
+        def end_headers(self):
+            # LinkChecker paces itself to about 3 requests a second per host unless the host answers
+            # with this header; then its maxrequestspersecond setting applies (test_checkers.py).
+            self.send_header("LinkChecker", "this test server may be checked at full speed")
+            super().end_headers()
+
+        def translate_path(self, path):
+            path = urlsplit(path).path
+            if not path.startswith(prefix):
+                return str(directory / "(outside the site)")  # no such file: a 404
+            return super().translate_path("/" + path[len(prefix):])
+
         def do_GET(self):
-            url_path = self.path.split("?", 1)[0].split("#", 1)[0]
+            url_path = urlsplit(self.path).path
             path = Path(self.translate_path(self.path))
             if path.is_dir():
                 if not url_path.endswith("/"):
@@ -117,9 +151,62 @@ def serve(directory: Path):
                 return
             super().do_GET()
 
+        def send_error(self, code, message=None, explain=None):
+            if code != 404 or not not_found.is_file():
+                return super().send_error(code, message, explain)
+            body = not_found.read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(StaticHost, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}/", server
+    return f"http://127.0.0.1:{server.server_address[1]}{prefix}", server
+
+
+# Collected in the page before any of its own scripts run (Playwright's init scripts are exempt
+# from the page's policy).
+WATCH_POLICY = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.__violations.push(e.violatedDirective + " blocked " + (e.blockedURI || "inline") + " " + (e.sample || ""));
+});
+"""
+
+
+class Recorder:
+    """Every request a browser context makes; any to another host is answered with an error, so
+    nothing leaves the machine even when a test fails. Pages it watches also keep their policy
+    violations (``window.__violations``) and their console errors (``console``)."""
+
+    def __init__(self, context, site_url: str):
+        from urllib.parse import urlsplit
+
+        self.origin = "{0.scheme}://{0.netloc}".format(urlsplit(site_url))
+        self.requests: list[str] = []
+        self.console: list[str] = []
+        context.route("**/*", self.handle)
+        context.add_init_script(WATCH_POLICY)
+
+    def handle(self, route):
+        url = route.request.url
+        self.requests.append(url)
+        if url.startswith(self.origin + "/") or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            route.abort("blockedbyclient")
+
+    @property
+    def strangers(self) -> list[str]:
+        return [u for u in self.requests if not u.startswith((self.origin + "/", "data:", "blob:"))]
+
+    def watch(self, page):
+        page.on("console", lambda m: self.console.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.console.append(f"uncaught: {e}"))
+        return page
 
 
 @pytest.fixture(scope="session")

@@ -18,17 +18,11 @@ from typing import Callable
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from conftest import REPO, sphinx_build  # noqa: E402
+from conftest import REPO, edit, sphinx_build  # noqa: E402
 
 README = REPO / "README.md"
 TABLE_START = "<!-- refused-inputs: made from tests/test_bad_input.py; do not edit by hand -->"
 TABLE_END = "<!-- /refused-inputs -->"
-
-
-def edit(path, old, new):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def replace(name: str, old: str, new: str) -> Callable[[Path], None]:
@@ -88,17 +82,25 @@ REFUSALS = [
     R("unknown-field", "`sumary:` (a field the schema does not have)", replace("essays/two.md", "tags: [ttwo]", "tags: [ttwo]\nsumary: x"),
       ("essays/two.md:7: unknown front matter field 'sumary'. Essays may use:",)),
     R("missing-summary", "no `summary:`", replace("essays/two.md", "summary: The two essay, in one sentence.\n", ""),
-      ("essays/two.md:1: the essay has no summary. Add 'summary: ...'",)),
+      ("essays/two.md:1: the essay has no 'summary'. Shown on theme pages",)),
     R("empty-summary", '`summary: ""`', replace("essays/two.md", "summary: The two essay, in one sentence.", 'summary: ""'),
-      ("essays/two.md:2: the essay has no summary.",)),
+      ("essays/two.md:2: the essay has no 'summary'.",)),
     R("no-themes", "no `themes:`", replace("essays/two.md", "themes: [alpha]\n", ""),
-      ("essays/two.md:1: the essay has no themes. Add 'themes: [key]' (the first is its home theme). Known theme keys: alpha, beta",)),
+      ("essays/two.md:1: the essay has no 'themes'.", "Known theme keys: alpha, beta")),
     R("unknown-theme", "`themes: [alpah]`", replace("essays/two.md", "themes: [alpha]", "themes: [alpah]"),
       ("essays/two.md:3: unknown theme 'alpah'. Known theme keys: alpha, beta.",)),
     R("published-not-a-date", "`published: last spring`", replace("essays/two.md", "published: 2026-03-03", "published: last spring"),
       ("essays/two.md:4: 'published: last spring' is not a date. Write it as YYYY-MM-DD",)),
     R("reviewed-not-a-date", "`reviewed: 2026-02-30`", replace("essays/two.md", "reviewed: 2026-04-01", "reviewed: 2026-02-30"),
       ("essays/two.md:5: 'reviewed: 2026-02-30' is not a date.",)),
+    R("no-review-date", "no `reviewed:`", replace("essays/two.md", "reviewed: 2026-04-01\n", ""),
+      ("essays/two.md:1: the essay has no 'reviewed'. The day of its last clinical review",)),
+    R("reviewed-before-published", "`reviewed:` earlier than `published:`", replace("essays/two.md", "reviewed: 2026-04-01", "reviewed: 2026-01-01"),
+      ("essays/two.md:5: 'reviewed' is earlier than 'published'; check both dates.",)),
+    R("unknown-reviewer", "`reviewer: dr-jones` (not a key of kb_reviewers)", replace("essays/two.md", "reviewed: 2026-04-01", "reviewed: 2026-04-01\nreviewer: dr-jones"),
+      ("essays/two.md:6: unknown reviewer 'dr-jones'. Known reviewers (the kb_reviewers setting in conf.py): lcsw, psychologist.",)),
+    R("unknown-help-line", "``{helpline}`crisiss` `` (a line kb_help_lines does not define)", body("Call {helpline}`crisiss` now."),
+      ("essays/two.md:18: unknown help line 'crisiss'. Known lines (kb_help_lines in conf.py):",)),
     # -- files -------------------------------------------------------------------------------------
     R("file-name-with-space", "a file named `My Essay.md`", rename("essays/two.md", "essays/My Essay.md"),
       ("essays/My Essay.md:1: the file name 'essays/My Essay.md' is not a slug.", "Rename it to 'essays/my-essay.md'.")),

@@ -1,10 +1,8 @@
 """Section links in a real browser (Debian's Chromium): copy, land, and follow redirects."""
 
-import shutil
-
 import pytest
 
-from conftest import ROOTS, serve, sphinx_build
+from conftest import PHONE, build_copy, edit, serve
 
 pytestmark = pytest.mark.browser
 
@@ -12,19 +10,16 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def moved_site(tmp_path_factory):
     """The test root after a section rename, a section move to another page, and a page move."""
-    src = tmp_path_factory.mktemp("src") / "root"
-    shutil.copytree(ROOTS / "test-basic", src)
-    one = src / "essays" / "one.md"
-    one.write_text(one.read_text().replace("{#one-first}", "{#one-start}").replace("{#one-sub}", "{#one-detail}"))
-    (src / "essays" / "two.md").rename(src / "essays" / "deux.md")
-    (src / "redirects.yaml").write_text(
-        "/essays/one/#one-first: /essays/one/#one-start\n"      # renamed within the page
-        "/essays/one/#one-sub: /essays/three/#three-second\n"   # moved (merged) into another page
-        "/essays/two/: /essays/deux/\n"                         # the whole essay moved
-        "/essays/two/#two-first: /essays/four/#four-first\n")   # a section of the moved essay went elsewhere
-    out = tmp_path_factory.mktemp("out")
-    sphinx_build(src, out)
-    url, server = serve(out)
+    def move(src):
+        edit(src / "essays" / "one.md", "{#one-first}", "{#one-start}")
+        edit(src / "essays" / "one.md", "{#one-sub}", "{#one-detail}")
+        (src / "essays" / "two.md").rename(src / "essays" / "deux.md")
+        (src / "redirects.yaml").write_text(
+            "/essays/one/#one-first: /essays/one/#one-start\n"      # renamed within the page
+            "/essays/one/#one-sub: /essays/three/#three-second\n"   # moved (merged) into another page
+            "/essays/two/: /essays/deux/\n"                         # the whole essay moved
+            "/essays/two/#two-first: /essays/four/#four-first\n")   # a section of the moved essay went elsewhere
+    url, server = serve(build_copy(tmp_path_factory, move))
     yield url
     server.shutdown()
 
@@ -35,7 +30,7 @@ def landed(page):
 
 
 def test_copy_link_puts_the_absolute_section_url_on_the_clipboard(browser, moved_site):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context = browser.new_context(**PHONE)
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.goto(moved_site + "essays/three/")

@@ -2,6 +2,8 @@
 
 import pytest
 
+from conftest import PHONE
+
 pytestmark = pytest.mark.browser
 
 ESSAY = "essays/friction-and-repair/"
@@ -47,7 +49,7 @@ def test_hover_shows_the_definition(desktop, site_url):
 
 
 def test_without_javascript_a_term_is_a_plain_link(browser, site_url):
-    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844}, has_touch=True)
+    context = browser.new_context(java_script_enabled=False, **PHONE)
     page = context.new_page()
     page.goto(site_url + ESSAY)
     _, link, _ = first_term(page)

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, VIEWPORTS
 
 NODE_MODULES = REPO / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
@@ -24,6 +24,14 @@ PAGE_TYPES = {
     "links": "links/",
     "search": "search/",
     "404": "404.html",
+    "help: thinking about suicide": "help/thinking-about-suicide/",
+    "help: not safe at home": "help/not-safe-at-home/",
+    "help: reading safely": "help/reading-safely/",
+    "search help card": "search/",
+    # A reading list, and a list being put together (its panel opened) on the directory and an essay.
+    "reading list": "reading-list/#s=why-a-cancelled-session-hurts.signs-you-may-be-ready-to-end-therapy&n=Read+this+first",
+    "links with a list": "links/#s=why-a-cancelled-session-hurts.signs-you-may-be-ready-to-end-therapy",
+    "essay with a list": "essays/friction-and-repair/#s=why-friction-happens-in-therapy",
 }
 CI = bool(os.environ.get("CI") or os.environ.get("KB_REQUIRE_BROWSER"))
 
@@ -34,27 +42,48 @@ def need(path, what):
         pytest.fail(message) if CI else pytest.skip(message)
 
 
-def open_search_results(page):
+def open_reading_list(page):
+    """A reading list fully shown (its sections, QR code), or a list's panel opened."""
+    if page.locator("[data-reading-list]").count():
+        page.wait_for_selector('[data-reading-list-items][aria-busy="false"]', state="attached")
+        return
+    page.wait_for_selector("[data-reading-list-panel]")
+    page.wait_for_load_state("networkidle")  # the picks are named from the section map
+    toggle = page.locator(".kb-rl-toggle")
+    if toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()
+
+
+def open_search_results(page, query="cancelled session"):
     """On the search page, type a query so the results are open when axe runs."""
     box = page.locator("[data-search-input]").first
-    box.fill("cancelled session")
+    box.fill(query)
     page.wait_for_selector("[data-search-results] a", timeout=10_000)
+
+
+def open_search_help(page):
+    """A query that expresses risk: search's help card above the results."""
+    open_search_results(page, "thinking about suicide")
+    page.wait_for_selector("[data-search-crisis]")
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("viewport", ["phone", "desktop"])
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("kind", list(PAGE_TYPES))
 def test_axe_finds_no_wcag_violations(browser, site_url, kind, viewport, scheme):
     need(AXE, "axe-core")
-    size = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 900}}[viewport]
     # bypass_csp: axe is injected as an inline script, which the site's own policy rightly forbids.
-    context = browser.new_context(viewport=size, color_scheme=scheme, bypass_csp=True)
+    context = browser.new_context(**VIEWPORTS[viewport], color_scheme=scheme, bypass_csp=True)
     page = context.new_page()
     response = page.goto(site_url + PAGE_TYPES[kind])
     assert response.status == 200
     if kind == "search":
         open_search_results(page)
+    elif kind == "search help card":
+        open_search_help(page)
+    elif "list" in kind:
+        open_reading_list(page)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
@@ -78,7 +107,7 @@ def test_nu_html_checker_reports_no_errors(real_site):
 
 def test_linkchecker_finds_no_broken_links_or_anchors(site_url, tmp_path):
     config = tmp_path / "linkcheckerrc"
-    config.write_text("[checking]\nthreads=4\n[filtering]\ncheckextern=0\n[AnchorCheck]\n")
+    config.write_text("[checking]\nthreads=4\nmaxrequestspersecond=1000\n[filtering]\ncheckextern=0\n[AnchorCheck]\n")
     result = subprocess.run(
         [sys.executable, "-m", "linkcheck", "--config", str(config), "--no-status", "-o", "csv", site_url],
         capture_output=True, text=True)

@@ -161,10 +161,12 @@ def test_every_essay_shows_its_review_dates_near_the_title(real_site):
         page = soup(real_site / "essays" / path.stem / "index.html")
         article = page.select_one("article")
         h1 = article.h1
-        reviewed = article.select_one("[data-kb-reviewed], .kb-review")
+        reviewed = article.select_one(".kb-meta-review")
         assert reviewed is not None, f"{path.stem}: no review dates on the page"
         # Near the title: before the first section, not in the footer.
         first_section = article.select_one("section section")
         assert h1.sourceline <= reviewed.sourceline < (first_section.sourceline if first_section else 10**9), path.stem
         text = reviewed.get_text(" ")
         assert "Last reviewed" in text and "Next review due" in text, text
+        assert reviewed.select("time[datetime]"), path.stem
+        assert "Reviewed by" in reviewed.find_next_sibling(class_="kb-meta-reviewer").get_text()

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from conftest import html_files, soup, sphinx_build
+from conftest import edit, html_files, soup, sphinx_build
 from essay_kb.connections import RELATED_MAX, RELATED_MIN, compute_related, first_sentence, relatedness
 
 
@@ -96,26 +96,26 @@ def test_first_sentence_is_the_preview():
 @pytest.mark.parametrize("change", ["relink", "retag", "edit-glossary"])
 def test_incremental_rebuild_after_editing_connections_equals_clean(site_copy, tmp_path, change):
     root = site_copy()
+    # A glossary term on a page that is not an essay has its preview too.
+    edit(root / "index.md", "# Home\n", "# Home\n\nWhat a {term}`Repair` is, the glossary says.\n")
     inc = tmp_path / "incremental"
     sphinx_build(root, inc)
     if change == "relink":
-        path = root / "essays" / "two.md"
-        path.write_text(path.read_text().replace("[the other](one.md)", "[the other](three.md#three-sub)"))
+        edit(root / "essays" / "two.md", "[the other](one.md)", "[the other](three.md#three-sub)")
     elif change == "retag":
-        path = root / "essays" / "four.md"
-        path.write_text(path.read_text().replace("tags: [tfour]", "tags: [tone, ttwo, tthree]"))
+        edit(root / "essays" / "four.md", "tags: [tfour]", "tags: [tone, ttwo, tthree]")
     else:
-        path = root / "glossary.md"
-        path.write_text(path.read_text().replace("Making good after a rupture.", "Mending a bond after a rupture."))
+        edit(root / "glossary.md", "Making good after a rupture.", "Mending a bond after a rupture.")
     sphinx_build(root, inc)
     sphinx_build(root, tmp_path / "clean")
     assert html_files(inc) == html_files(tmp_path / "clean")
+    if change == "edit-glossary":
+        assert soup(inc / "index.html").select_one("[role=tooltip]").get_text() == "Mending a bond after a rupture."
 
 
 def test_a_link_to_a_missing_section_suggests_the_nearest(site_copy, tmp_path):
     root = site_copy()
-    path = root / "essays" / "two.md"
-    path.write_text(path.read_text().replace("[the other](one.md)", "[the other](one.md#one-frist)"))
+    edit(root / "essays" / "two.md", "[the other](one.md)", "[the other](one.md#one-frist)")
     result = sphinx_build(root, tmp_path / "out", check=False)
     assert result.returncode != 0
     assert "essays/two.md:16: WARNING: this links to section '#one-frist' of 'essays/one', which has no such section. Did you mean #one-first?" in result.stderr

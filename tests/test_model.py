@@ -38,7 +38,7 @@ def test_invalid_yaml_names_its_line():
 
 
 def test_unknown_theme_lists_known_keys():
-    _, problems = check("---\nsummary: s\nthemes: [gamma]\npublished: 2026-01-01\n---\n")
+    _, problems = check("---\nsummary: s\nthemes: [gamma]\npublished: 2026-01-01\nreviewed: 2026-01-01\n---\n")
     [(line, message)] = messages(problems)
     assert line == 3 and "unknown theme 'gamma'" in message and "alpha, beta" in message
 
@@ -53,7 +53,9 @@ def test_bad_dates_are_reported_with_the_format():
 def test_missing_summary_and_themes():
     _, problems = check("---\nsummary: \"  \"\npublished: 2026-01-01\n---\n")
     text = " ".join(m for _, m in messages(problems))
-    assert "no summary" in text and "no themes" in text
+    assert "the essay has no 'summary'. Shown on theme pages" in text
+    assert "`summary: One or two plain sentences" in text
+    assert "the essay has no 'themes'." in text and "Known theme keys: alpha, beta." in text
 
 
 def test_unknown_field_is_named():
@@ -80,7 +82,7 @@ def test_id_lines_in_code_and_with_classes_are_not_mistakes():
 
 
 def test_a_front_matter_list_written_as_text_is_refused_but_still_checked():
-    data, lines, problems = split_front_matter("---\nsummary: s\nthemes: alpha, gamma\npublished: 2026-01-01\n---\n")
+    data, lines, problems = split_front_matter("---\nsummary: s\nthemes: alpha, gamma\npublished: 2026-01-01\nreviewed: 2026-01-02\n---\n")
     assert [(p.line, p.message.split(".")[0]) for p in problems] == [(3, "'themes: alpha, gamma' is one piece of text, not a list")]
     fields, more = validate_essay(data, lines, THEMES)
     assert [(p.line, p.message.split(".")[0]) for p in more] == [(3, "unknown theme 'gamma'")]

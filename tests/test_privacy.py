@@ -1,9 +1,12 @@
 """Zero third parties, in a real browser: every page type of the real site, served the way a static
 host serves it (under a project-site path, with 404.html for missing addresses), loads nothing
 from any other host, sets no cookie, stores nothing, and breaks no rule of its own
-Content-Security-Policy."""
+Content-Security-Policy; and no control a reader can use (colour toggle, search, filters, copy
+link, print, quick exit) leaves anything in cookies, localStorage, sessionStorage, IndexedDB or
+Cache Storage."""
 
 import functools
+import runpy
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -12,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from conftest import DESKTOP, PHONE, REPO, sphinx_build
+from conftest import DESKTOP, REPO, VIEWPORTS, Recorder, serve, sphinx_build
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -28,83 +31,19 @@ PAGE_TYPES = {
     "search": "search/",
     "about": "about-this-approach/",
     "using this site": "using-this-site/",
+    "help page": "help/not-safe-at-home/",
     "index": "genindex/",
+    "reading list": "reading-list/#s=why-friction-happens-in-therapy.speaking-up-when-something-stings&n=Read+this+first",
+    "links with a list": "links/#s=why-friction-happens-in-therapy",
     "404": "essays/no/such/page/here/",
 }
-# Collected in the page before any of its own scripts run (Playwright's init scripts are exempt
-# from the page's policy).
-WATCH_POLICY = """
-window.__violations = [];
-document.addEventListener("securitypolicyviolation", function (e) {
-  window.__violations.push(e.violatedDirective + " blocked " + (e.blockedURI || "inline") + " " + (e.sample || ""));
-});
-"""
-
-
-def static_host(directory: Path, prefix: str):
-    """Serve ``directory`` at ``prefix`` like GitHub Pages: a missing address gets 404.html, status 404."""
-    not_found = (directory / "404.html").read_bytes()
-
-    class Host(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def translate_path(self, path):
-            path = urlsplit(path).path
-            if not path.startswith(prefix):
-                return str(directory / "\0missing")
-            return super().translate_path("/" + path[len(prefix):])
-
-        def send_error(self, code, message=None, explain=None):
-            if code != 404:
-                return super().send_error(code, message, explain)
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(not_found)))
-            self.end_headers()
-            self.wfile.write(not_found)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Host, directory=str(directory)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}{prefix}", server
-
-
 @pytest.fixture(scope="module")
 def project_site(tmp_path_factory):
     out = tmp_path_factory.mktemp("project-site") / "html"
     sphinx_build(REPO / "docs", out, "-D", f"html_baseurl=https://someone.github.io{PREFIX}", confdir=REPO)
-    url, server = static_host(out, PREFIX)
+    url, server = serve(out, PREFIX)
     yield url
     server.shutdown()
-
-
-class Recorder:
-    """Every request a browser context makes; any to another host is answered with an error, so
-    nothing leaves the machine even when a test fails."""
-
-    def __init__(self, context, site_url: str):
-        self.origin = "{0.scheme}://{0.netloc}".format(urlsplit(site_url))
-        self.requests: list[str] = []
-        self.console: list[str] = []
-        context.route("**/*", self.handle)
-        context.add_init_script(WATCH_POLICY)
-
-    def handle(self, route):
-        url = route.request.url
-        self.requests.append(url)
-        if url.startswith(self.origin + "/") or url.startswith(("data:", "blob:")):
-            route.continue_()
-        else:
-            route.abort("blockedbyclient")
-
-    @property
-    def strangers(self) -> list[str]:
-        return [u for u in self.requests if not u.startswith((self.origin + "/", "data:", "blob:"))]
-
-    def watch(self, page):
-        page.on("console", lambda m: self.console.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.console.append(f"uncaught: {e}"))
-        return page
 
 
 def visit(context, recorder, url: str, kind: str):
@@ -121,7 +60,7 @@ def visit(context, recorder, url: str, kind: str):
 @pytest.mark.parametrize("device", ["phone", "desktop"])
 @pytest.mark.parametrize("kind", list(PAGE_TYPES))
 def test_page_talks_to_no_one_else_and_keeps_no_trace(browser, project_site, kind, device):
-    context = browser.new_context(**(PHONE if device == "phone" else DESKTOP))
+    context = browser.new_context(**VIEWPORTS[device])
     recorder = Recorder(context, project_site)
     page = visit(context, recorder, project_site + PAGE_TYPES[kind], kind)
     assert recorder.requests, "the recorder saw nothing: it is not watching"
@@ -197,4 +136,73 @@ def test_following_a_link_sends_no_referrer(browser, project_site):
     assert "referer" not in {k.lower() for k in followed.value.headers}
     page.wait_for_load_state()
     assert page.evaluate("document.referrer") == ""
+    context.close()
+
+
+# -- Every control, and then every kind of storage ------------------------------------------------
+
+STORAGE = """async () => ({
+  localStorage: localStorage.length, sessionStorage: sessionStorage.length, cookie: document.cookie,
+  indexedDB: (await indexedDB.databases()).map(d => d.name), caches: await caches.keys(),
+})"""
+EMPTY = {"localStorage": 0, "sessionStorage": 0, "cookie": "", "indexedDB": [], "caches": []}
+EXIT_URL = runpy.run_path(str(REPO / "conf.py"))["kb_quick_exit_url"]
+
+
+def nothing_kept(context, page, control: str) -> None:
+    assert page.evaluate(STORAGE) == EMPTY, control
+    state = context.storage_state()
+    assert state["cookies"] == [] and all(not origin.get("localStorage") for origin in state["origins"]), control
+
+
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_no_control_leaves_anything_in_any_storage(browser, project_site, device):
+    context = browser.new_context(**(PHONE if device == "phone" else DESKTOP))
+    recorder = Recorder(context, project_site)
+    page = visit(context, recorder, project_site + PAGE_TYPES["essay"], "essay")
+    tap = (lambda locator: locator.tap()) if device == "phone" else (lambda locator: locator.click())
+    nothing_kept(context, page, "arriving")
+
+    # The colour toggle changes this page's colours, keeps nothing, and the next page follows the system.
+    toggle = page.locator(".theme-toggle:visible").first
+    themes = []
+    for _ in range(3):
+        tap(toggle)
+        themes.append(page.evaluate("document.body.dataset.theme"))
+    assert themes == ["dark", "light", "auto"]
+    nothing_kept(context, page, "colour toggle")
+    tap(toggle)
+    page.reload(wait_until="networkidle")
+    assert page.evaluate("document.body.dataset.theme") == "auto"
+
+    # Search, in the dialog, with its filters.
+    if device == "phone":
+        tap(page.locator(".mobile-header .kb-search-trigger"))
+    else:
+        page.locator("[data-search-home] [data-search-input]").click()
+    page.keyboard.type("repair after a rupture")
+    page.wait_for_selector("[data-search-dialog] [data-search-results] a")
+    nothing_kept(context, page, "search")
+    tap(page.locator("[data-search-dialog] [data-search-filters] summary"))
+    page.locator("[data-search-dialog] [data-search-theme]").select_option(index=1)
+    page.wait_for_function("() => document.querySelector('[data-search-dialog] [data-search-tag]').options.length > 1")
+    page.locator("[data-search-dialog] [data-search-tag]").select_option(index=1)
+    page.wait_for_selector('[data-search-dialog] [data-search-results][aria-busy="false"]', state="attached")
+    nothing_kept(context, page, "filters")
+    page.keyboard.press("Escape")
+
+    # Copy link, then print a section (headless Chromium prints to nowhere).
+    tap(page.locator("[data-copy-link]").first)
+    page.wait_for_function("() => [...document.querySelectorAll('.kb-copy-status')].some(s => s.textContent)")
+    nothing_kept(context, page, "copy link")
+    tap(page.locator(".kb-print-section").first)
+    page.wait_for_timeout(300)
+    nothing_kept(context, page, "print")
+
+    # Quick exit: the one address of another site a page may go to, never fetched by the page.
+    tap(page.locator(".kb-quick-exit a[data-quick-exit]"))
+    page.wait_for_timeout(500)
+    assert recorder.strangers == [EXIT_URL]
+    nothing_kept(context, visit(context, recorder, project_site + PAGE_TYPES["home"], "home"), "quick exit")
+    assert recorder.strangers == [EXIT_URL] and recorder.console == []
     context.close()

@@ -4,14 +4,13 @@ the 404 page, the Content-Security-Policy, outbound links, math without a CDN, a
 import base64
 import hashlib
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import ROOTS, serve, soup, sphinx_build
+from conftest import build_copy, edit, serve, soup, sphinx_build
 from essay_kb import not_found, previews, privacy
 
 BASE = "https://kb.test/"
@@ -21,23 +20,14 @@ CRISIS_WORDS = "crisis"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The test root with a discreet essay, an outbound link and a formula."""
-    src = tmp_path_factory.mktemp("src") / "root"
-    shutil.copytree(ROOTS / "test-basic", src)
-    edit(src / "essays" / "two.md", "tags: [ttwo]", "tags: [ttwo]\ndiscreet: true")
-    edit(src / "essays" / "one.md", "{#one-first}", "See [a helpline](https://help.example.net/line?x=1) or "
-         "[home](https://kb.test/).\nA formula: {math}`a^2 + b^2`.\n\n{#one-first}")
-    out = tmp_path_factory.mktemp("out")
-    sphinx_build(src, out)
-    return out
+    def change(src):
+        edit(src / "essays" / "two.md", "tags: [ttwo]", "tags: [ttwo]\ndiscreet: true")
+        edit(src / "essays" / "one.md", "{#one-first}", "See [a helpline](https://help.example.net/line?x=1) or "
+             "[home](https://kb.test/).\nA formula: {math}`a^2 + b^2`.\n\n{#one-first}")
+    return build_copy(tmp_path_factory, change)
 
 
 def pages(root: Path):

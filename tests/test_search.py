@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from test_search_relevance import result_links
-from conftest import REPO, html_files, soup, sphinx_build
+from conftest import REPO, Recorder, html_files, soup, sphinx_build
 
 from essay_kb import search as kb_search
 from essay_kb import search_index
@@ -33,7 +33,8 @@ def essay_slugs() -> list[str]:
 
 
 THEMES = yaml.safe_load((REPO / "docs" / "themes.yaml").read_text(encoding="utf-8"))
-CONTENT_PAGES = ["about-this-approach", "using-this-site", "glossary"]  # the "About" pages but the link directory
+CONTENT_PAGES = ["about-this-approach", "using-this-site", "glossary",  # the "About" pages but the link directory
+                 "help/thinking-about-suicide", "help/not-safe-at-home", "help/reading-safely"]  # and the help pages
 
 
 def pages(site: Path) -> dict[str, Path]:
@@ -225,29 +226,9 @@ def in_view(page, element_id: str) -> bool:
     return False
 
 
-class SiteOnly:
-    """Records every request; answers any to another host with an error."""
-
-    def __init__(self, context, site_url: str):
-        self.origin = "{0.scheme}://{0.netloc}".format(urlsplit(site_url))
-        self.urls: list[str] = []
-        context.route("**/*", self.handle)
-
-    def handle(self, route):
-        self.urls.append(route.request.url)
-        if route.request.url.startswith(self.origin + "/"):
-            route.continue_()
-        else:
-            route.abort("blockedbyclient")
-
-    @property
-    def strangers(self) -> list[str]:
-        return [u for u in self.urls if not u.startswith(self.origin + "/")]
-
-
 @browser_test
 def test_a_lay_question_typed_into_the_sidebar_box_on_a_phone(phone, site_url):
-    requests = SiteOnly(phone, site_url)
+    requests = Recorder(phone, site_url)
     page = phone.new_page()
     page.goto(site_url + "essays/people-pleasing/")
     start = (page.url, page.evaluate("history.length"))
@@ -278,7 +259,7 @@ def test_a_lay_question_typed_into_the_sidebar_box_on_a_phone(phone, site_url):
     assert (page.url, page.evaluate("history.length")) == start
     assert page.evaluate("localStorage.length + sessionStorage.length") == 0 and phone.cookies() == []
     assert requests.strangers == []
-    assert any("/search-index/" in u for u in requests.urls)
+    assert any("/search-index/" in u for u in requests.requests)
     # Opening a hit (the first, a best section) lands on that section, and the new address holds no query either.
     page.locator(".kb-search-hit").first.tap()
     page.wait_for_url(re.compile(re.escape(hrefs[0]) + "$"))
@@ -407,7 +388,7 @@ def test_a_question_on_a_topic_no_essay_covers_says_so_with_themes_and_help_line
     assert status == "No essay here is about “how do i change a …” yet.", status
     empty = page.locator("[data-search-empty]")
     assert empty.is_visible() and empty.locator(".kb-search-themes a").count() == len(THEMES)
-    help_lines = empty.locator("[data-search-help]")
+    help_lines = empty.locator("[data-search-nothing-lines]")
     assert "988" in help_lines.inner_text() and "911" in help_lines.inner_text()
     assert help_lines.locator("a[href='tel:988']").count() == 1
     assert not page.locator("[data-search-best]").is_visible()

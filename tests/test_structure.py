@@ -1,13 +1,16 @@
 """The foundation on a tiny root: theme pages, sidebar, essay header, sitemap, robots, and
 incremental/parallel builds that match a clean one."""
 
+import inspect
 import xml.etree.ElementTree as ET
 from types import SimpleNamespace
 
 import pytest
 
-from conftest import html_files, soup, sphinx_build
-from essay_kb.dependencies import fingerprint
+from conftest import edit, html_files, soup, sphinx_build
+from essay_kb import connections, directory, navigation, themes
+from essay_kb.dependencies import fingerprint, shown
+from sphinx.errors import ExtensionError
 
 
 def test_essays_publish_at_clean_urls(basic_site):
@@ -84,7 +87,7 @@ def test_sitemap_lists_real_addresses_without_language_prefix(basic_site):
     tree = ET.parse(basic_site / "sitemap.xml")
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
     locs = [u.findtext("s:loc", namespaces=ns) for u in tree.findall("s:url", ns)]
-    assert locs == sorted(locs, key=lambda loc: loc) or True
+    assert locs == sorted(locs) and len(locs) == len(set(locs)) > 5
     assert "https://kb.test/essays/two/" in locs and "https://kb.test/" in locs
     assert not any("/en/" in loc or "search" in loc or "genindex" in loc for loc in locs)
     for loc in locs:
@@ -95,25 +98,38 @@ def test_sitemap_lists_real_addresses_without_language_prefix(basic_site):
     assert (basic_site / "robots.txt").read_text() == "User-agent: *\nAllow: /\n\nSitemap: https://kb.test/sitemap.xml\n"
 
 
-def test_parallel_build_equals_serial(site_copy, tmp_path):
-    root = site_copy()
-    sphinx_build(root, tmp_path / "serial")
-    sphinx_build(root, tmp_path / "parallel", "-j", "2")
-    assert html_files(tmp_path / "serial") == html_files(tmp_path / "parallel")
+def test_parallel_build_equals_serial(basic_site, site_copy, tmp_path):
+    sphinx_build(site_copy(), tmp_path / "parallel", "-j", "2")
+    assert html_files(basic_site) == html_files(tmp_path / "parallel")
 
 
-@pytest.mark.parametrize("change", ["retitle", "move-theme", "delete"])
+def theme_index_on_the_glossary(root):
+    """The {kb-theme-index} on a page other than the home page (any page may hold it)."""
+    with (root / "glossary.md").open("a", encoding="utf-8") as page:
+        page.write("\n```{kb-theme-index}\n```\n")
+
+
+INCREMENTAL_CHANGES = {  # name: (what the site has before the first build, the change)
+    "retitle": (None, lambda root: edit(root / "essays" / "three.md", "# Essay three", "# Essay zero")),
+    "move-theme": (None, lambda root: edit(root / "essays" / "three.md", "themes: [alpha]", "themes: [beta]")),
+    "delete": (None, lambda root: (root / "essays" / "three.md").unlink()),
+    # Every sidebar lists the "About" pages by their titles.
+    "retitle-an-about-page": (None, lambda root: edit(root / "glossary.md", "# Glossary", "# Words we use")),
+    # Its essay counts change, on whichever page it is.
+    "theme-index-elsewhere": (theme_index_on_the_glossary,
+                              lambda root: edit(root / "essays" / "three.md", "themes: [alpha]", "themes: [beta]")),
+}
+
+
+@pytest.mark.parametrize("change", list(INCREMENTAL_CHANGES))
 def test_incremental_rebuild_equals_clean_build(site_copy, tmp_path, change):
+    prepare, edit_site = INCREMENTAL_CHANGES[change]
     root = site_copy()
+    if prepare:
+        prepare(root)
     inc = tmp_path / "incremental"
     sphinx_build(root, inc)
-    essay = root / "essays" / "three.md"
-    if change == "retitle":
-        essay.write_text(essay.read_text().replace("# Essay three", "# Essay zero"))
-    elif change == "move-theme":
-        essay.write_text(essay.read_text().replace("themes: [alpha]", "themes: [beta]"))
-    else:
-        essay.unlink()
+    edit_site(root)
     sphinx_build(root, inc)
     sphinx_build(root, tmp_path / "clean")
     assert html_files(inc) == html_files(tmp_path / "clean")
@@ -129,3 +145,19 @@ def test_a_fingerprint_depends_on_the_inputs_values_not_on_which_objects_hold_th
     assert fingerprint(shared, "x") == fingerprint(distinct, "x")
     changed = SimpleNamespace(kb_render_inputs=[lambda app, docname: ((same, "Title"), (twin, "Else"))])
     assert fingerprint(shared, "x") != fingerprint(changed, "x")
+
+
+def test_a_renderer_is_handed_the_very_value_its_fingerprint_hashed_and_nothing_undeclared():
+    declared = lambda app, docname: ("declared", docname)  # noqa: E731
+    app = SimpleNamespace(kb_render_inputs=[declared], kb_shown={})
+    fingerprint(app, "x")
+    assert shown(app, "x", declared) is app.kb_shown["x", declared]
+    with pytest.raises(ExtensionError, match="is not declared as a render input"):
+        shown(app, "x", lambda app, docname: "undeclared")
+
+
+@pytest.mark.parametrize("renderer", [themes.listing_html, themes.theme_index_html, navigation.sidebar_html,
+                                      directory.directory_html, connections.connections_html])
+def test_renderers_of_other_pages_data_are_given_their_inputs_not_the_application(renderer):
+    """With the application they could reach any data in the environment, fingerprinted or not."""
+    assert "app" not in inspect.signature(renderer).parameters

@@ -1,0 +1,28 @@
+"""``python -m essay_kb <command>``: the extension's command-line tools.
+
+    python -m essay_kb review            the essays due for clinical review (make review)
+    python -m essay_kb schema --markdown the README's front-matter field table
+
+(Run through the package: ``python -m essay_kb.schema`` would import the module twice, once
+through essay_kb's own imports.)
+"""
+
+from __future__ import annotations
+
+import sys
+
+from . import review, schema
+
+COMMANDS = {"review": review.main, "schema": schema.main}
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] not in COMMANDS:
+        print(__doc__.split("\n\n")[1], file=sys.stderr)
+        return 2
+    return COMMANDS[argv[0]](argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

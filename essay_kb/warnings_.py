@@ -1,0 +1,48 @@
+"""Every kind of warning the extension gives, in one enum (as MyST's ``warnings_.py`` does).
+
+Each warning ends in ``[kb.<subtype>]``, so an author who meets one can look up here what it is
+about. Every ``logger.warning`` in essay_kb passes ``type="kb", subtype=KbWarning.<NAME>``
+(``tests/test_warnings.py`` checks). A build fails on any of them: warnings are errors.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+TYPE = "kb"
+
+
+class KbWarning(StrEnum):
+    """The ``kb.*`` warning subtypes, each with what it means."""
+
+    def __new__(cls, subtype: str, meaning: str):
+        member = str.__new__(cls, subtype)
+        member._value_ = subtype
+        member.meaning = meaning
+        return member
+
+    ESSAY = "essay", (
+        "An essay's front matter or shape: a missing or invalid field, an unknown theme or reviewer, "
+        "not exactly one '# Title', or two essays with the same title.")
+    SECTION_ID = "section_id", (
+        "A '##' or '###' heading without its {#id} line, an id that is not lowercase words joined by "
+        "hyphens, or an id used twice on the site.")
+    THEME = "theme", "A theme in the themes file that no essay uses."
+    LINK = "link", "A link to an essay or a section that does not exist."
+    REDIRECT = "redirect", "A line of redirects.yaml that is malformed, points nowhere, or would never be used."
+    LEDGER = "ledger", "An address in links-ledger.txt that no longer resolves and that no redirect covers."
+    PRIVACY = "privacy", (
+        "A page that would load a file from another host, send the reader or their input there without "
+        "their choosing, or holds a javascript: or data: address.")
+    MARKUP = "markup", (
+        "Raw HTML in an essay outside the small allow-list (no script, style, meta, forms, frames, "
+        "images, event or style attributes), or HTML in a heading.")
+    ENCODING = "encoding", "A source file that is not saved as UTF-8: the byte and its line are named."
+    FILE_NAME = "file_name", "A page's file name that is not a slug (its name is its address); the slug is suggested."
+    SETTINGS = "settings", (
+        "A mistake in conf.py's settings or in the themes file: all are listed, then the build stops.")
+    RISK_PHRASES = "risk_phrases", (
+        "A mistake in the risk vocabulary (essay_kb/data/risk-phrases.yaml): a malformed phrase, an "
+        "unknown category or help line.")
+    HELP_PAGE = "help_page", "A page named in kb_help_pages (conf.py) that does not exist."
+    HELPLINE = "helpline", "An essay names a help line that kb_help_lines in conf.py does not define."
