@@ -388,7 +388,7 @@ def test_a_question_on_a_topic_no_essay_covers_says_so_with_themes_and_help_line
     assert status == "No essay here is about “how do i change a …” yet.", status
     empty = page.locator("[data-search-empty]")
     assert empty.is_visible() and empty.locator(".kb-search-themes a").count() == len(THEMES)
-    help_lines = empty.locator("[data-search-help]")
+    help_lines = empty.locator("[data-search-nothing-lines]")
     assert "988" in help_lines.inner_text() and "911" in help_lines.inner_text()
     assert help_lines.locator("a[href='tel:988']").count() == 1
     assert not page.locator("[data-search-best]").is_visible()

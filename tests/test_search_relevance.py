@@ -213,7 +213,7 @@ def test_recall_at_3_by_essay(measured, capsys, name, floor):
 # floors are the goal; until then, what this search reached when the second set was first run
 # (never tuned on), so that a change that makes it worse fails.
 HELD_OUT_GOAL = {"essay": 0.9, "section": 0.7}
-HELD_OUT_FLOORS = {"essay": 0.70, "section": 0.48}  # reached: 0.710 and 0.489 (131 questions)
+HELD_OUT_FLOORS = {"essay": 0.72, "section": 0.50}  # reached: 0.725 and 0.504 (131 questions, 46 pages)
 
 
 @pytest.mark.browser
