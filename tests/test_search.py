@@ -427,9 +427,13 @@ def test_the_best_sections_come_first_on_a_phone(phone, site_url, query, fitting
     width = page.viewport_size["width"]
     assert all(box["x"] >= 0 and box["x"] + box["width"] <= width
                for box in (h.bounding_box() for h in best.locator(".kb-search-hit").all()))
-    # The keyboard reaches them first: down from the box lands on the best section.
-    page.locator("[data-search-dialog] [data-search-input]").press("ArrowDown")
+    # The keyboard reaches them first: down from the box lands on the best section, and Enter in
+    # the box opens it.
+    box = page.locator("[data-search-dialog] [data-search-input]")
+    box.press("ArrowDown")
     assert page.evaluate("document.activeElement.getAttribute('href')") == hrefs[0]
+    box.press("Enter")
+    page.wait_for_url(re.compile(re.escape(hrefs[0]) + "$"))
 
 
 @browser_test
