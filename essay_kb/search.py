@@ -39,6 +39,7 @@ from .navigation import fixed_pages
 from .permalinks import page_path
 from .search_index import FILE_NAMES, Block, Page, Stemmer, block_counts, blocks_of, bundle_files, words
 from .themes import theme_docname
+from .warnings_ import KbWarning
 
 logger = logging.getLogger(__name__)
 
@@ -208,7 +209,7 @@ def check_lexicon(app, env) -> None:
             known |= set(record.counts or {})
             known |= {STEMMER(w) for w in words(f"{record.title} {record.summary} {' '.join(record.tags)}")}
     for problem in problems + lay_lexicon.unused_targets(entries, known, STEMMER):
-        logger.warning(problem.message, location=f"{path}:{problem.line}", type="kb", subtype="lexicon")
+        logger.warning(problem.message, location=f"{path}:{problem.line}", type="kb", subtype=KbWarning.LEXICON)
 
 
 def build_index(app, exception) -> None:

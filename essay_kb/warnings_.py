@@ -46,3 +46,6 @@ class KbWarning(StrEnum):
         "unknown category or help line.")
     HELP_PAGE = "help_page", "A page named in kb_help_pages (conf.py) that does not exist."
     HELPLINE = "helpline", "An essay names a help line that kb_help_lines in conf.py does not define."
+    LEXICON = "lexicon", (
+        "A line of the lay lexicon (docs/lexicon.yaml) that is malformed, or a word on its essays' side "
+        "that no page uses, so search can find nothing with it.")

@@ -224,7 +224,7 @@
       var first = this.focusables()[0];
       if (first) { event.preventDefault(); first.focus(); }
     } else if (event.key === "Enter" && !event.isComposing) {
-      var hit = this.results.querySelector(".kb-search-hit");
+      var hit = this.root.querySelector(".kb-search-hit");  // the first shown: a best section when there are some
       if (hit) { event.preventDefault(); hit.click(); }
     }
   };

@@ -247,10 +247,10 @@
         for (var g = 0; g < m.groups; g++) groups.push([g, cosine(q, qNorm, m.centres, g * m.dims, m.dims)]);
         groups.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
         var probed = groups.slice(0, m.probe);
-        // In a burst of typing, the groups already here answer (the nearest of them); others wait
-        // for a pause, so a question typed word by word does not load every group on the way.
+        // In a burst of typing, only the groups already here answer (the nearest of them, or none);
+        // the rest wait for a pause, so a question typed word by word loads the groups it ends near.
         var here = groups.filter(function (group) { return files.has(named("sectionVectors", group[0])); });
-        if (!settled && here.length) probed = here.slice(0, m.probe);
+        if (!settled) probed = here.slice(0, m.probe);
         return Promise.all(probed.map(function (group) {
           return vectorFile(named("sectionVectors", group[0]));
         })).then(function (files) {
