@@ -195,6 +195,8 @@ FIELDS: tuple[Field, ...] = (
     Field("summary", Text(max_chars=300), required=True,
           example="One or two plain sentences saying what the essay offers a reader.",
           help="Shown on theme pages, in search results and in link previews."),
+    Field("brief", Text(max_chars=600), example="Two to four short, plain sentences: what this essay offers you.",
+          help="\"In brief\": two to four plain sentences shown at the top of the essay, above its opening."),
     Field("themes", ThemeKeys(), required=True, example="[a-theme-key, another-theme-key]",
           help="The first is the essay's home theme: where the sidebar and previous/next place it."),
     Field("published", Date(), required=True, example="2026-03-01",

@@ -57,7 +57,7 @@ def test_a_field_added_to_the_table_is_checked_scaffolded_and_documented(monkeyp
     fields, problems = check(valid.replace("published:", "audience: parents  of teens\npublished:"))
     assert problems == [] and fields["audience"] == "parents of teens"
     unknown = check(valid.replace("published:", "audiense: x\npublished:"))[1][0]
-    assert "Essays may use: audience, discreet," in unknown.message
+    assert "Essays may use: audience, brief, discreet," in unknown.message
 
     # Scaffolded: a new essay starts with it, and is valid.
     text = essay_text("A title", "alpha", dt.date(2026, 5, 6))
