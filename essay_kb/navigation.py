@@ -201,6 +201,11 @@ def fill_essay_meta(app, doctree, docname: str) -> None:
             f'<p class="kb-meta-reviewer">Reviewed by {escape(reviewer_role(app.config, essay))}</p>'
             f'<p class="kb-meta-author">{escape(app.config.kb_author_line)}</p></div>'
         )
+        if essay.get("brief"):
+            # "In brief" comes before the opening scene, so a reader (or a phone's first screen)
+            # learns what the essay offers before reading a story.
+            html += ('<aside class="kb-in-brief" aria-label="In brief">'
+                     f'<p class="kb-in-brief-label">In brief</p><p>{escape(essay["brief"])}</p></aside>')
         node.replace_self(nodes.raw("", html, format="html"))
 
 

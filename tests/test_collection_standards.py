@@ -118,6 +118,41 @@ def test_lengths_and_endings_follow_the_topic_not_a_template():
     assert len(link_endings) <= LINK_ENDINGS_SHARE_MAX * len(ESSAYS), link_endings
 
 
+ENDING_SHAPE_SHARE_MAX = 1 / 3
+BRIEF_SENTENCES = (2, 4)
+BRIEF_GRADE_MAX = 6
+
+
+def ending_shape(path) -> tuple:
+    """How an essay ends: its last section's heading (first three words, lower case) and whether it
+    closes on a help-line card (the review's template: "When to get more help", then the card)."""
+    last_id, last_heading, last_text = sections(path)[-1]
+    return (" ".join(last_heading.lstrip("# ").lower().split()[:3]), "{helplines}" in last_text.rstrip()[-200:])
+
+
+def test_no_one_ending_shape_takes_more_than_a_third_of_the_collection():
+    shapes = Counter(ending_shape(p) for p in ESSAYS)
+    shape, count = shapes.most_common(1)[0]
+    assert count <= ENDING_SHAPE_SHARE_MAX * len(ESSAYS), (shape, count, len(ESSAYS))
+
+
+@pytest.mark.parametrize("path", ESSAYS, ids=lambda p: p.stem)
+def test_every_essay_starts_with_the_point_in_plain_words(path):
+    brief = front(path).get("brief", "")
+    assert brief, "no 'brief:' (In brief) in the front matter"
+    sentences = textstat.sentence_count(brief)
+    assert BRIEF_SENTENCES[0] <= sentences <= BRIEF_SENTENCES[1], (sentences, brief)
+    assert textstat.flesch_kincaid_grade(brief) <= BRIEF_GRADE_MAX, brief
+
+
+def test_in_brief_is_shown_above_the_opening(real_site):
+    page = soup(real_site / "essays" / "depression-and-low-mood" / "index.html")
+    brief = page.select_one("article .kb-in-brief")
+    assert brief is not None and "In brief" in brief.get_text()
+    opening = page.find(string=re.compile("The alarm goes off and you lie there"))
+    assert opening is not None and brief in opening.parent.find_all_previous("aside")
+
+
 @pytest.mark.parametrize("path", ESSAYS, ids=lambda p: p.stem)
 def test_every_section_has_an_id_and_stands_on_enough_words(path):
     text = body(path)
