@@ -31,6 +31,7 @@ html_baseurl = os.environ.get("KB_BASE_URL", "https://notes.example.org/")
 # to the page, with that label, in the crisis notice on every page.
 kb_help_pages = {
     "help/thinking-about-suicide": "What to do right now",
+    "help/hurting-yourself": "If you are hurting yourself",
     "help/not-safe-at-home": "If you are not safe at home",
     "help/reading-safely": "",
 }

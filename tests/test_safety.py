@@ -143,6 +143,7 @@ def test_the_query_files_are_there_and_well_formed():
         assert set(data) <= {"risk", "ordinary"}, path.name
         for item in data.get("risk", []):
             assert item["q"].strip() and item["expect"] and set(item["expect"]) <= set(DEFAULT_HELP_LINES), item
+            assert set(item) <= {"q", "expect", "page"} and item.get("page", next(iter(HELP_PAGES))) in HELP_PAGES, item
         assert all(isinstance(q, str) and q.strip() for q in data.get("ordinary", [])), path.name
     own = yaml.safe_load((REPO / "tests" / "safety" / "risk-queries.yaml").read_text(encoding="utf-8"))
     assert len(own["risk"]) >= 60 and len(own["ordinary"]) >= 60
@@ -154,8 +155,10 @@ def test_risk_queries_show_the_right_help_and_ordinary_ones_stay_calm(path):
     risk, ordinary = data.get("risk", []), data.get("ordinary", [])
     found = assessments([item["q"] for item in risk] + ordinary)
     shown, alarms = found[:len(risk)], found[len(risk):]
-    missed = [(item["q"], item["expect"], got and got["lines"]) for item, got in zip(risk, shown)
-              if not got or not set(item["expect"]) <= set(got["lines"])]
+    # With a page, the card must link that help page (it links the most urgent category's page).
+    missed = [(item["q"], item["expect"], got and got["lines"], got and got["page"]) for item, got in zip(risk, shown)
+              if not got or not set(item["expect"]) <= set(got["lines"])
+              or item.get("page", got["page"]) != got["page"]]
     false_alarms = [(q, got["categories"]) for q, got in zip(ordinary, alarms) if got]
     recall = 1 - len(missed) / len(risk) if risk else 1.0
     false_rate = len(false_alarms) / len(ordinary) if ordinary else 0.0
@@ -251,9 +254,9 @@ def test_every_page_starts_with_the_quick_exit_and_links_the_help_pages(real_sit
         assert urljoin(here, helper["href"]) == "/help/not-safe-at-home/#quick-exit", path
         notice = page.select_one("[data-crisis-notice]")
         links = [urljoin(here, a["href"]) for a in notice.select("a")]
-        assert links == ["tel:988", "tel:911", "/help/thinking-about-suicide/", "/help/not-safe-at-home/"] \
-            or links[-2:] == ["/help/thinking-about-suicide/#", "/help/not-safe-at-home/"] \
-            or links[-2:] == ["/help/thinking-about-suicide/", "/help/not-safe-at-home/#"], (path, links)
+        # The labelled help pages, in kb_help_pages order (on a help page itself, its own link is "#").
+        labelled = [f"/{docname}/" for docname, label in HELP_PAGES.items() if label]
+        assert links == ["tel:988", "tel:911", *labelled], (path, links)
 
 
 def site_path(site: Path, path: Path) -> str:
@@ -268,7 +271,8 @@ def test_the_help_pages_lead_the_sidebar_and_are_searched(real_site):
     assert captions[0] == "Help now"
     first_group = page.select_one(".sidebar-tree ul")
     assert [a.get_text(strip=True) for a in first_group.select("a")] == [
-        "If you are thinking about suicide", "If you are not safe at home", "Reading this site safely"]
+        "If you are thinking about suicide", "If you are hurting yourself", "If you are not safe at home",
+        "Reading this site safely"]
     indexed = {json.loads(p.read_text())["url"] for p in (real_site / "search-index" / "p").glob("*.json")}
     assert {f"{d}/" for d in HELP_PAGES} <= indexed
 

@@ -308,6 +308,7 @@ HELP_QUERIES = [
     ("kms", "tel:988", "help/thinking-about-suicide/"),
     ("my partner hits me", "tel:8007997233", "help/not-safe-at-home/"),
     ("took too many pills", "tel:911", "help/thinking-about-suicide/"),
+    ("i cut myself", "tel:988", "help/hurting-yourself/"),
 ]
 
 

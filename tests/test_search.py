@@ -34,7 +34,8 @@ def essay_slugs() -> list[str]:
 
 THEMES = yaml.safe_load((REPO / "docs" / "themes.yaml").read_text(encoding="utf-8"))
 CONTENT_PAGES = ["about-this-approach", "using-this-site", "glossary",  # the "About" pages but the link directory
-                 "help/thinking-about-suicide", "help/not-safe-at-home", "help/reading-safely"]  # and the help pages
+                 "help/thinking-about-suicide", "help/hurting-yourself", "help/not-safe-at-home",
+                 "help/reading-safely"]  # and the help pages
 
 
 def pages(site: Path) -> dict[str, Path]:

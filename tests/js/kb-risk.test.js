@@ -78,6 +78,9 @@ test("the card's message is the most urgent category's; its lines are every cate
 test("safetyPageFor gives the help page's address from the site root, or null", () => {
   assert.equal(risk.safetyPageFor("i want to die", vocabulary), "help/thinking-about-suicide/");
   assert.equal(risk.safetyPageFor("my partner hits me", vocabulary), "help/not-safe-at-home/");
+  assert.equal(risk.safetyPageFor("self harm again tonight", vocabulary), "help/hurting-yourself/");
+  // Self-harm with thoughts of suicide: the more urgent page comes first.
+  assert.equal(risk.safetyPageFor("i cut myself and want to die", vocabulary), "help/thinking-about-suicide/");
   assert.equal(risk.safetyPageFor("what is a superbill", vocabulary), null);
   assert.equal(risk.safetyPageFor("", vocabulary), null);
 });
