@@ -14,12 +14,15 @@ SPHINXBUILD = $(BIN)/sphinx-build -b dirhtml -c $(CONFDIR) -d $(BUILDDIR)/doctre
 # last good build moved there, so it stays incremental) and is moved back only if it succeeds. On
 # failure the partial site is removed, and so is the cache of read pages, so the next build reports
 # every problem again instead of skipping the unchanged pages that caused them.
+# A failed build ends with a short summary of its problems, one per line (essay_kb/problems.py,
+# from the warnings file Sphinx writes with -w), after Sphinx's own output.
 define build_site
-	@rm -rf $(BUILDDIR)/html.partial
+	@rm -rf $(BUILDDIR)/html.partial $(BUILDDIR)/problems.txt
 	@if [ -d $(BUILDDIR)/html ]; then mv $(BUILDDIR)/html $(BUILDDIR)/html.partial; fi
-	@$(SPHINXBUILD) $(1) $(SOURCEDIR) $(BUILDDIR)/html.partial || { \
+	@mkdir -p $(BUILDDIR)
+	@$(SPHINXBUILD) -w $(BUILDDIR)/problems.txt $(1) $(SOURCEDIR) $(BUILDDIR)/html.partial || { \
 		rm -rf $(BUILDDIR)/html.partial $(BUILDDIR)/doctrees; \
-		echo "The build failed, so there is no site in $(BUILDDIR)/html: nothing from a failed build can be published. Fix the problems above and run make again." >&2; \
+		echo >&2; $(BIN)/python -m essay_kb problems $(BUILDDIR)/problems.txt --site $(BUILDDIR)/html >&2; \
 		exit 1; }
 	@mv $(BUILDDIR)/html.partial $(BUILDDIR)/html
 	@echo "The site is in $(BUILDDIR)/html."
@@ -59,7 +62,7 @@ test: $(VENV)/.installed node_modules/.installed
 # The live preview is written to $(BUILDDIR)/preview, never to $(BUILDDIR)/html, so nothing a
 # preview shows (a draft, a page with a problem) can be uploaded by mistake.
 serve: $(VENV)/.installed
-	$(BIN)/sphinx-autobuild -b dirhtml -c $(CONFDIR) -d $(BUILDDIR)/preview-doctrees -D kb_dev_server=127.0.0.1:8000 --host 127.0.0.1 --port 8000 \
+	$(BIN)/sphinx-autobuild -b dirhtml -c $(CONFDIR) -d $(BUILDDIR)/preview-doctrees -D kb_dev_server=127.0.0.1:8000 -D kb_preview=1 --host 127.0.0.1 --port 8000 \
 		--watch essay_kb --ignore "*/themes/*" $(SOURCEDIR) $(BUILDDIR)/preview
 
 new: $(VENV)/.installed

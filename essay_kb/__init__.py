@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from . import connections, dependencies, directory, layout, permalinks, model, navigation, search, sections, settings, sitemap, themes
-from . import feed, helplines, markup, not_found, output, previews, printing, privacy, reading_list, review, risk, safety, schema
+from . import drafts, feed, helplines, markup, preview, not_found, output, previews, printing, privacy, reading_list, review, risk, safety, schema
 
 __version__ = "0.1.0"
 
@@ -87,6 +87,8 @@ def setup(app):
     safety.setup(app)
     risk.setup(app)
     model.setup(app)
+    drafts.setup(app)
+    preview.setup(app)
     markup.setup(app)
     themes.setup(app)
     navigation.setup(app)

@@ -2,6 +2,7 @@
 
     python -m essay_kb review            the essays due for clinical review (make review)
     python -m essay_kb schema --markdown the README's front-matter field table
+    python -m essay_kb problems FILE      a failed build's problems, one per line (make html)
 
 (Run through the package: ``python -m essay_kb.schema`` would import the module twice, once
 through essay_kb's own imports.)
@@ -11,9 +12,9 @@ from __future__ import annotations
 
 import sys
 
-from . import review, schema
+from . import problems, review, schema
 
-COMMANDS = {"review": review.main, "schema": schema.main}
+COMMANDS = {"problems": problems.main, "review": review.main, "schema": schema.main}
 
 
 def main(argv=None) -> int:

@@ -192,13 +192,17 @@ def fill_essay_meta(app, doctree, docname: str) -> None:
             f'<a href="{escape(app.builder.get_relative_uri(docname, theme_docname(k)))}">{escape(titles[k]["title"])}</a>'
             for k in essay["themes"]
         )
-        due = next_review(essay["reviewed"], app.config.kb_review_interval_days)
+        if essay["reviewed"]:
+            due = next_review(essay["reviewed"], app.config.kb_review_interval_days)
+            review = (f'<p class="kb-meta-review">Last reviewed {time_html(essay["reviewed"])} · Next review due {time_html(due)}</p>'
+                      f'<p class="kb-meta-reviewer">Reviewed by {escape(reviewer_role(app.config, essay))}</p>')
+        else:  # a draft, in the preview: it makes no review claim
+            review = '<p class="kb-meta-review">Not reviewed yet: a draft</p>'
         html = (
             '<div class="kb-essay-meta">'
             f'<p class="kb-meta-themes">Themes: {themes}</p>'
             f'<p class="kb-meta-dates">Published {time_html(essay["published"])} · {essay["minutes"]} min read</p>'
-            f'<p class="kb-meta-review">Last reviewed {time_html(essay["reviewed"])} · Next review due {time_html(due)}</p>'
-            f'<p class="kb-meta-reviewer">Reviewed by {escape(reviewer_role(app.config, essay))}</p>'
+            f'{review}'
             f'<p class="kb-meta-author">{escape(app.config.kb_author_line)}</p></div>'
         )
         if essay.get("brief"):

@@ -14,20 +14,35 @@ from .settings import load_themes
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# The starting file's own sentences: the build refuses any of them in a published essay (drafts.py),
+# so a placeholder can never be published as if the author had written it.
+OPENING = "Start with a paragraph or two that meets the reader where they are."
+FIRST_HEADING = "A first section"
+SECTION_HINT = "Each section should make sense on its own: a therapist may send a client straight to it."
+ID_HINT = "The line above the heading is the section's permanent link id; keep it when you reword the heading."
+BODY_PLACEHOLDERS = (OPENING, SECTION_HINT, ID_HINT)
+
+
 def essay_text(title: str, theme: str, today: dt.date) -> str:
     slug = slugify(title)
     return f"""{schema.scaffold(schema.Start(theme=theme, today=today))}
 
 # {title}
 
-Start with a paragraph or two that meets the reader where they are.
+{OPENING}
 
 {{#{slug}-first-section}}
-## A first section
+## {FIRST_HEADING}
 
-Each section should make sense on its own: a therapist may send a client straight to it.
-The line above the heading is the section's permanent link id; keep it when you reword the heading.
+{SECTION_HINT}
+{ID_HINT}
 """
+
+
+def placeholders() -> tuple[str, ...]:
+    """Every sentence a new essay starts with that the author must replace before publishing."""
+    examples = tuple(f.example for f in schema.FIELDS if isinstance(f.kind, schema.Text))
+    return (*examples, *BODY_PLACEHOLDERS, f"## {FIRST_HEADING}")
 
 
 def main(argv=None) -> int:
@@ -50,7 +65,9 @@ def main(argv=None) -> int:
         return 1
     path.write_text(essay_text(args.title.strip(), args.theme, dt.date.today()), encoding="utf-8")
     print(f"Created {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}.")
-    print("Write the summary and the essay, then preview with: make serve")
+    print("It is a draft: `make serve` shows it (marked as a draft), `make html` leaves it out.")
+    print("Write the summary and the essay, preview with `make serve`, and when it has been reviewed,")
+    print("add `reviewed: YYYY-MM-DD` and remove the `draft: true` line to publish it.")
     return 0
 
 

@@ -96,7 +96,7 @@ def medical_web_page(app, pagename: str) -> dict:
 
 def add_structured_data(app, pagename, templatename, context, doctree) -> None:
     essay = app.env.kb_essays.get(pagename)
-    if not essay or not essay["valid"]:
+    if not essay or not essay["valid"] or essay["draft"]:
         return
     data = json.dumps(medical_web_page(app, pagename), ensure_ascii=False).replace("<", "\\u003c")
     context["metatags"] = context.get("metatags", "") + f'<script type="application/ld+json">{data}</script>\n'
@@ -137,7 +137,7 @@ def report_overdue(app, exception) -> None:
         return
     essays = app.env.kb_essays
     listed = [(os.path.relpath(app.env.doc2path(d)), e["title"], e["reviewed"], reviewer_role(app.config, e))
-              for d, e in sorted(essays.items()) if e["valid"]]
+              for d, e in sorted(essays.items()) if e["valid"] and not e["draft"]]
     for due in due_reviews(listed, app.config.kb_review_interval_days, today(), within=-1):
         logger.info(f"review overdue: {due.path}: '{due.title}' was last reviewed {due.reviewed}, so its review "
                     f"was due {due.due} ({due.when()}). Once it is reviewed, update its 'reviewed:' date.")
@@ -172,6 +172,8 @@ def collection(confdir: Path, srcdir: Path, settings: dict) -> tuple[list[tuple[
         if problems or more:
             broken.append(shown)
             continue
+        if fields["draft"]:
+            continue  # a draft has no review yet; it is not published
         title = next((line[2:].strip() for line in text.splitlines() if line.startswith("# ")), path.stem)
         essays.append((shown, title, fields["reviewed"], reviewers[fields["reviewer"] or settings["kb_default_reviewer"]]))
     return essays, broken

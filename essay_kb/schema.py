@@ -65,6 +65,9 @@ class Kind:
     def hint(self, known: Known) -> str:
         return ""
 
+    def how_to_add(self, field: Field) -> str:
+        return f"Add a line like this one: `{field.name}: {field.example}`."
+
     def start(self, field: Field, start: Start) -> str:
         return field.example
 
@@ -80,6 +83,10 @@ class Text(Kind):
 
     def describe(self) -> str:
         return f"text, at most {self.max_chars} characters" if self.max_chars else "text"
+
+    def how_to_add(self, field: Field) -> str:
+        # No sentence to paste: an example sentence pasted in would publish as if it were the author's.
+        return f"Add a line that starts `{field.name}:` followed by your own words ({self.describe()})."
 
     def check(self, raw, name: str, known: Known, cleaned: dict):
         value = " ".join(str(raw).split())
@@ -184,6 +191,8 @@ class Field:
     help: str  # one line: what the field is for (README, "missing" messages, make new)
     example: str  # a valid value as written in the front matter
     required: bool = False
+    # Required only once the essay is published: a draft (``draft: true``) may leave it out.
+    publish_only: bool = False
 
     def default(self):
         """The field's value when it is absent (or broken): its kind's empty value, a fresh one."""
@@ -201,14 +210,18 @@ FIELDS: tuple[Field, ...] = (
           help="The first is the essay's home theme: where the sidebar and previous/next place it."),
     Field("published", Date(), required=True, example="2026-03-01",
           help="The day the essay was first published."),
-    Field("reviewed", Date(not_before="published"), required=True, example="2026-09-01",
-          help="The day of its last clinical review: the page shows it and when the next review is due."),
+    Field("reviewed", Date(not_before="published"), required=True, publish_only=True, example="2026-09-01",
+          help="The day of its last clinical review: the page shows it and when the next review is due. "
+               "A draft has none: add it after the review, when you remove 'draft: true'."),
     Field("reviewer", ReviewerKey(), example="psychologist",
           help="Who reviewed it, by role (never a name): the page says \"Reviewed by\" and that role."),
     Field("tags", Words(), example="[rupture, repair]",
           help="A few words that relate it to other essays; readers filter search by them."),
     Field("discreet", Flag(), example="true",
           help="Link previews show only the practice's name and a neutral line, not the title."),
+    Field("draft", Flag(), example="true",
+          help="A draft is shown in the preview (make serve), marked as a draft, and left out of the "
+               "published site; remove the line to publish it."),
 )
 
 
@@ -232,14 +245,15 @@ def check(data: dict, line_of, known: Known) -> tuple[dict, list[tuple[int, str]
             f"unknown front matter field '{key}'. Essays may use: {', '.join(sorted(names()))}. "
             "Check the spelling or remove it.")))
     cleaned = {}
+    draft = data.get("draft") is True
     for field in FIELDS:
         raw = data.get(field.name)
         if _blank(raw):
             cleaned[field.name] = field.default()
-            if field.required:
+            if field.required and not (field.publish_only and draft):
                 problems.append((line_of(field.name), (
-                    f"the essay has no '{field.name}'. {field.help} Add a line like this one: "
-                    f"`{field.name}: {field.example}`.{field.kind.hint(known)}")))
+                    f"the essay has no '{field.name}'. {field.help} {field.kind.how_to_add(field)}"
+                    f"{field.kind.hint(known)}")))
             continue
         cleaned[field.name], found = field.kind.check(raw, field.name, known, cleaned)
         problems += [(line_of(field.name), message) for message in found]
@@ -256,9 +270,12 @@ def skeleton() -> str:
 
 
 def scaffold(start: Start) -> str:
-    """A new essay's front matter: the required fields filled in, the optional ones as comments."""
-    lines = [f"{f.name}: {f.kind.start(f, start)}" for f in FIELDS if f.required]
-    optional = [f for f in FIELDS if not f.required]
+    """A new essay's front matter: a draft, its required fields filled in (those needed only to
+    publish left out), the optional ones as comments."""
+    lines = [f"{f.name}: {f.kind.start(f, start)}" for f in FIELDS if f.required and not f.publish_only]
+    lines.append("draft: true   # shown in the preview only; remove this line to publish")
+    lines += [f"# {f.name}: (add when you publish) -- {f.help}" for f in FIELDS if f.publish_only]
+    optional = [f for f in FIELDS if not f.required and f.name != "draft"]
     if optional:
         lines.append("# Optional: remove the '# ' in front of a line to use it.")
         width = max(len(f"{f.name}: {f.example}") for f in optional)
@@ -277,14 +294,15 @@ def markdown_table() -> str:
     """The README's field table."""
     rows = ["| field | value | required? | what it is for |", "| --- | --- | --- | --- |"]
     for f in FIELDS:
-        need = "required" if f.required else f"optional (default: {_default_text(f)})"
+        need = ("required to publish (a draft may leave it out)" if f.publish_only else "required") if f.required \
+            else f"optional (default: {_default_text(f)})"
         rows.append(f"| `{f.name}` | {f.kind.describe()}, e.g. `{f.example}` | {need} | {f.help} |")
     return "\n".join(rows)
 
 
 def signature() -> str:
     """What of the table shapes the stored essay records (not the help text or the examples)."""
-    return json.dumps([[f.name, repr(f.kind), f.required] for f in FIELDS])
+    return json.dumps([[f.name, repr(f.kind), f.required, f.publish_only] for f in FIELDS])
 
 
 def env_version(data_version: int) -> int:

@@ -31,6 +31,9 @@ CONFIG_VALUES = {
     # host:port of the live preview (`make serve`, sphinx-autobuild): the pages' security policy
     # then lets its reload script run. Leave empty for a published build.
     "kb_dev_server": ("", "html", str),
+    # 1 in the live preview (`make serve`): drafts are shown and marked, and each page lists its
+    # problems at the top (drafts.py, preview.py). 0 for the published site.
+    "kb_preview": (0, "env", int),
     "kb_themes_file": ("docs/themes.yaml", "env", str),
     "kb_essays_dir": ("essays", "env", str),
     "kb_redirects_file": ("redirects.yaml", "env", str),

@@ -49,3 +49,6 @@ class KbWarning(StrEnum):
     LEXICON = "lexicon", (
         "A line of the lay lexicon (docs/lexicon.yaml) that is malformed, or a word on its essays' side "
         "that no page uses, so search can find nothing with it.")
+    PLACEHOLDER = "placeholder", (
+        "A published essay still holds a sentence from the file make new started it with; replace it, "
+        "or mark the essay 'draft: true' while it is being written.")

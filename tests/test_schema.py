@@ -50,7 +50,7 @@ def test_a_field_added_to_the_table_is_checked_scaffolded_and_documented(monkeyp
     # Checked: missing, too long, and fine; and named among the fields an essay may use.
     _, problems = check(valid)
     assert [(p.line, p.message) for p in problems] == [(1, (
-        "the essay has no 'audience'. Who the essay is written for. Add a line like this one: `audience: adults`."))]
+        "the essay has no 'audience'. Who the essay is written for. Add a line that starts `audience:` followed by your own words (text, at most 40 characters)."))]
     long = valid.replace("published:", "audience: " + "x" * 41 + "\npublished:")
     [problem] = check(long)[1]
     assert problem.line == 4 and problem.message == "'audience' is 41 characters long; shorten it to at most 40 characters."
@@ -90,7 +90,7 @@ def test_an_optional_field_added_to_the_table_reaches_the_essay_records(monkeypa
 def test_env_version_follows_the_table_but_not_its_wording(monkeypatch):
     version = schema.env_version(1)
     assert schema.env_version(2) != version
-    reworded = tuple(schema.Field(f.name, f.kind, f.help + " More.", f.example, f.required) for f in schema.FIELDS)
+    reworded = tuple(schema.Field(f.name, f.kind, f.help + " More.", f.example, f.required, f.publish_only) for f in schema.FIELDS)
     monkeypatch.setattr(schema, "FIELDS", reworded)
     assert schema.env_version(1) == version
     monkeypatch.setattr(schema, "FIELDS", reworded[:-1])
