@@ -28,7 +28,7 @@ define build_site
 	@echo "The site is in $(BUILDDIR)/html."
 endef
 
-.PHONY: help html test serve clean new ledger review bench lock
+.PHONY: help html test serve clean new ledger review bench lock check
 
 help:
 	@echo "make html    build the site into $(BUILDDIR)/html"
@@ -37,6 +37,7 @@ help:
 	@echo "make new TITLE=\"...\" THEME=key   start a new essay"
 	@echo "make ledger  record every published URL in links-ledger.txt (after adding essays or sections)"
 	@echo "make review  list the essays due for clinical review in the next 30 days, and overdue ones"
+	@echo "make check   spelling, reading level and length, reviews due and links: one report"
 	@echo "make bench   build synthetic sites of 100 and 1,000 essays and print figures"
 	@echo "make clean   remove $(BUILDDIR) (the virtual environment stays)"
 
@@ -70,6 +71,11 @@ new: $(VENV)/.installed
 
 ledger: $(VENV)/.installed
 	$(call build_site,-D kb_ledger_update=1)
+
+# The author's report: spelling (docs/words.txt holds the site's own words), reading level and
+# length, reviews due, links. Fails only for errors (a broken link, an essay over the limits).
+check: $(VENV)/.installed
+	@$(BIN)/python -m essay_kb check
 
 # KB_TODAY=YYYY-MM-DD make review: as if today were that day.
 review: $(VENV)/.installed

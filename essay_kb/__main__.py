@@ -1,5 +1,6 @@
 """``python -m essay_kb <command>``: the extension's command-line tools.
 
+    python -m essay_kb check             spelling, reading level, reviews due and links (make check)
     python -m essay_kb review            the essays due for clinical review (make review)
     python -m essay_kb schema --markdown the README's front-matter field table
     python -m essay_kb problems FILE      a failed build's problems, one per line (make html)
@@ -12,9 +13,9 @@ from __future__ import annotations
 
 import sys
 
-from . import problems, review, schema
+from . import check, problems, review, schema
 
-COMMANDS = {"problems": problems.main, "review": review.main, "schema": schema.main}
+COMMANDS = {"check": check.main, "problems": problems.main, "review": review.main, "schema": schema.main}
 
 
 def main(argv=None) -> int:
