@@ -220,9 +220,8 @@ def build_index(app, exception) -> None:
     pages = [page_record(app, docname) for docname in indexed]
     entries, _ = lay_lexicon.read_lexicon(lexicon_path(app))  # its problems were reported after reading
     table = lay_lexicon.browser_table(entries)
-    lexicon_words = sorted(set(table) | {w for others in table.values() for w in others.split()})
     try:
-        meaning = meaning_layer.compute(pages, lexicon_words, embedding_cache(app))
+        meaning = meaning_layer.compute(pages, embedding_cache(app))
     except meaning_layer.embedding.ModelMissing as exc:
         raise ExtensionError(f"search: {exc}") from exc
     count = write_bundle(site, pages, table, meaning)
