@@ -73,3 +73,35 @@ def model_download_bytes() -> int:
 def test_the_control_says_how_much_the_model_downloads():
     from essay_kb import search
     assert abs(model_download_bytes() / 1e6 - search.MODEL_DOWNLOAD_MB) < 1.5
+
+
+# -- In Chromium, on the real site --------------------------------------------------------------------
+
+def model_requests(requests: list[str]) -> list[str]:
+    return sorted({u.split("/_static/kb-model/")[1] for u in requests if "/_static/kb-model/" in u})
+
+
+@pytest.mark.browser
+def test_the_model_loads_only_when_the_reader_asks_and_then_ranks_by_meaning(phone, site_url):
+    from conftest import Recorder
+    from test_search_relevance import result_links
+    recorder = Recorder(phone, site_url)
+    page = phone.new_page()
+    page.goto(site_url + "search/")
+    box = page.locator("[data-search-input]")
+    box.fill("i feel bereft")
+    words = result_links(page)
+    control = page.locator("[data-search-meaning]")
+    assert control.is_visible() and "MB" in control.inner_text()
+    assert model_requests(recorder.requests) == []  # nothing of the model loads by itself
+    control.locator("button").click()
+    page.wait_for_selector('[data-search-page][data-search-model="ready"]', state="attached", timeout=120_000)
+    assert control.locator("button").count() == 0 and "by meaning too" in control.inner_text()
+    assert model_requests(recorder.requests) == ["model.onnx", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm",
+                                                 "ort.wasm.min.js", "vocab.json"]
+    # Ranked again at once, by words and meaning: "bereft" is in no essay, its meaning near several.
+    page.wait_for_function("before => JSON.stringify(Array.from(document.querySelectorAll("
+                           "'[data-search-best] a, [data-search-results] a'), a => a.getAttribute('href'))) !== before",
+                           arg=json.dumps(words))
+    assert result_links(page) and words
+    assert recorder.strangers == [] and page.evaluate("window.__violations || []") == []

@@ -106,10 +106,7 @@
     button.addEventListener("click", function () {
       button.disabled = true;
       note.textContent = " Loading the meaning model…";
-      load().then(function (embed) {
-        box.hidden = true;
-        ready(embed);
-      }, function () {
+      load().then(ready, function () {
         button.disabled = false;
         note.textContent = " The meaning model could not load: words alone answer. Try again?";
       });
@@ -216,8 +213,15 @@
     var pathOf = function (url) { return new URL(url, siteRoot()).pathname; };
     var shown = new panel.Panel(page || dialog, input, search, pathOf, { bestSections: layers.bestSections !== false });
     var loadModel = modelLoader(build.model);
-    var ready = function (found) { embed = found; shown.rerank(); };
-    if (layers.meaning !== false) meaningControl(page || dialog, build.model, loadModel, ready);
+    var control = null;
+    var ready = function (found) {
+      embed = found;
+      // The control says so, in its place: nothing below it moves.
+      if (control) control.textContent = "Searching by meaning too: the model runs on this device.";
+      (page || dialog).setAttribute("data-search-model", "ready");  // for the tests to wait on
+      shown.rerank();
+    };
+    if (layers.meaning !== false) control = meaningControl(page || dialog, build.model, loadModel, ready);
     // The tests load the model as the control would, without a click (window.kbSearchModel = true).
     if (window.kbSearchModel && layers.meaning !== false) loadModel().then(ready);
     var controls = page ? { open: function () { input.focus(); }, close: function () {} }

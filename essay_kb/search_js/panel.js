@@ -129,7 +129,8 @@
     this.run(settled);
   };
 
-  Panel.prototype.run = function (settled) {
+  // settled: the reader has paused; now: show the results even under the pointer (the reader asked).
+  Panel.prototype.run = function (settled, now) {
     var query = this.input.value.trim();
     clearTimeout(this.pause);
     if (!query) { this.clear(); return; }
@@ -165,7 +166,7 @@
         };
         // The reader's own typing always shows at once; a new ranking of the same words waits
         // while the pointer or finger is on the list.
-        if (self.pointerOver && self.outcome && self.shownQuery === query) self.waiting = show;
+        if (!now && self.pointerOver && self.outcome && self.shownQuery === query) self.waiting = show;
         else show();
       });
     }).catch(function () {
@@ -179,9 +180,9 @@
     });
   };
 
-  // The same question again, in full (the meaning model has just loaded).
+  // The same question again, in full, at once (the reader asked for the meaning model and it is here).
   Panel.prototype.rerank = function () {
-    if (this.input.value.trim()) this.run(true);
+    if (this.input.value.trim()) this.run(true, true);
   };
 
   Panel.prototype.showMore = function () {

@@ -317,7 +317,7 @@
           return page;
         });
       })).then(function (loadedPages) {
-        if (outcome.near) rank.fuseSections(outcome.pages.slice(0, to), outcome.near);
+        rank.fuseSections(outcome.pages.slice(0, to), outcome.near);  // by words alone when near is null
         return loadedPages;
       });
     }
