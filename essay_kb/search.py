@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 from sphinx.errors import ExtensionError
@@ -50,7 +51,7 @@ JS_FILES = [SCRIPT_FILE]
 # The search's modules (essay_kb/search_js/), each needing only those before it; words.js's header
 # says how each registers itself. search_script() joins them into SCRIPT_FILE.
 SCRIPT_DIR = Path(__file__).parent / "search_js"
-SCRIPT_SOURCES = ["words.js", "core.js", "rank.js", "reader.js", "panel.js", "page.js"]
+SCRIPT_SOURCES = ["words.js", "core.js", "rank.js", "reader.js", "panel.js", "model.js", "page.js"]
 # The Porter2 stemmer for the browser (kb-search.js stems the reader's words as the index does):
 # wink-porter2-stemmer, kept verbatim in essay_kb/vendor/ (tests compare it with the npm package
 # and with the stems the index uses), wrapped here because it is a CommonJS module.
@@ -58,6 +59,17 @@ STEMMER_SOURCE = Path(__file__).parent / "vendor" / "wink-porter2-stemmer.js"
 STEMMER_FILE = "kb-porter2.js"
 STEMMER_GLOBAL = "kbPorter2"  # the global the wrapped stemmer sets (stemmer_script)
 STEMMER = Stemmer()  # one per process, so each distinct word is stemmed once
+# The sentence model in the reader's browser (search_js/model.js): the build's own model file, run by
+# ONNX Runtime Web (npm's onnxruntime-web, pinned in package-lock.json: its WebAssembly build without
+# threads or GPU, and the script that loads it), and the model's vocabulary. Served from the site
+# (MODEL_DIR), loaded only when the reader asks for it: see the README's search section.
+MODEL_DIR = "_static/kb-model"
+RUNTIME_DIR = Path(__file__).parent.parent / "node_modules" / "onnxruntime-web" / "dist"
+RUNTIME_FILES = ["ort.wasm.min.js", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm"]
+MODEL_FILE, VOCAB_FILE = "model.onnx", "vocab.json"
+# What the reader downloads for it, gzipped as a host sends it (the model file hardly compresses):
+# the files are pinned by hash, so this is a constant (tests/test_model_browser.py measures it).
+MODEL_DOWNLOAD_MB = 25
 
 
 def is_indexed(app, pagename: str) -> bool:
@@ -154,7 +166,9 @@ def script_settings() -> dict:
     layout is declared in index.json itself, by search_index.index_format)."""
     return {"bundle": f"{BUNDLE_DIR}/", "files": {"index": FILE_NAMES["index"], "filters": FILE_NAMES["filters"],
                                                   "lexicon": FILE_NAMES["lexicon"]},
-            "stemmer": {"file": f"_static/{STEMMER_FILE}", "global": STEMMER_GLOBAL}}
+            "stemmer": {"file": f"_static/{STEMMER_FILE}", "global": STEMMER_GLOBAL},
+            "model": {"folder": f"{MODEL_DIR}/", "runtime": RUNTIME_FILES[0], "file": MODEL_FILE, "vocab": VOCAB_FILE,
+                      "megabytes": MODEL_DOWNLOAD_MB}}
 
 
 def search_script() -> str:
@@ -180,6 +194,37 @@ def write_bundle(site: Path, pages: list[Page], lexicon: dict[str, str] | None =
         write_if_changed(bundle / name, text)
     write_if_changed(site / "_static" / STEMMER_FILE, stemmer_script())
     return len(files)
+
+
+def write_model(site: Path) -> None:
+    """The browser's model files (MODEL_DIR): the runtime from node_modules, the model file and its
+    vocabulary from the packages the build checked (embedding.py)."""
+    missing = [name for name in RUNTIME_FILES if not (RUNTIME_DIR / name).is_file()]
+    if missing:
+        raise meaning_layer.embedding.ModelMissing(
+            f"ONNX Runtime Web is not installed ({RUNTIME_DIR / missing[0]} is missing): run `make html`, "
+            "which runs `npm ci --omit=dev` (Node.js and npm are needed)")
+    folder = site / MODEL_DIR
+    for name in RUNTIME_FILES:
+        place(RUNTIME_DIR / name, folder / name)
+    embedding = meaning_layer.embedding
+    place(embedding.checked(embedding.model_path(), embedding.MODEL_SHA256), folder / MODEL_FILE)
+    tokenizer = json.loads(embedding.checked(embedding.tokenizer_path(), embedding.TOKENIZER_SHA256).read_text(encoding="utf-8"))
+    table = tokenizer["model"]["vocab"]
+    write_if_changed(folder / VOCAB_FILE, json.dumps(sorted(table, key=table.get), ensure_ascii=False, separators=(",", ":")))
+
+
+def place(source: Path, path: Path) -> None:
+    """``source``'s bytes at ``path``: a hard link where the file system allows (the model is 23 MB,
+    and every build, test builds too, serves it), else a copy; nothing is done if it is there."""
+    if path.is_file() and (path.samefile(source) or path.read_bytes() == source.read_bytes()):
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    try:
+        os.link(source, path)
+    except OSError:
+        shutil.copyfile(source, path)
 
 
 def write_if_changed(path: Path, text: str) -> None:
@@ -220,12 +265,15 @@ def build_index(app, exception) -> None:
     pages = [page_record(app, docname) for docname in indexed]
     entries, _ = lay_lexicon.read_lexicon(lexicon_path(app))  # its problems were reported after reading
     table = lay_lexicon.browser_table(entries)
-    lexicon_words = sorted(set(table) | {w for others in table.values() for w in others.split()})
     try:
-        meaning = meaning_layer.compute(pages, lexicon_words, embedding_cache(app))
+        meaning = meaning_layer.compute(pages, embedding_cache(app))
     except meaning_layer.embedding.ModelMissing as exc:
         raise ExtensionError(f"search: {exc}") from exc
     count = write_bundle(site, pages, table, meaning)
+    try:
+        write_model(site)
+    except meaning_layer.embedding.ModelMissing as exc:
+        raise ExtensionError(f"search: {exc}") from exc
     (site / "searchindex.js").unlink(missing_ok=True)  # left by a build from before this module
     logger.info("search: indexed %d pages into %d files in %s/; sentence vectors: %d embedded now, %d from %s",
                 len(indexed), count, BUNDLE_DIR, meaning.embedded, meaning.cached, embedding_cache(app))

@@ -42,7 +42,7 @@ BLOCK_STRIDE = 3         # numbers per block, in this order:
 BLOCK_LAYOUT = {"block": 0, "body": 1, "heading": 2}
 FILE_NAMES = {"words": "w/{key}.json", "common": "c/{stem}.json", "page": "p/{page}.json",
               "filters": "filters.json", "index": "index.json", "lexicon": "lexicon.json",
-              "wordVectors": "m/w/{bucket}.json", "sectionVectors": "m/s/{group}.json"}
+              "sectionVectors": "m/s/{group}.json", "basis": "m/basis.json"}
 COMMON_SHARE = 0.5       # a stem on more than half the pages...
 COMMON_MIN_PAGES = 100   # ...of at least this many (below, every stem's list is small anyway)
 
@@ -134,12 +134,12 @@ def index_format() -> dict:
 
 
 def meaning_header(meaning) -> dict | None:
-    """What index.json says of the meaning layer (meaning.py): vector length, how many word-vector
-    files (a word's file is fnv1a(word) % buckets), the section groups' centres, how many groups a
-    question loads. The vectors are 8-bit integers, base64-encoded."""
+    """What index.json says of the meaning layer (meaning.py): vector length (the directions of
+    ``basis``, onto which the browser projects the question's vector), the section groups' centres,
+    how many groups a question loads. The vectors are 8-bit integers, base64-encoded."""
     if meaning is None:
         return None
-    return {"dims": meaning.dims, "buckets": meaning.bucket_count, "groups": len(meaning.groups),
+    return {"dims": meaning.dims, "groups": len(meaning.groups),
             "probe": meaning.probe, "centroids": meaning.centroids}
 
 
@@ -233,7 +233,7 @@ def bundle_files(pages: list[Page], lexicon: dict[str, str] | None = None, meani
                                         "meaning": meaning_header(meaning)})
     files[FILE_NAMES["lexicon"]] = dumps(lexicon or {})
     if meaning is not None:
-        files.update({FILE_NAMES["wordVectors"].format(bucket=b): dumps(words) for b, words in meaning.buckets.items()})
+        files[FILE_NAMES["basis"]] = dumps(meaning.basis)
         files.update({FILE_NAMES["sectionVectors"].format(group=g): dumps(group) for g, group in enumerate(meaning.groups)})
     for number, page in enumerate(pages):
         files[FILE_NAMES["page"].format(page=number)] = dumps({

@@ -28,6 +28,7 @@ import re
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -237,6 +238,7 @@ def bench_real_site(browser, work: Path) -> None:
         describe_bytes("first query, search files transferred", measured)
         print(f"  Sphinx's search, first query: {sphinx_first_query(sphinx_site)}")
         describe_ms("keystroke to results", keystroke_ms(browser, url, queries))
+        bench_model(browser, site, url, queries)
         sets = [("the tuning queries", QUERIES), ("the held-out queries", HELD_OUT),
                 ("the second held-out set", HELD_OUT_2), ("both held-out sets", HELD_OUT + HELD_OUT_2)]
         for name, chosen in sets:
@@ -246,6 +248,45 @@ def bench_real_site(browser, work: Path) -> None:
     finally:
         server.shutdown()
         sphinx_server.shutdown()
+
+
+def model_load_s(browser, url: str, slowdown: int = 1) -> float:
+    """Seconds from the reader's asking for meaning to the model being ready, in Chromium (a fresh
+    context: nothing cached), CPU slowed ``slowdown`` times as Chromium's devtools do."""
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        if slowdown > 1:
+            page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": slowdown})
+        page.goto(url + "search/")
+        start = time.perf_counter()
+        page.locator("[data-search-meaning] button").click()
+        page.wait_for_selector('[data-search-model="ready"]', state="attached", timeout=600_000)
+        return time.perf_counter() - start
+    finally:
+        context.close()
+
+
+def bench_model(browser, site: Path, url: str, queries: list[str]) -> None:
+    """The sentence model in the reader's browser: what it downloads (gzipped as a host sends it),
+    how long it takes to load, and milliseconds per question (Node, on the same runtime)."""
+    import json
+    import subprocess
+    from essay_kb import embedding
+    folder = site / "_static" / "kb-model"
+    sizes = {p.name: len(gzip.compress(p.read_bytes(), 6)) for p in sorted(folder.iterdir())}
+    print(f"  meaning model, downloaded on the reader's request: {sum(sizes.values()) / 1e6:.1f} MB gzipped ("
+          + ", ".join(f"{name} {size / 1e6:.2f} MB" for name, size in sizes.items()) + ")")
+    print(f"  meaning model, load in Chromium: {model_load_s(browser, url):.1f} s; "
+          f"with 4x CPU slowdown {model_load_s(browser, url, 4):.1f} s (served from 127.0.0.1: no network time)")
+    result = subprocess.run(["node", str(REPO / "tests" / "js" / "model-runner.js"), str(embedding.model_path()),
+                             str(embedding.tokenizer_path())], input=json.dumps(queries), capture_output=True, text=True)
+    if result.returncode == 0:
+        ran = json.loads(result.stdout)
+        print(f"  meaning model, per question (Node, onnxruntime-web WebAssembly, one thread): {ran['msPerText']:.0f} ms "
+              f"on average over {len(queries)} questions; session created in {ran['loadMs'] / 1000:.1f} s")
+    else:
+        print(f"  meaning model, per question: not measured ({result.stderr.strip()[:200]})")
 
 
 def bench_synthetic(browser, work: Path, n: int) -> None:

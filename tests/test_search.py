@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from conftest import REPO, Recorder, html_files, soup, sphinx_build
-from test_search_relevance import result_links
+from test_search_relevance import result_links, wait_for_model, with_model
 
 from essay_kb import search as kb_search
 from essay_kb import search_index
@@ -385,7 +385,9 @@ def test_a_question_on_a_topic_no_essay_covers_says_so_with_themes_and_help_line
     car", which this test used first, is no longer caught since the help pages joined the index:
     the threshold is a fixed cosine, and the essays' vectors moved.)"""
     page = phone.new_page()
+    with_model(page)  # the reader has asked for meaning
     page.goto(site_url + "search/")
+    wait_for_model(page)
     assert search(page, "cheap flights to chicago in march") == []
     status = page.locator("[data-search-status]").inner_text()
     assert status == "No essay here is about “cheap flights to chicago in …” yet.", status
@@ -412,7 +414,9 @@ def test_a_question_on_a_topic_no_essay_covers_says_so_with_themes_and_help_line
 ])
 def test_the_best_sections_come_first_on_a_phone(phone, site_url, query, fitting):
     page = phone.new_page()
+    with_model(page)  # the reader has asked for meaning
     page.goto(site_url + "essays/people-pleasing/")
+    wait_for_model(page)
     page.locator(".mobile-header .kb-search-trigger").tap()
     page.keyboard.type(query)
     hrefs = results(page)

@@ -117,12 +117,27 @@ def run_queries(page, queries: list[dict]) -> list[tuple[dict, Ranks]]:
     return results
 
 
+def with_model(page) -> None:
+    """The page loads the sentence model as the reader's "Also search by meaning" would (page.js)."""
+    page.add_init_script("window.kbSearchModel = true;")
+
+
+def wait_for_model(page) -> None:
+    page.wait_for_selector('[data-search-model="ready"]', state="attached", timeout=120_000)
+
+
 def search_ranks(context, url: str, queries: list[dict], layers: dict | None = None) -> list[tuple[dict, Ranks]]:
-    """Each query typed into /search/, in a page of its own context (layers: switched off first)."""
+    """Each query typed into /search/, in a page of its own context (layers: switched off first),
+    with the meaning model loaded unless its layer is off."""
     page = context.new_page()
     if layers is not None:
         page.add_init_script(f"window.kbSearchLayers = {json.dumps(layers)};")
+    meaning = layers is None or layers.get("meaning") is not False
+    if meaning:
+        with_model(page)
     page.goto(url + "search/")
+    if meaning:
+        wait_for_model(page)
     try:
         return run_queries(page, queries)
     finally:

@@ -116,6 +116,9 @@ def checkout(tmp_path) -> Path:
     # make would reinstall the venv if the lock looked newer than it; this is the same lock.
     os.utime(copy / "requirements.lock", (0, 0))
     os.utime(copy / "requirements-model.lock", (0, 0))
+    if (REPO / "node_modules").is_dir():  # the model's runtime (npm), as make html installs it
+        (copy / "node_modules").symlink_to(REPO / "node_modules")
+        os.utime(copy / "package-lock.json", (0, 0))
     return copy
 
 
@@ -169,6 +172,7 @@ def test_readthedocs_builds_the_same_site():
     config = yaml.safe_load(READTHEDOCS.read_text(encoding="utf-8"))
     assert config["version"] == 2
     assert str(config["build"]["tools"]["python"]) == "3.11" and config["build"]["os"].startswith("ubuntu-")
+    assert config["build"]["tools"]["nodejs"]  # make html installs the model's runtime with npm
     commands = config["build"]["commands"]
     assert any("make html" in c and "READTHEDOCS_CANONICAL_URL" in c for c in commands)
     assert any("$READTHEDOCS_OUTPUT/html" in c for c in commands)

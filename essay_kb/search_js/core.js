@@ -1,5 +1,5 @@
 /* kb-search, core: a reader's words as the index has them, the words of a query, the lay lexicon,
- * edit distance, word-file hashing and vector decoding, and the text shown (excerpts with the words
+ * edit distance and vector decoding, and the text shown (excerpts with the words
  * found marked, the status line).
  * Pure functions: no state, no browser, no file. Module convention: see words.js.
  */
@@ -63,16 +63,6 @@
       previous = row;
     }
     return previous[b.length];
-  }
-
-  // 32-bit FNV-1a of a word's UTF-8 bytes: the word-vector file that holds it is this modulo the
-  // number of files (essay_kb/meaning.py, fnv1a, computes the same).
-  function fnv1a(text) {
-    var hash = 0x811c9dc5;
-    new TextEncoder().encode(text).forEach(function (byte) {
-      hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
-    });
-    return hash >>> 0;
   }
 
   // Base64 text of 8-bit signed integers, as the build writes vectors.
@@ -150,7 +140,7 @@
 
   var core = {
     lexicon: lexicon, synonymsOf: synonymsOf, tokensOf: tokensOf, queryTerms: queryTerms,
-    editDistance: editDistance, fnv1a: fnv1a, int8s: int8s, escapeHtml: escapeHtml, matcher: matcher, marked: marked,
+    editDistance: editDistance, int8s: int8s, escapeHtml: escapeHtml, matcher: matcher, marked: marked,
     excerptHtml: excerptHtml, echo: echo, statusText: statusText,
   };
   kb.core = core;

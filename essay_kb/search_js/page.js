@@ -15,6 +15,7 @@
 
   var reader = kb.reader || require("./reader.js");
   var panel = kb.panel || require("./panel.js");
+  var model = kb.model || require("./model.js");
 
   function siteRoot() {
     return new URL(document.documentElement.getAttribute("data-content_root") || "./", location.href);
@@ -44,6 +45,73 @@
         document.head.appendChild(script);
       });
     };
+  }
+
+  // The sentence model on this device (model.js), loaded only when the reader asks for it (it is
+  // larger than the site's budget for what loads by itself): ONNX Runtime Web's script, then its
+  // WebAssembly, the model file and its vocabulary, all from the site's _static/kb-model/ and the
+  // same whatever is typed, so the browser may keep them like any page's files. Resolves with the
+  // embed function (question -> Promise of its unit vector).
+  function modelLoader(settings) {
+    var folder = new URL(settings.folder, siteRoot());
+    var loading = null;
+    return function load() {
+      if (loading) return loading;
+      loading = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = new URL(settings.runtime, folder).href;
+        script.onload = function () { resolve(window.ort); };
+        script.onerror = reject;
+        document.head.appendChild(script);
+      }).then(function (ort) {
+        ort.env.wasm.wasmPaths = folder.href;
+        ort.env.wasm.numThreads = 1;  // threads need cross-origin isolation, which a static host rarely gives
+        ort.env.wasm.proxy = false;
+        var get = function (name) {
+          return fetch(new URL(name, folder), { credentials: "same-origin" }).then(function (r) {
+            if (!r.ok) throw new Error(name + ": " + r.status);
+            return r;
+          });
+        };
+        return Promise.all([get(settings.vocab).then(function (r) { return r.json(); }),
+          get(settings.file).then(function (r) { return r.arrayBuffer(); })]).then(function (both) {
+          return ort.InferenceSession.create(new Uint8Array(both[1]), { executionProviders: ["wasm"] }).then(function (session) {
+            return model.embedder(ort, session, model.wordPiece(both[0]));
+          });
+        });
+      });
+      loading.catch(function () { loading = null; });  // the control offers it again
+      return loading;
+    };
+  }
+
+  // The control that offers meaning, under the status line: "Also search by meaning (about 25 MB,
+  // once)". It says what happens while the model loads, and when it could not.
+  function meaningControl(root, settings, load, ready) {
+    var box = document.createElement("p");
+    box.className = "kb-search-meaning";
+    box.setAttribute("data-search-meaning", "");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "kb-search-meaning-button";
+    button.textContent = "Also search by meaning";
+    var note = document.createElement("span");
+    note.className = "kb-search-meaning-note";
+    note.textContent = " Finds essays in other words than yours. Downloads about " + settings.megabytes +
+      " MB to this device once; your words never leave it.";
+    box.appendChild(button);
+    box.appendChild(note);
+    var status = root.querySelector("[data-search-status]");
+    status.parentNode.insertBefore(box, status.nextSibling);
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      note.textContent = " Loading the meaning model…";
+      load().then(ready, function () {
+        button.disabled = false;
+        note.textContent = " The meaning model could not load: words alone answer. Try again?";
+      });
+    });
+    return box;
   }
 
   function isTyping(target) {
@@ -139,10 +207,23 @@
     // The relevance tests measure what each layer adds by switching it off before the page loads
     // (window.kbSearchLayers = {lexicon: false, meaning: false, bestSections: false}); readers never do.
     var layers = window.kbSearchLayers || {};
+    var embed = null;  // the model's, once the reader has asked for it and it has loaded
     var search = reader.create({ load: fetchLoader(build.bundle), loadStemmer: scriptStemmer(build.stemmer),
-      files: build.files, layers: layers });
+      files: build.files, layers: layers, embed: function (query) { return embed && embed(query); } });
     var pathOf = function (url) { return new URL(url, siteRoot()).pathname; };
     var shown = new panel.Panel(page || dialog, input, search, pathOf, { bestSections: layers.bestSections !== false });
+    var loadModel = modelLoader(build.model);
+    var control = null;
+    var ready = function (found) {
+      embed = found;
+      // The control says so, in its place: nothing below it moves.
+      if (control) control.textContent = "Searching by meaning too: the model runs on this device.";
+      (page || dialog).setAttribute("data-search-model", "ready");  // for the tests to wait on
+      shown.rerank();
+    };
+    if (layers.meaning !== false) control = meaningControl(page || dialog, build.model, loadModel, ready);
+    // The tests load the model as the control would, without a click (window.kbSearchModel = true).
+    if (window.kbSearchModel && layers.meaning !== false) loadModel().then(ready);
     var controls = page ? { open: function () { input.focus(); }, close: function () {} }
       : setUpDialog(dialog, input, search.load);
     document.addEventListener("keydown", function (event) {

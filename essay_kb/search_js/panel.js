@@ -36,6 +36,18 @@
     this.outcome = null;
     this.shown = 0;
     this.results.setAttribute("aria-busy", "false");
+    // Results that come while a pointer or finger is on the list wait until it leaves: nothing
+    // moves under the reader's hand (meaning's ranking may replace the words' after a pause).
+    this.pointerOver = false;
+    this.waiting = null;
+    root.addEventListener("pointerover", function (event) {
+      if (event.target.closest && event.target.closest("[data-search-results], [data-search-best]")) self.pointerOver = true;
+    });
+    root.addEventListener("pointerout", function (event) {
+      if (event.relatedTarget && event.relatedTarget.closest && event.relatedTarget.closest("[data-search-results], [data-search-best]")) return;
+      self.pointerOver = false;
+      if (self.waiting) { var show = self.waiting; self.waiting = null; show(); }
+    });
 
     input.addEventListener("input", function () { self.typed(); });
     input.addEventListener("focus", function () { reader.load(); });
@@ -84,6 +96,8 @@
     clearTimeout(this.pause);
     this.sequence += 1;
     this.outcome = null;
+    this.waiting = null;
+    this.shownQuery = null;
     this.results.innerHTML = "";
     this.clearBest();
     this.status.textContent = "";
@@ -115,7 +129,8 @@
     this.run(settled);
   };
 
-  Panel.prototype.run = function (settled) {
+  // settled: the reader has paused; now: show the results even under the pointer (the reader asked).
+  Panel.prototype.run = function (settled, now) {
     var query = this.input.value.trim();
     clearTimeout(this.pause);
     if (!query) { this.clear(); return; }
@@ -140,12 +155,19 @@
       }
       return reader.loadEssays(outcome, 0, TUNING.essaysShown).then(function () {
         if (sequence !== self.sequence) return;
-        self.outcome = outcome;
-        self.render(query, Math.min(TUNING.essaysShown, outcome.pages.length));
-        if (outcome.provisional) {  // shown at once, and asked again, in full, at the reader's pause
-          self.results.setAttribute("aria-busy", "true");
-          self.pause = setTimeout(function () { self.run(true); }, self.pauseMs());
-        }
+        var show = function () {
+          if (sequence !== self.sequence) return;
+          self.outcome = outcome;
+          self.render(query, Math.min(TUNING.essaysShown, outcome.pages.length));
+          if (outcome.provisional) {  // shown at once, and asked again, in full, at the reader's pause
+            self.results.setAttribute("aria-busy", "true");
+            self.pause = setTimeout(function () { self.run(true); }, self.pauseMs());
+          }
+        };
+        // The reader's own typing always shows at once; a new ranking of the same words waits
+        // while the pointer or finger is on the list.
+        if (!now && self.pointerOver && self.outcome && self.shownQuery === query) self.waiting = show;
+        else show();
       });
     }).catch(function () {
       if (sequence !== self.sequence) return;
@@ -156,6 +178,11 @@
       self.empty.hidden = false;
       self.results.setAttribute("aria-busy", "false");
     });
+  };
+
+  // The same question again, in full, at once (the reader asked for the meaning model and it is here).
+  Panel.prototype.rerank = function () {
+    if (this.input.value.trim()) this.run(true, true);
   };
 
   Panel.prototype.showMore = function () {
@@ -204,6 +231,7 @@
         rank.hitsOf(page, isMatch, self.pathOf, above).map(function (hit) { return hitHtml(hit); }).join("") + "</ul></li>";
     });
     this.results.innerHTML = html.join("");
+    if (query !== null) this.shownQuery = query;
     this.shown = pages.length;
     this.more.hidden = pages.length >= this.outcome.pages.length;
     var total = this.outcome.pages.length;

@@ -9,9 +9,11 @@
  * (`files`: the names needed before index.json is here; the build gives them, from the writer.
  * `layers`: switch the lay lexicon or the meaning layer off, to measure what each adds.)
  *
- * Meaning: when index.json has a "meaning" header (essay_kb/meaning.py), a question's words are
- * looked up in the word-vector files (a word's file: fnv1a(word) % buckets), their vectors added,
- * and the sections in the groups nearest that sum ranked by cosine (near()).
+ * Meaning: when index.json has a "meaning" header (essay_kb/meaning.py) and the reader is given
+ * `embed` (question text -> null, or a Promise of its unit vector from the sentence model:
+ * model.js), the question's vector is projected onto the index's directions (m/basis.json) and the
+ * sections in the groups nearest it are ranked by cosine (near()). `embed` is the one hook between
+ * the model and the ranking: it answers null while the model is not here, and the words answer alone.
  *
  * In the browser `load` is fetch (page.js); a test gives it files from disk. Each file is loaded
  * once per page. forget() drops every trace of the reader's words (the lookups, the stems, the
@@ -39,6 +41,7 @@
     var layers = options.layers || {};
     var synonyms = new Map(); // the lay lexicon, once loaded with the index
     var vectors = new Map();  // a vector file's decoded numbers, by path
+    var embed = options.embed || function () { return null; };
     var loading = null;       // the index, once asked for
     var index = null;         // ...and once here
     var stemmer = null;
@@ -198,28 +201,33 @@
       });
     }
 
-    // The question's place in the meaning space: the sum of its words' vectors (every word of it,
-    // repeats too, as the build fitted them), or null if none of its words is known.
-    function questionVector(loaded, query, settled) {
+    // The index's directions (query-independent, loaded once): [{scale, ints}] per direction.
+    function basis(m) {
+      return file(named("basis", "")).then(function (data) {
+        if (!vectors.has("basis")) vectors.set("basis", { scales: data.scales, ints: core.int8s(data.v) });
+        return vectors.get("basis");
+      });
+    }
+
+    // The question's place in the meaning space: the model's unit vector for it, projected onto the
+    // index's directions; null while the model is not here. Its norm stays 1 (that of the whole
+    // vector), so a cosine with a section is the model's own, less what the directions leave out.
+    function questionVector(loaded, query) {
       var m = loaded.meaning;
-      var all = core.tokensOf(query);
-      // A word still being typed ("thera") is left out until the reader pauses: each beginning
-      // would be a file of its own.
-      if (!settled && /[\p{L}\p{N}]$/u.test(query)) all = all.slice(0, -1);
-      var paths = Array.from(new Set(all.map(function (w) { return named("wordVectors", core.fnv1a(w) % m.buckets); })));
-      return Promise.all(paths.map(file)).then(function (loadedFiles) {
-        var byPath = new Map(paths.map(function (path, i) { return [path, loadedFiles[i]]; }));
-        var sum = new Float64Array(m.dims);
-        var known = 0;
-        all.forEach(function (w) {
-          var entry = own(byPath.get(named("wordVectors", core.fnv1a(w) % m.buckets)), w);
-          if (!entry) return;
-          var ints = vectors.get("word:" + w) || core.int8s(entry[1]);
-          vectors.set("word:" + w, ints);
-          for (var d = 0; d < m.dims; d++) sum[d] += entry[0] * ints[d];
-          known += 1;
-        });
-        return known ? sum : null;
+      var asked = embed(query);
+      if (!asked) return Promise.resolve(null);
+      return Promise.all([asked, basis(m)]).then(function (both) {
+        var q = both[0];
+        var b = both[1];
+        if (!q) return null;
+        var full = q.length;
+        var out = new Float64Array(m.dims);
+        for (var d = 0; d < m.dims; d++) {
+          var dot = 0;
+          for (var i = 0; i < full; i++) dot += b.ints[d * full + i] * q[i];
+          out[d] = dot * b.scales[d];
+        }
+        return out;
       });
     }
 
@@ -235,22 +243,20 @@
     }
 
     // The sections nearest the question, from the `probe` groups whose centres are nearest:
-    // [{page, block, cosine}]; null without the meaning layer, or when none of the question's words
-    // has a vector (a slip, a word being typed: then the words alone answer).
+    // [{page, block, cosine}]; null without the meaning layer or the model, and in a burst of typing
+    // (the model runs on the question once the reader pauses; meanwhile the words answer).
     function near(loaded, query, settled) {
       var m = loaded.meaning;
-      if (!m) return Promise.resolve(null);
-      return questionVector(loaded, query, settled).then(function (q) {
+      if (!m || !settled) return Promise.resolve(null);
+      return questionVector(loaded, query).then(function (q) {
         if (!q) return null;
-        var qNorm = Math.sqrt(q.reduce(function (a, x) { return a + x * x; }, 0));
+        var qNorm = 1;
         var groups = [];
         for (var g = 0; g < m.groups; g++) groups.push([g, cosine(q, qNorm, m.centres, g * m.dims, m.dims)]);
         groups.sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
         var probed = groups.slice(0, m.probe);
         // In a burst of typing, only the groups already here answer (the nearest of them, or none);
         // the rest wait for a pause, so a question typed word by word loads the groups it ends near.
-        var here = groups.filter(function (group) { return files.has(named("sectionVectors", group[0])); });
-        if (!settled) probed = here.slice(0, m.probe);
         return Promise.all(probed.map(function (group) {
           return vectorFile(named("sectionVectors", group[0]));
         })).then(function (files) {
@@ -287,10 +293,10 @@
             var nearby = all[2] && all[1] ? all[2].filter(function (s) { return all[1].has(s.page); }) : all[2];
             var lexiconKnew = kept.some(function (term) { return core.synonymsOf(synonyms, term.word).length > 0; });
             var covered = rank.covers(ranked, nearby, lexiconKnew);
-            // In a burst of typing, meaning leaves out the word being typed and new groups: the
-            // results shown then are provisional, and the panel asks again once the reader pauses.
+            // In a burst of typing, meaning waits: the results shown then are the words' alone,
+            // provisional, and the panel asks again once the reader pauses.
             return { termIdfs: termIdfs, stems: stemsFound, near: nearby, offTopic: nearby !== null && !covered,
-              provisional: !settled && nearby !== null, pages: covered ? rank.fuseEssays(ranked, nearby, all[1]) : [] };
+              provisional: !settled && Boolean(loaded.meaning), pages: covered ? rank.fuseEssays(ranked, nearby, all[1]) : [] };
           });
       });
     }
@@ -311,7 +317,7 @@
           return page;
         });
       })).then(function (loadedPages) {
-        if (outcome.near) rank.fuseSections(outcome.pages.slice(0, to), outcome.near);
+        rank.fuseSections(outcome.pages.slice(0, to), outcome.near);  // by words alone when near is null
         return loadedPages;
       });
     }

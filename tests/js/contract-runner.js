@@ -1,20 +1,21 @@
 // The JavaScript half of the index contract (tests/test_search_contract.py): reads an index as the
 // Python writer left it on disk and answers queries with the browser's reader.
 //
-//   node tests/js/contract-runner.js <search-index folder> '<JSON list of queries>'
+//   node tests/js/contract-runner.js <search-index folder> '<JSON list of queries>' ['<JSON vector>']
 //
 // prints {query: [{url, sections: [ids of the sections shown, best first]}, ...]}, the words' answers
 // (the meaning layer off: a tiny root's placeholder text means little), and under "__near" the
-// sections the meaning layer reads for the first query, as "page:block" with their cosines. The
+// sections the meaning layer reads for the first query, as "page:block" with their cosines, given
+// the model's vector for that query (the third argument, computed by the Python side). The
 // modules come from essay_kb/search_js/, or from $KB_SEARCH_MODULES (a test's altered copy).
 "use strict";
 
 const { folderReader, load } = require("./helpers.js");
 
-async function main(folder, queries) {
+async function main(folder, queries, vector) {
   const rank = load("rank");
   const reader = folderReader(folder, { meaning: false });
-  const meaning = folderReader(folder);
+  const meaning = folderReader(folder, {}, (query) => query === queries[0] && vector ? Promise.resolve(Float32Array.from(vector)) : null);
   const answers = {};
   for (const query of queries) {
     const outcome = await reader.search(query, {}, true);
@@ -32,6 +33,6 @@ async function main(folder, queries) {
   return answers;
 }
 
-main(process.argv[2], JSON.parse(process.argv[3])).then(
+main(process.argv[2], JSON.parse(process.argv[3]), process.argv[4] && JSON.parse(process.argv[4])).then(
   (answers) => process.stdout.write(JSON.stringify(answers)),
   (error) => { process.stderr.write(String(error && error.stack || error) + "\n"); process.exit(1); });

@@ -28,17 +28,20 @@ function fixtureReader(files = FIXTURE, options = {}) {
     },
     loadStemmer: () => Promise.resolve(require(STEMMER)),
     files: FILES,
+    embed: options.embed,
   });
   return { reader, asked };
 }
 
-// A reader over a folder on disk, as the build wrote it (the contract test's); layers as page.js takes them.
-function folderReader(folder, layers) {
+// A reader over a folder on disk, as the build wrote it (the contract test's); layers as page.js
+// takes them; embed, the model's hook (question -> null or a Promise of its vector), if any.
+function folderReader(folder, layers, embed) {
   return load("reader").create({
     load: (name) => fs.promises.readFile(path.join(folder, name), "utf8").then(JSON.parse),
     loadStemmer: () => Promise.resolve(require(STEMMER)),
     files: FILES,
     layers: layers || {},
+    embed: embed,
   });
 }
 
