@@ -49,3 +49,7 @@ class KbWarning(StrEnum):
     LEXICON = "lexicon", (
         "A line of the lay lexicon (docs/lexicon.yaml) that is malformed, or a word on its essays' side "
         "that no page uses, so search can find nothing with it.")
+    SITE_CODE = "site_code", (
+        "A page holds an inline script or stylesheet the site does not ship (only the templates' own "
+        "are trusted by the page's security policy), or something in its text (an unclosed '<!--' "
+        "comment or tag) hides the site's own scripts.")
