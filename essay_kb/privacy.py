@@ -256,10 +256,11 @@ def secure_page(html: str, site_host: str, dev_server: str = "", body: str = "",
                   if text not in known.styles]
     if body:
         template = PageInventory().feed(html)
-        strangers += [("swallowed", "<script> src", src, None) for src in template.script_sources
-                      if src not in inventory.script_sources]
-        strangers += [("swallowed", "inline <script>", text, None) for text in template.scripts
-                      if text not in inventory.scripts]
+        hidden = [("swallowed", "<script> src", src, None) for src in template.script_sources
+                  if src not in inventory.script_sources]
+        hidden += [("swallowed", "inline <script>", text, None) for text in template.scripts
+                   if text not in inventory.scripts]
+        strangers += hidden[:1]  # one is enough to say what happened
     if dev_server:
         known = KnownSources(known.scripts | set(live_reload_scripts(dev_server)), known.styles, known.style_attributes)
         inventory.scripts += live_reload_scripts(dev_server)
