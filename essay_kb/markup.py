@@ -29,11 +29,12 @@ import re
 from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
 from html5lib._tokenizer import HTMLTokenizer
 from html5lib.constants import tokenTypes
 from sphinx.util import logging
 
-from .privacy import UNSAFE_SCHEME
+from .privacy import UNSAFE_SCHEME, browser_url
 
 from .warnings_ import KbWarning
 
@@ -198,6 +199,50 @@ def inside(node: nodes.Node, kind: type) -> bool:
     return parent is not None
 
 
+URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+# Schemes a link in an essay may use besides the site's own pages (javascript: and the like are
+# refused by REFUSED_LINK and privacy.py, with their own message).
+LINK_SCHEMES = {"http", "https", "mailto"}
+
+
+def link_target_problem(target: str) -> str | None:
+    """What is wrong with a Markdown link's address, as a browser would read it; None when fine."""
+    url = browser_url(target)
+    if url.startswith("//"):
+        return (f"the link to '{target[:60]}' has no 'https:' in front: a browser reads it as an address on "
+                "another site. Write the whole address, https://..., or a page of this site, other-essay.md.")
+    scheme = URL_SCHEME.match(target.strip())
+    if not scheme:
+        return None
+    name = scheme.group(1).lower()
+    if name in ("http", "https") and not re.match(r"^[A-Za-z]+://", target.strip().replace("\\", "/")):
+        return (f"the link to '{target[:60]}' has no '//' after '{name}:': a browser reads it as {url[:60]}, "
+                f"an address on another site. Write it in full: {url[:60]}.")
+    if name in ("tel", "sms"):
+        return (f"the link to '{target[:40]}' is a phone number typed into the essay. Help lines come from one "
+                "setting (kb_help_lines in conf.py), so they stay right everywhere: write {helpline}`crisis` "
+                "(or another line's name) instead.")
+    if name not in LINK_SCHEMES and not UNSAFE_SCHEME.match(target):
+        return (f"the link to '{target[:40]}' uses the address type '{name}:', which this site does not link "
+                "to. Links go to https:// addresses, mailto: addresses, or pages of this site (other-essay.md).")
+    return None
+
+
+def check_links(doctree, warn_at) -> None:
+    """Links whose address a browser would read otherwise than the author meant, or that the site
+    does not allow: reported with what to write instead (not as a missing cross-reference)."""
+    for node in list(doctree.findall(lambda n: isinstance(n, (nodes.reference, addnodes.pending_xref)))):
+        target = node.get("refuri") if isinstance(node, nodes.reference) else node.get("reftarget")
+        if not target or (isinstance(node, addnodes.pending_xref) and node.get("reftype") != "myst") \
+                or "kb-helpline-number" in node.get("classes", []):  # made by {helpline} from the setting
+            continue
+        problem = link_target_problem(target)
+        if problem:
+            warn_at(node, problem)
+            if isinstance(node, addnodes.pending_xref):  # said here: no "target not found" as well
+                node.replace_self(node.children or [])
+
+
 def check_markup(app, doctree) -> None:
     """Every piece of raw HTML on the page, typed in the essay or brought in from an included file
     (``{include}``, rst ``.. include::``, ``{raw}`` with ``:file:``), goes through the same check,
@@ -237,6 +282,7 @@ def check_markup(app, doctree) -> None:
     for node in doctree.findall(lambda n: isinstance(n, (nodes.paragraph, nodes.title, nodes.term))):
         for offset, message in refused_link_problems(visible_text(node)):
             warn((docname, (node.line or 1) + offset), message)
+    check_links(doctree, lambda node, message: warn((docname, node.line or node.parent.line), message))
 
 
 def setup(app) -> None:

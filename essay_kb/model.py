@@ -16,6 +16,7 @@ from sphinx.util import logging
 from . import schema
 from .collectors import PageDataCollector
 from .source import LineLoader, decode, load_yaml
+from .text import invisible_problem, skeleton
 from .warnings_ import KbWarning
 
 logger = logging.getLogger(__name__)
@@ -305,8 +306,13 @@ def check_page_source(app, doctree) -> None:
     problem = file_name_problem(env.doc2path(env.docname, False).as_posix())
     if problem:
         logger.warning(problem.message, location=(env.docname, problem.line), type="kb", subtype=KbWarning.FILE_NAME)
-    for problem in id_line_problems(env.doc2path(env.docname).read_text(encoding="utf-8-sig"))[0]:
+    text = env.doc2path(env.docname).read_text(encoding="utf-8-sig")
+    for problem in id_line_problems(text)[0]:
         logger.warning(problem.message, location=(env.docname, problem.line), type="kb", subtype=KbWarning.SECTION_ID)
+    for number, line in enumerate(text.split("\n"), start=1):
+        message = invisible_problem(line.removesuffix("\r"), "this line")
+        if message:
+            logger.warning(message, location=(env.docname, number), type="kb", subtype=KbWarning.TEXT)
 
 
 def check_consistency(app, env):
@@ -314,16 +320,21 @@ def check_consistency(app, env):
     essays = env.kb_essays
     by_title: dict[str, str] = {}
     for docname in sorted(essays):
-        title = essays[docname]["title"].casefold()
-        if title in by_title:
+        title = essays[docname]["title"]
+        # Case-insensitive, and look-alike characters count as the same (a Cyrillic "А" in "Аnger").
+        keys = {"case:" + title.casefold(), "shape:" + skeleton(title)}
+        other = next((by_title[key] for key in keys if key in by_title), None)
+        if other:
+            looks = "" if ("case:" + title.casefold()) in by_title else (
+                f", as it looks (it reads '{essays[other]['title']}' but one holds a look-alike character)")
             logger.warning(
-                f"two essays have the title '{essays[docname]['title']}' (the other is "
-                f"{env.doc2path(by_title[title], False)}). Titles name essays in the sidebar, search and "
+                f"two essays have the title '{title}'{looks} (the other is "
+                f"{env.doc2path(other, False)}). Titles name essays in the sidebar, search and "
                 "links, so each must be unique: reword one of them.",
                 location=(docname, 1), type="kb", subtype=KbWarning.ESSAY,
             )
         else:
-            by_title[title] = docname
+            by_title.update(dict.fromkeys(keys, docname))
 
     seen: dict[str, tuple[str, int]] = {}
     for docname in sorted(essays):

@@ -25,13 +25,15 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 from pathlib import Path
 from dataclasses import dataclass, field
-from html import escape
+from html import escape, unescape
 from urllib.parse import urlsplit
 
 import html5lib
+from markupsafe import Markup
 from docutils import nodes
 from jinja2 import TemplateNotFound
 from sphinx.jinja2glue import BuiltinTemplateLoader
@@ -151,6 +153,14 @@ def addresses_in(name: str, value: str) -> list[str]:
     return [value.strip()] if value.strip() else []
 
 
+def script_json(data, sort_keys: bool = True) -> Markup:
+    """``data`` as JSON that can sit inside a <script> data block: "<", ">" and "&" written as
+    \\u escapes, so no value can end the block or open a comment; Markup, so the templates' |e
+    leaves it as it is."""
+    text = json.dumps(data, sort_keys=sort_keys, ensure_ascii=False)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
 def source_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
@@ -219,10 +229,24 @@ def live_reload_scripts(dev_server: str) -> list[str]:
     return PageInventory().feed(web_socket_script(dev_server), fragment=True).scripts
 
 
+def browser_url(url: str) -> str:
+    """An address as a browser's URL parser reads it: no surrounding spaces or controls, no tabs or
+    newlines inside, and for http(s) and relative addresses "\\" is "/" (so "/\\evil.example"
+    is "//evil.example"); "http:evil.example/x", on a page of an https site, is http://evil.example/x."""
+    url = re.sub(r"[\t\n\r]", "", url.strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\t\n\x0b\x0c\r\x0e\x0f"
+                                           "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f "))
+    scheme = re.match(r"^([A-Za-z][A-Za-z0-9+.-]*):", url)
+    if scheme is None or scheme.group(1).lower() in ("http", "https"):
+        url = url.replace("\\", "/")
+    if scheme and scheme.group(1).lower() in ("http", "https") and not url[len(scheme.group(0)):].startswith("//"):
+        url = scheme.group(0) + "//" + url[len(scheme.group(0)):].lstrip("/")
+    return url
+
+
 def other_host(url: str, site_host: str) -> str | None:
     """The host an address points to, if it is not this site's (None for relative addresses)."""
-    parts = urlsplit(url.strip())
-    if parts.netloc and parts.scheme in ("", "http", "https") and parts.hostname != site_host:
+    parts = urlsplit(browser_url(url))
+    if parts.netloc and parts.scheme.lower() in ("", "http", "https") and parts.hostname != site_host:
         return parts.hostname
     return None
 
@@ -264,6 +288,7 @@ def secure_page(html: str, site_host: str, dev_server: str = "", body: str = "",
     if dev_server:
         known = KnownSources(known.scripts | set(live_reload_scripts(dev_server)), known.styles, known.style_attributes)
         inventory.scripts += live_reload_scripts(dev_server)
+    html = with_outbound_rel(html, site_host)
     # The policy is made of keywords, host-less sources and base64 hashes: nothing to escape.
     tags = (f'\n<meta http-equiv="Content-Security-Policy" content="{content_security_policy(inventory, known, dev_server)}">'
             '\n<meta name="referrer" content="no-referrer">')
@@ -272,6 +297,26 @@ def secure_page(html: str, site_host: str, dev_server: str = "", body: str = "",
     if anchor:
         html = html[:anchor.end()] + tags + html[anchor.end():]
     return html.replace(BODY_MARK, body, 1), strangers
+
+
+LINK_START = re.compile(r"<a\s[^>]*>", re.I)
+HREF = re.compile(r"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+
+
+def with_outbound_rel(html: str, site_host: str) -> str:
+    """Every link of the templates that leaves the site (Furo's "Made with Furo" footer link, a
+    theme's icon links...) gets rel="noopener noreferrer", as the essays' links do (``OutboundLinks``),
+    without forking the theme's templates to add it."""
+    def add_rel(match: re.Match) -> str:
+        tag = match.group(0)
+        href = HREF.search(tag)
+        if not href or re.search(r"\srel\s*=", tag, re.I):
+            return tag
+        url = unescape(next(value for value in href.groups() if value is not None))
+        if other_host(url, site_host) is None:
+            return tag
+        return tag[:2] + f' rel="{OUTBOUND_REL}"' + tag[2:]
+    return LINK_START.sub(add_rel, html)
 
 
 class PrivateTemplateBridge(BuiltinTemplateLoader):

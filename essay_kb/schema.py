@@ -20,9 +20,15 @@ import argparse
 import datetime as dt
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 
 import yaml
+
+from .text import invisible_problem
+
+# A tag: one or a few plain words (letters in any script, digits, spaces, hyphens, apostrophes).
+PLAIN_WORDS = re.compile(r"^[^\W_]+(?:[ '’-]+[^\W_]+)*$")
 
 
 @dataclass(frozen=True)
@@ -82,7 +88,14 @@ class Text(Kind):
         return f"text, at most {self.max_chars} characters" if self.max_chars else "text"
 
     def check(self, raw, name: str, known: Known, cleaned: dict):
+        if isinstance(raw, (list, dict, bool)):
+            kind = {list: "a list", dict: "a set of 'name: value' pairs", bool: "true or false"}[type(raw)]
+            return "", [f"'{name}' must be text, not {kind}. Write it on one line after '{name}: ' "
+                        "(in quotes if it holds ':', '[' or '{')."]
         value = " ".join(str(raw).split())
+        problem = invisible_problem(value, f"'{name}'")
+        if problem:
+            return value, [problem]
         if self.max_chars and len(value) > self.max_chars:
             return value, [f"'{name}' is {len(value)} characters long; shorten it to at most "
                            f"{self.max_chars} characters."]
@@ -140,7 +153,18 @@ class Words(Kind):
         return "words, in brackets"
 
     def check(self, raw, name: str, known: Known, cleaned: dict):
-        return sorted({str(t).strip().lower() for t in _as_list(raw) if str(t).strip()}), []
+        if isinstance(raw, dict):
+            return [], [f"'{name}' must be a list of words in square brackets, e.g. '{name}: [rupture, repair]'."]
+        words, problems = set(), []
+        for item in _as_list(raw):
+            word = str(item).strip().lower() if isinstance(item, (str, int, float)) and not isinstance(item, bool) else None
+            if word is None or not PLAIN_WORDS.match(word):
+                shown = item if isinstance(item, str) else type(item).__name__
+                problems.append(f"'{name}' holds {str(shown)[:40]!r}, which is not a plain word: a tag is one or a "
+                                "few words of letters, digits, spaces, hyphens or apostrophes, e.g. 'rupture'.")
+            elif word:
+                words.add(word)
+        return sorted(words), problems
 
 
 @dataclass(frozen=True)

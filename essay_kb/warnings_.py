@@ -53,3 +53,6 @@ class KbWarning(StrEnum):
         "A page holds an inline script or stylesheet the site does not ship (only the templates' own "
         "are trusted by the page's security policy), or something in its text (an unclosed '<!--' "
         "comment or tag) hides the site's own scripts.")
+    TEXT = "text", (
+        "An invisible character in a page or a setting: a raw control character or a text-direction "
+        "override (it can hide or reverse what a reader sees).")
