@@ -175,6 +175,16 @@ def id_line_problems(text: str) -> tuple[list[Problem], set[int]]:
     return problems, broken
 
 
+def glued_id_line(text: str, heading_line: int) -> str | None:
+    """The ``{#id}`` line right above a heading when a paragraph's line comes right before it (no
+    empty line between), so Markdown made it part of the paragraph; else None."""
+    lines = text.splitlines()
+    if heading_line < 3 or heading_line - 1 > len(lines):
+        return None
+    above, before = lines[heading_line - 2].strip(), lines[heading_line - 3].strip()
+    return above if re.fullmatch(r"\{#[^}]*\}", above) and before else None
+
+
 def reading_minutes(words: int, per_minute: int) -> int:
     return max(1, math.ceil(words / per_minute))
 
@@ -256,6 +266,15 @@ class EssayCollector(PageDataCollector):
                 continue  # its {#...} line is there but wrong, and check_page_source said how
             heading = section[0].astext()
             suggestion = re.sub(r"[^a-z0-9]+", "-", heading.lower()).strip("-")
+            glued = glued_id_line(text, heading_line)
+            if glued:
+                logger.warning(
+                    f"the id line '{glued}' above the heading '{heading}' is glued to the paragraph above "
+                    "it, so Markdown reads it as part of that paragraph's text and the heading gets no id. "
+                    f"Put an empty line before '{glued}'.",
+                    location=(docname, heading_line - 1), type="kb", subtype=KbWarning.SECTION_ID,
+                )
+                continue
             logger.warning(
                 f"the heading '{heading}' has no explicit id, so its link would change whenever the "
                 f"heading is reworded. Put an id on the line directly above it, e.g. {{#{suggestion}}}",
@@ -286,13 +305,16 @@ def init_env(app):
 
 def skip_unreadable_files(app, env, docnames: list[str]) -> None:
     """A file that is not UTF-8 is named with its line and left out of this build (Sphinx would
-    stop with a traceback); the warning fails the build."""
+    stop with a traceback); the warning fails the build. ``env.kb_unreadable`` lists them, so the
+    checks that follow do not also report their addresses as gone."""
+    env.kb_unreadable = set()
     for docname in list(docnames):
         _, problem = decode(env.doc2path(docname).read_bytes())
         if problem:
             line, message = problem
             logger.warning(message, location=(docname, line), type="kb", subtype=KbWarning.ENCODING)
             docnames.remove(docname)
+            env.kb_unreadable.add(docname)
             env.project.docnames.discard(docname)
             # What an earlier build read of it is forgotten, as for a deleted file.
             app.events.emit("env-purge-doc", env, docname)

@@ -157,7 +157,11 @@ def check_links(app, env) -> None:
                 f"'{old}' still exists, so the redirect from it would never be used. Remove the redirect, "
                 "or move the page or section first.",
                 location=f"{redirects_path}:{lines.get(old, 1)}", type="kb", subtype=KbWarning.REDIRECT)
+    # A page that could not be read (a bad byte, already reported) is not gone.
+    unreadable = {page_path(docname) for docname in getattr(env, "kb_unreadable", ())}
     for number, address in read_ledger(ledger_path):
+        if split(address)[0] in unreadable:
+            continue
         if resolve(address, pages, redirects) is None:
             logger.warning(
                 f"the published address {address} no longer resolves. Links to it may be saved in "
