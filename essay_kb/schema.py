@@ -53,6 +53,17 @@ def _as_list(value) -> list:
     return value if isinstance(value, list) else [value]
 
 
+def kind_of(raw) -> str:
+    """What a YAML value that is not text is, in the author's words."""
+    if isinstance(raw, bool):
+        return "true or false"
+    if isinstance(raw, list):
+        return "a list"
+    if isinstance(raw, dict):
+        return "a set of 'name: value' pairs"
+    return type(raw).__name__
+
+
 # -- kinds of value ------------------------------------------------------------------------------
 
 class Kind:
@@ -89,8 +100,7 @@ class Text(Kind):
 
     def check(self, raw, name: str, known: Known, cleaned: dict):
         if isinstance(raw, (list, dict, bool)):
-            kind = {list: "a list", dict: "a set of 'name: value' pairs", bool: "true or false"}[type(raw)]
-            return "", [f"'{name}' must be text, not {kind}. Write it on one line after '{name}: ' "
+            return "", [f"'{name}' must be text, not {kind_of(raw)}. Write it on one line after '{name}: ' "
                         "(in quotes if it holds ':', '[' or '{')."]
         value = " ".join(str(raw).split())
         problem = invisible_problem(value, f"'{name}'")
@@ -159,7 +169,7 @@ class Words(Kind):
         for item in _as_list(raw):
             word = str(item).strip().lower() if isinstance(item, (str, int, float)) and not isinstance(item, bool) else None
             if word is None or not PLAIN_WORDS.match(word):
-                shown = item if isinstance(item, str) else type(item).__name__
+                shown = item if isinstance(item, str) else kind_of(item)
                 problems.append(f"'{name}' holds {str(shown)[:40]!r}, which is not a plain word: a tag is one or a "
                                 "few words of letters, digits, spaces, hyphens or apostrophes, e.g. 'rupture'.")
             elif word:
