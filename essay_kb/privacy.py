@@ -365,9 +365,11 @@ class PrivateTemplateBridge(BuiltinTemplateLoader):
                                       self.kb_config.kb_dev_server, body, self.known_sources(context))
         pagename = context.get("pagename")
         for kind, element, url, host in strangers:
-            subtype = KbWarning.PRIVACY if kind in ("code", "load", "send") else KbWarning.SITE_CODE
-            logger.warning(stranger_message(kind, element, url, host, pagename),
-                           location=self.source_location(pagename, url), type="kb", subtype=subtype)
+            message, location = stranger_message(kind, element, url, host, pagename), self.source_location(pagename, url)
+            if kind in ("code", "load", "send"):
+                logger.warning(message, location=location, type="kb", subtype=KbWarning.PRIVACY)
+            else:  # inline code the site does not ship, or its own scripts hidden
+                logger.warning(message, location=location, type="kb", subtype=KbWarning.SITE_CODE)
         return html
 
     def source_location(self, pagename, text: str):
