@@ -95,9 +95,6 @@ class PageInventory:
                              "".join(element.itertext()))
         return self
 
-    def close(self) -> None:
-        """(Kept for the old parser's interface: ``feed`` reads the whole text at once.)"""
-
     def element(self, tag: str, values: dict[str, str], text: str) -> None:
         if "style" in values:
             self.style_attributes.append(values["style"])
