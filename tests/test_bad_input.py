@@ -206,7 +206,8 @@ REFUSALS = [
       ("themes.yaml:3: the themes file is not valid YAML",)),
     R("settings-and-themes-at-once", "`html_baseurl = \"kb.test\"` and a bad theme key",
       both(replace("conf.py", "\"https://kb.test/\"", "\"kb.test\""), replace("themes.yaml", "key: beta", "key: Beta")),
-      ("conf.py:4: html_baseurl must be the site's public address ending in '/', e.g. 'https://notes.example.org/'; got 'kb.test'.",
+      ("conf.py:4: html_baseurl must be the site's public address ending in '/', e.g. 'https://notes.example.org/' "
+       "(a host name, then a path of letters, digits and '-._~/'; no spaces, quotes, query or fragment); got 'kb.test'.",
        "themes.yaml:4: theme #2: key 'Beta' must be lowercase words joined by hyphens")),
     R("redirect-to-nowhere", "`/essays/old/: /essays/never/`", write("redirects.yaml", "/essays/old/: /essays/never/\n"),
       ("redirects.yaml:1: the redirect '/essays/old/' points to '/essays/never/', which does not exist.",)),
