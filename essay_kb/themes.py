@@ -66,9 +66,9 @@ def theme_page_source(theme: dict) -> str:
 
 
 def markdown_text(text: str) -> str:
-    """``text`` as Markdown that reads as exactly that text: every ASCII punctuation mark
-    backslash-escaped (the themes file already refuses HTML and code marks in a title)."""
-    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text)
+    """``text`` as Markdown that reads as exactly that text: every mark with a meaning in Markdown
+    or MyST backslash-escaped (the themes file already refuses HTML and code marks in a title)."""
+    return re.sub(r"([\\`*_{}\[\]()<>#!|~&$:])", r"\\\1", text)
 
 
 def write_theme_pages(app) -> None:
