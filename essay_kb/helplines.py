@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from html import escape
 
+from markupsafe import Markup
+
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util import logging
@@ -125,8 +127,8 @@ def card_title(line: dict) -> str:
 def card_item_html(name: str, line: dict) -> str:
     """One line as the {helplines} card shows it, in HTML: 'Name: Call 988. For ...'."""
     purpose = f" For {escape(line['for'])}." if line.get("for") else ""
-    return (f'<li data-help-line="{escape(name)}"><p><strong>{escape(card_title(line))}</strong>: '
-            f"{reach_html(line, capital=True)}.{purpose}</p></li>")
+    return Markup(f'<li data-help-line="{escape(name)}"><p><strong>{escape(card_title(line))}</strong>: '
+                  f"{reach_html(line, capital=True)}.{purpose}</p></li>")  # every value in it is escaped
 
 
 def unknown_line(env, name: str, location) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from markupsafe import escape
+
 HERE = Path(__file__).parent
 CSS_FILES = ["kb.css"]
 JS_FILES = ["kb.js"]
@@ -45,6 +47,11 @@ def page_context(app, pagename, templatename, context, doctree) -> None:
     drop_unused_assets(context)
     context["kb_disclaimer"] = app.config.kb_disclaimer
     context["kb_practice_name"] = app.config.kb_practice_name
+    # Furo prints the site's title raw in its header ({{ docstitle if docstitle else project }})
+    # and as docstitle|striptags|e in <title>: escaped Markup reads right in both.
+    for key in ("docstitle", "project"):
+        if isinstance(context.get(key), str):
+            context[key] = escape(context[key])
 
 
 def setup(app) -> None:

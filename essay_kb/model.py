@@ -16,6 +16,7 @@ from sphinx.util import logging
 from . import schema
 from .collectors import PageDataCollector
 from .source import LineLoader, decode, load_yaml
+from .text import invisible_problem, skeleton
 from .warnings_ import KbWarning
 
 logger = logging.getLogger(__name__)
@@ -174,6 +175,16 @@ def id_line_problems(text: str) -> tuple[list[Problem], set[int]]:
     return problems, broken
 
 
+def glued_id_line(text: str, heading_line: int) -> str | None:
+    """The ``{#id}`` line right above a heading when a paragraph's line comes right before it (no
+    empty line between), so Markdown made it part of the paragraph; else None."""
+    lines = text.splitlines()
+    if heading_line < 3 or heading_line - 1 > len(lines):
+        return None
+    above, before = lines[heading_line - 2].strip(), lines[heading_line - 3].strip()
+    return above if re.fullmatch(r"\{#[^}]*\}", above) and before else None
+
+
 def reading_minutes(words: int, per_minute: int) -> int:
     return max(1, math.ceil(words / per_minute))
 
@@ -255,6 +266,15 @@ class EssayCollector(PageDataCollector):
                 continue  # its {#...} line is there but wrong, and check_page_source said how
             heading = section[0].astext()
             suggestion = re.sub(r"[^a-z0-9]+", "-", heading.lower()).strip("-")
+            glued = glued_id_line(text, heading_line)
+            if glued:
+                logger.warning(
+                    f"the id line '{glued}' above the heading '{heading}' is glued to the paragraph above "
+                    "it, so Markdown reads it as part of that paragraph's text and the heading gets no id. "
+                    f"Put an empty line before '{glued}'.",
+                    location=(docname, heading_line - 1), type="kb", subtype=KbWarning.SECTION_ID,
+                )
+                continue
             logger.warning(
                 f"the heading '{heading}' has no explicit id, so its link would change whenever the "
                 f"heading is reworded. Put an id on the line directly above it, e.g. {{#{suggestion}}}",
@@ -285,13 +305,16 @@ def init_env(app):
 
 def skip_unreadable_files(app, env, docnames: list[str]) -> None:
     """A file that is not UTF-8 is named with its line and left out of this build (Sphinx would
-    stop with a traceback); the warning fails the build."""
+    stop with a traceback); the warning fails the build. ``env.kb_unreadable`` lists them, so the
+    checks that follow do not also report their addresses as gone."""
+    env.kb_unreadable = set()
     for docname in list(docnames):
         _, problem = decode(env.doc2path(docname).read_bytes())
         if problem:
             line, message = problem
             logger.warning(message, location=(docname, line), type="kb", subtype=KbWarning.ENCODING)
             docnames.remove(docname)
+            env.kb_unreadable.add(docname)
             env.project.docnames.discard(docname)
             # What an earlier build read of it is forgotten, as for a deleted file.
             app.events.emit("env-purge-doc", env, docname)
@@ -305,8 +328,13 @@ def check_page_source(app, doctree) -> None:
     problem = file_name_problem(env.doc2path(env.docname, False).as_posix())
     if problem:
         logger.warning(problem.message, location=(env.docname, problem.line), type="kb", subtype=KbWarning.FILE_NAME)
-    for problem in id_line_problems(env.doc2path(env.docname).read_text(encoding="utf-8-sig"))[0]:
+    text = env.doc2path(env.docname).read_text(encoding="utf-8-sig")
+    for problem in id_line_problems(text)[0]:
         logger.warning(problem.message, location=(env.docname, problem.line), type="kb", subtype=KbWarning.SECTION_ID)
+    for number, line in enumerate(text.split("\n"), start=1):
+        message = invisible_problem(line.removesuffix("\r"), "this line")
+        if message:
+            logger.warning(message, location=(env.docname, number), type="kb", subtype=KbWarning.TEXT)
 
 
 def check_consistency(app, env):
@@ -314,16 +342,21 @@ def check_consistency(app, env):
     essays = env.kb_essays
     by_title: dict[str, str] = {}
     for docname in sorted(essays):
-        title = essays[docname]["title"].casefold()
-        if title in by_title:
+        title = essays[docname]["title"]
+        # Case-insensitive, and look-alike characters count as the same (a Cyrillic "А" in "Аnger").
+        keys = {"case:" + title.casefold(), "shape:" + skeleton(title)}
+        other = next((by_title[key] for key in keys if key in by_title), None)
+        if other:
+            looks = "" if ("case:" + title.casefold()) in by_title else (
+                f", as it looks (it reads '{essays[other]['title']}' but one holds a look-alike character)")
             logger.warning(
-                f"two essays have the title '{essays[docname]['title']}' (the other is "
-                f"{env.doc2path(by_title[title], False)}). Titles name essays in the sidebar, search and "
+                f"two essays have the title '{title}'{looks} (the other is "
+                f"{env.doc2path(other, False)}). Titles name essays in the sidebar, search and "
                 "links, so each must be unique: reword one of them.",
                 location=(docname, 1), type="kb", subtype=KbWarning.ESSAY,
             )
         else:
-            by_title[title] = docname
+            by_title.update(dict.fromkeys(keys, docname))
 
     seen: dict[str, tuple[str, int]] = {}
     for docname in sorted(essays):

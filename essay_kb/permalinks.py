@@ -12,7 +12,6 @@ section is mapped by the page that used to hold it (``kb.js`` reads the map).
 from __future__ import annotations
 
 import hashlib
-import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from sphinx.util import logging
 
 from .collectors import PageDataCollector
 from .dependencies import shown
+from .privacy import script_json
 from .source import KeyLines, decode, load_yaml
 from .warnings_ import KbWarning
 
@@ -157,7 +157,11 @@ def check_links(app, env) -> None:
                 f"'{old}' still exists, so the redirect from it would never be used. Remove the redirect, "
                 "or move the page or section first.",
                 location=f"{redirects_path}:{lines.get(old, 1)}", type="kb", subtype=KbWarning.REDIRECT)
+    # A page that could not be read (a bad byte, already reported) is not gone.
+    unreadable = {page_path(docname) for docname in getattr(env, "kb_unreadable", ())}
     for number, address in read_ledger(ledger_path):
+        if split(address)[0] in unreadable:
+            continue
         if resolve(address, pages, redirects) is None:
             logger.warning(
                 f"the published address {address} no longer resolves. Links to it may be saved in "
@@ -197,7 +201,7 @@ def redirect_pages(app):
         yield pagename, {
             "kb_redirect_to": rel(new),
             "kb_redirect_canonical": app.config.html_baseurl + new.lstrip("/"),
-            "kb_redirect_data": json.dumps(data, sort_keys=True).replace("</", "<\\/"),
+            "kb_redirect_data": script_json(data),
             "title": "This page has moved",
         }, "kb-redirect.html"
 
@@ -211,7 +215,7 @@ def section_redirects_for(app, pagename: str) -> str | None:
     base = to_root(here)
     mapping = {split(old)[1]: base + new.lstrip("/") for old, new in redirects.items()
                if split(old)[0] == here and split(old)[1]}
-    return json.dumps(mapping, sort_keys=True).replace("</", "<\\/") if mapping else None
+    return script_json(mapping) if mapping else None
 
 
 def files_changed(app, env, added, changed, removed) -> list[str]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import sys
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from sphinx.errors import ConfigError
 from sphinx.util import logging
 
 from .previews import preview_text
+from .privacy import script_json
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +98,7 @@ def add_structured_data(app, pagename, templatename, context, doctree) -> None:
     essay = app.env.kb_essays.get(pagename)
     if not essay or not essay["valid"] or essay["draft"]:
         return
-    data = json.dumps(medical_web_page(app, pagename), ensure_ascii=False).replace("<", "\\u003c")
+    data = script_json(medical_web_page(app, pagename), sort_keys=False)
     context["metatags"] = context.get("metatags", "") + f'<script type="application/ld+json">{data}</script>\n'
 
 

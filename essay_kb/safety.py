@@ -21,6 +21,7 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import urlsplit
 
+from markupsafe import Markup
 from sphinx.util import logging
 
 from .helplines import reach_html
@@ -103,7 +104,7 @@ def crisis_notice_html(app, pagename: str) -> str:
              for docname, label in app.config.kb_help_pages.items() if label and docname in present]
     if links:
         html += ' <span class="kb-crisis-links">' + " · ".join(links) + "</span>"
-    return html
+    return Markup(html)  # every value in it is escaped above
 
 
 def help_page_links(app, pagename: str) -> list[dict]:

@@ -20,9 +20,15 @@ import argparse
 import datetime as dt
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 
 import yaml
+
+from .text import invisible_problem
+
+# A tag: one or a few plain words (letters in any script, digits, spaces, hyphens, apostrophes).
+PLAIN_WORDS = re.compile(r"^[^\W_]+(?:[ '’-]+[^\W_]+)*$")
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,17 @@ def _as_list(value) -> list:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
+
+
+def kind_of(raw) -> str:
+    """What a YAML value that is not text is, in the author's words."""
+    if isinstance(raw, bool):
+        return "true or false"
+    if isinstance(raw, list):
+        return "a list"
+    if isinstance(raw, dict):
+        return "a set of 'name: value' pairs"
+    return type(raw).__name__
 
 
 # -- kinds of value ------------------------------------------------------------------------------
@@ -89,7 +106,13 @@ class Text(Kind):
         return f"Add a line that starts `{field.name}:` followed by your own words ({self.describe()})."
 
     def check(self, raw, name: str, known: Known, cleaned: dict):
+        if isinstance(raw, (list, dict, bool)):
+            return "", [f"'{name}' must be text, not {kind_of(raw)}. Write it on one line after '{name}: ' "
+                        "(in quotes if it holds ':', '[' or '{')."]
         value = " ".join(str(raw).split())
+        problem = invisible_problem(value, f"'{name}'")
+        if problem:
+            return value, [problem]
         if self.max_chars and len(value) > self.max_chars:
             return value, [f"'{name}' is {len(value)} characters long; shorten it to at most "
                            f"{self.max_chars} characters."]
@@ -147,7 +170,18 @@ class Words(Kind):
         return "words, in brackets"
 
     def check(self, raw, name: str, known: Known, cleaned: dict):
-        return sorted({str(t).strip().lower() for t in _as_list(raw) if str(t).strip()}), []
+        if isinstance(raw, dict):
+            return [], [f"'{name}' must be a list of words in square brackets, e.g. '{name}: [rupture, repair]'."]
+        words, problems = set(), []
+        for item in _as_list(raw):
+            word = str(item).strip().lower() if isinstance(item, (str, int, float)) and not isinstance(item, bool) else None
+            if word is None or not PLAIN_WORDS.match(word):
+                shown = item if isinstance(item, str) else kind_of(item)
+                problems.append(f"'{name}' holds {str(shown)[:40]!r}, which is not a plain word: a tag is one or a "
+                                "few words of letters, digits, spaces, hyphens or apostrophes, e.g. 'rupture'.")
+            elif word:
+                words.add(word)
+        return sorted(words), problems
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,21 @@ from sphinx.errors import ConfigError
 from sphinx.util import logging
 
 from .source import KeyLines, decode, load_yaml
+from .text import invisible_problem, title_problem
 
 from .warnings_ import KbWarning
 
 logger = logging.getLogger(__name__)
 
 THEME_KEY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# The site's address, strictly (it is written into every page, the feed, the sitemap and the
+# redirect stubs): http(s), a host name (with an optional port), a path of URL-safe characters
+# ending in '/', nothing else.
+BASE_URL = re.compile(r"^https?://(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+                      r"(?::[0-9]{1,5})?/(?:[A-Za-z0-9._~-]+/)*$")
+# Settings shown as text on pages: escaped everywhere, and checked for invisible characters.
+TEXT_SETTINGS = ("kb_practice_name", "kb_author_line", "kb_disclaimer", "kb_discreet_preview_line",
+                 "kb_reading_list_title", "kb_reading_list_description")
 
 # name: (default, rebuild, types). Sphinx checks each value against its types at config-inited
 # (a wrong type is a warning, so it fails the build).
@@ -107,6 +116,10 @@ def read_themes(path: Path) -> tuple[list[dict], list[tuple[int | None, str]]]:
         for name, value in (("title", title), ("description", description)):
             if not value:
                 problems.append((line(name, entry.line), f"theme #{position} ({key}) needs a non-empty {name}."))
+        for name, problem in (("title", title_problem(title, f"the title of theme #{position} ({key})")),
+                              ("description", invisible_problem(description, f"the description of theme #{position} ({key})"))):
+            if problem:
+                problems.append((line(name, entry.line), problem))
         themes.append({"key": key, "title": title, "description": description, "order": position})
     return themes, problems
 
@@ -134,11 +147,16 @@ def setting_location(app, name: str) -> str:
 def check_config(app, config) -> None:
     problems = []  # (location, message)
     base = config.html_baseurl or ""
-    if not re.match(r"^https?://[^/]+/(.*/)?$", base):
+    if not BASE_URL.match(base):
         problems.append((setting_location(app, "html_baseurl"), (
             f"html_baseurl must be the site's public address ending in '/', e.g. "
-            f"'https://notes.example.org/'; got {base!r}."
+            f"'https://notes.example.org/' (a host name, then a path of letters, digits and '-._~/'; "
+            f"no spaces, quotes, query or fragment); got {base!r}."
         )))
+    for name in TEXT_SETTINGS:
+        problem = invisible_problem(str(getattr(config, name, "") or ""), name)
+        if problem:
+            problems.append((setting_location(app, name), problem))
     # sphinx-sitemap's default scheme inserts the language ("/en/") into every address; this
     # site publishes at the plain dirhtml paths. Search and the general index are not content.
     if config.sitemap_url_scheme == "{lang}{version}{link}":

@@ -8,6 +8,7 @@ text changes, so incremental builds stay incremental); its essay list is a place
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -60,8 +61,14 @@ def theme_page_source(theme: dict) -> str:
     first_sentence = theme["description"].split(". ")[0].rstrip(".") + "."
     return (
         f"---\nsummary: {json.dumps(first_sentence)}\n---\n{GENERATED_MARK}\n\n"
-        f"# {theme['title']}\n\n```{{kb-theme}} {theme['key']}\n```\n"
+        f"# {markdown_text(theme['title'])}\n\n```{{kb-theme}} {theme['key']}\n```\n"
     )
+
+
+def markdown_text(text: str) -> str:
+    """``text`` as Markdown that reads as exactly that text: every mark with a meaning in Markdown
+    or MyST backslash-escaped (the themes file already refuses HTML and code marks in a title)."""
+    return re.sub(r"([\\`*_{}\[\]()<>#!|~&$:])", r"\\\1", text)
 
 
 def write_theme_pages(app) -> None:

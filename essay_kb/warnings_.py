@@ -52,3 +52,10 @@ class KbWarning(StrEnum):
     PLACEHOLDER = "placeholder", (
         "A published essay still holds a sentence from the file make new started it with; replace it, "
         "or mark the essay 'draft: true' while it is being written.")
+    SITE_CODE = "site_code", (
+        "A page holds an inline script or stylesheet the site does not ship (only the templates' own "
+        "are trusted by the page's security policy), or something in its text (an unclosed '<!--' "
+        "comment or tag) hides the site's own scripts.")
+    TEXT = "text", (
+        "An invisible character in a page or a setting: a raw control character or a text-direction "
+        "override (it can hide or reverse what a reader sees).")

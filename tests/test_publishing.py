@@ -215,12 +215,37 @@ def test_policy_hashes_inline_code_and_flags_other_hosts():
     html = ('<html><head><meta charset="utf-8"><style>a{}</style></head><body style="x:y">'
             '<script>go()</script><script type="application/json">{}</script>'
             '<img src="//cdn.example.com/a.png"><link rel="stylesheet" href="/site.css"></body></html>')
-    secured, strangers = privacy.secure_page(html, "kb.test")
+    known = privacy.KnownSources({"go()"}, {"a{}"}, {"x:y"})
+    secured, strangers = privacy.secure_page(html, "kb.test", known=known)
     assert strangers == [("load", "<img> src", "//cdn.example.com/a.png", "cdn.example.com")]
     policy = re.search(r'Content-Security-Policy" content="([^"]*)"', secured).group(1)
     assert sha("go()") in policy and sha("{}") not in policy
     assert sha("a{}") in policy and sha("x:y") in policy and "'unsafe-hashes'" in policy
     assert secured.index("Content-Security-Policy") < secured.index("<style>")
+
+
+def test_the_policy_trusts_only_the_code_the_site_ships_never_what_a_page_holds():
+    """A script or style the templates do not ship gets no hash and is reported, wherever it is."""
+    html = ('<html><head><meta charset="utf-8"><style>b{}</style></head><body style="y:z">'
+            '<script>go()</script><script>steal()</script><script type="text/ecmascript">more()</script></body></html>')
+    known = privacy.KnownSources({"go()"}, {"a{}"}, {"x:y"})
+    secured, strangers = privacy.secure_page(html, "kb.test", known=known)
+    policy = re.search(r'Content-Security-Policy" content="([^"]*)"', secured).group(1)
+    assert sha("go()") in policy
+    assert not {sha("steal()"), sha("more()"), sha("b{}"), sha("y:z"), "'unsafe-hashes'"} & set(policy.split())
+    assert [(kind, text) for kind, _, text, _ in strangers] == [("script", "steal()"), ("script", "more()"), ("style", "b{}")]
+
+
+@pytest.mark.parametrize("article", ["<!-- never closed", "<p>x<!--> <script>steal()</script>", "<textarea>", "<plaintext>",
+                                     "<title>", "<p title='x"])
+def test_an_article_that_hides_the_sites_scripts_is_reported(article):
+    """The page is read as a browser reads it: whatever in the article makes the site's own scripts
+    after it text (an unclosed comment or tag) is found."""
+    page = (f'<html><head><meta charset="utf-8"></head><body><article>{privacy.BODY_MARK}</article>'
+            '<script src="_static/kb-exit.js"></script></body></html>')
+    strangers = privacy.secure_page(page, "kb.test", body=article)[1]
+    assert ("swallowed", "<script> src", "_static/kb-exit.js", None) in strangers or \
+        any(kind == "script" for kind, *_ in strangers)
 
 
 def page_with(markup: str) -> str:
@@ -250,7 +275,8 @@ def page_with(markup: str) -> str:
 ], ids=lambda value: value if isinstance(value, str) and len(value) < 20 else None)
 def test_the_page_check_finds_every_way_of_leaving_the_site(markup, kind, element, url):
     host = None if kind == "code" else urlsplit(url).hostname
-    assert privacy.secure_page(page_with(markup), "kb.test")[1] == [(kind, element, url, host)]
+    found = privacy.secure_page(page_with(markup), "kb.test")[1]
+    assert [stranger for stranger in found if stranger[0] not in ("script", "style")] == [(kind, element, url, host)]
 
 
 def test_the_page_check_allows_outbound_links_and_the_sites_own_addresses():
@@ -264,11 +290,14 @@ def test_the_page_check_allows_outbound_links_and_the_sites_own_addresses():
 def test_only_the_sites_own_scripts_are_hashed_never_the_article_bodys():
     page = (f'<html><head><meta charset="utf-8"><script>theme()</script></head>'
             f'<body><article>{privacy.BODY_MARK}</article></body></html>')
-    secured, _ = privacy.secure_page(page, "kb.test", body='<p style="x:y">text</p><script>steal()</script>')
+    known = privacy.KnownSources({"theme()"})
+    secured, strangers = privacy.secure_page(page, "kb.test", body='<p style="x:y">text</p><script>steal()</script>',
+                                             known=known)
     policy = re.search(r'Content-Security-Policy" content="([^"]*)"', secured).group(1)
     assert "<article><p" in secured and "<script>steal()</script>" in secured
     assert sha("theme()") in policy and sha("steal()") not in policy
-    assert sha("x:y") in policy  # the article's styles still count (docutils writes a few)
+    assert sha("x:y") not in policy  # an essay's text can carry no CSS the policy trusts
+    assert ("script", "inline <script>", "steal()", None) in strangers
 
 
 def test_a_script_in_an_essay_never_gets_a_hash(site_copy, tmp_path):
