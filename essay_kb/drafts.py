@@ -80,6 +80,6 @@ def mark_drafts(app, pagename, templatename, context, doctree) -> None:
 
 
 def setup(app) -> None:
-    app.connect("config-inited", leave_out_drafts, priority=700)
+    app.connect("config-inited", leave_out_drafts)
     app.connect("doctree-read", check_no_placeholders)
     app.connect("html-page-context", mark_drafts)

@@ -129,4 +129,4 @@ def setup(app) -> None:
     app.connect("env-updated", reading_done)
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)
-    app.connect("html-page-context", show_problems, priority=900)
+    app.connect("html-page-context", show_problems)
