@@ -14,15 +14,24 @@ SPHINXBUILD = $(BIN)/sphinx-build -b dirhtml -c $(CONFDIR) -d $(BUILDDIR)/doctre
 # last good build moved there, so it stays incremental) and is moved back only if it succeeds. On
 # failure the partial site is removed, and so is the cache of read pages, so the next build reports
 # every problem again instead of skipping the unchanged pages that caused them.
+# One build at a time per build folder: the whole sequence holds a lock (flock, from util-linux,
+# which every Debian has), so a second `make html` or `make ledger` waits for the first to finish
+# instead of removing the folder it is building.
+BUILD_LOCK = $(BUILDDIR)/.build.lock
 define build_site
-	@rm -rf $(BUILDDIR)/html.partial
-	@if [ -d $(BUILDDIR)/html ]; then mv $(BUILDDIR)/html $(BUILDDIR)/html.partial; fi
-	@$(SPHINXBUILD) $(1) $(SOURCEDIR) $(BUILDDIR)/html.partial || { \
+	@mkdir -p $(BUILDDIR)
+	@exec 9>$(BUILD_LOCK); \
+	if ! flock -n 9; then \
+		echo "Another build of this site is running in $(BUILDDIR) (make html or make ledger): waiting for it to finish..." >&2; \
+		flock 9; fi; \
+	rm -rf $(BUILDDIR)/html.partial; \
+	if [ -d $(BUILDDIR)/html ]; then mv $(BUILDDIR)/html $(BUILDDIR)/html.partial; fi; \
+	$(SPHINXBUILD) $(1) $(SOURCEDIR) $(BUILDDIR)/html.partial || { \
 		rm -rf $(BUILDDIR)/html.partial $(BUILDDIR)/doctrees; \
 		echo "The build failed, so there is no site in $(BUILDDIR)/html: nothing from a failed build can be published. Fix the problems above and run make again." >&2; \
-		exit 1; }
-	@mv $(BUILDDIR)/html.partial $(BUILDDIR)/html
-	@echo "The site is in $(BUILDDIR)/html."
+		exit 1; }; \
+	mv $(BUILDDIR)/html.partial $(BUILDDIR)/html; \
+	echo "The site is in $(BUILDDIR)/html."
 endef
 
 .PHONY: help html test serve clean new ledger review bench lock

@@ -15,7 +15,7 @@ from sphinx.util import logging
 
 from . import schema
 from .collectors import PageDataCollector
-from .source import LineLoader, decode, load_yaml
+from .source import LineLoader, load_yaml, read_source
 from .warnings_ import KbWarning
 
 logger = logging.getLogger(__name__)
@@ -284,10 +284,10 @@ def init_env(app):
 
 
 def skip_unreadable_files(app, env, docnames: list[str]) -> None:
-    """A file that is not UTF-8 is named with its line and left out of this build (Sphinx would
-    stop with a traceback); the warning fails the build."""
+    """A file that is not UTF-8, or too large to read, is named with its line and left out of this
+    build (Sphinx would stop with a traceback); the warning fails the build."""
     for docname in list(docnames):
-        _, problem = decode(env.doc2path(docname).read_bytes())
+        _, problem = read_source(env.doc2path(docname))
         if problem:
             line, message = problem
             logger.warning(message, location=(docname, line), type="kb", subtype=KbWarning.ENCODING)

@@ -8,7 +8,7 @@ from pathlib import Path
 from sphinx.errors import ConfigError
 from sphinx.util import logging
 
-from .source import KeyLines, decode, load_yaml
+from .source import KeyLines, load_yaml, read_source
 
 from .warnings_ import KbWarning
 
@@ -64,10 +64,9 @@ THEME_FIELDS = ("key", "title", "description")
 def read_themes(path: Path) -> tuple[list[dict], list[tuple[int | None, str]]]:
     """The themes in the themes file, and every problem in it as (line, message): all of them, so
     that one build shows the author everything to fix."""
-    try:
-        text, problem = decode(path.read_bytes())
-    except OSError as exc:
-        return [], [(None, f"cannot read the themes file {path}: {exc.strerror}. Check kb_themes_file.")]
+    if not path.is_file():
+        return [], [(None, f"cannot read the themes file {path}: there is no such file. Check kb_themes_file.")]
+    text, problem = read_source(path)
     if problem:
         return [], [problem]
     data, problems = load_yaml(text)
@@ -158,14 +157,14 @@ def check_config(app, config) -> None:
         stop(problems)
 
 
-def stop(problems: list[tuple[str, str]]) -> None:
+def stop(problems: list[tuple[str, str]], subtype: KbWarning = KbWarning.SETTINGS, stage: str = "the settings") -> None:
     """End the build now, naming every problem as file:line: message. Sphinx would wrap an
     exception in its crash report ("please open an issue"), which this is not: these are the
     author's to fix, and nothing else can be checked until they are."""
     for location, message in problems:
-        logger.error(message, location=location, type="kb", subtype=KbWarning.SETTINGS)
-    logger.error(f"the build stopped at the settings: fix the {len(problems)} problem(s) above and build again.",
-                 type="kb", subtype=KbWarning.SETTINGS)
+        logger.error(message, location=location, type="kb", subtype=subtype)
+    logger.error(f"the build stopped at {stage}: fix the {len(problems)} problem(s) above and build again.",
+                 type="kb", subtype=subtype)
     raise SystemExit(2)
 
 

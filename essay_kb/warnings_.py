@@ -49,3 +49,16 @@ class KbWarning(StrEnum):
     LEXICON = "lexicon", (
         "A line of the lay lexicon (docs/lexicon.yaml) that is malformed, or a word on its essays' side "
         "that no page uses, so search can find nothing with it.")
+    INCLUDE = "include", (
+        "An include ({include}, .. include::, {literalinclude}, {raw} or {csv-table} with :file:) of a "
+        "file outside docs/, not an ordinary file, too large or not UTF-8, or one with :url:.")
+    ATTACHMENT = "attachment", (
+        "A download, a link to a local file or a picture outside docs/ or of a type the site does not "
+        "publish (only .gif, .jpeg, .jpg, .pdf, .png, .svg, .txt, .webp), not what its name says, or an "
+        "SVG that could run a script or load from elsewhere; and any such file found in the output folder.")
+    SOURCE_TREE = "source_tree", (
+        "A link (symlink) in docs/ that leads outside it, to a folder or back to itself, a file that is "
+        "not an ordinary file, a page too large to read, or a folder the build must write (docs/themes/) "
+        "that it cannot: the build stops before reading.")
+    OUTPUT_PATH = "output_path", (
+        "A file the build would write outside the output folder, or onto a file or folder already there.")
