@@ -384,8 +384,16 @@ def check_tree(app, config) -> None:
     """At config-inited, before Sphinx looks for pages (a loop of links would keep it busy for minutes)."""
     problems = tree_problems(Path(app.srcdir), set(config.source_suffix))
     if problems:
-        from .settings import stop
-        stop(problems, KbWarning.SOURCE_TREE, f"the files in {DOCS}")
+        stop(problems, f"the files in {DOCS}")
+
+
+def stop(problems: list[tuple[str, str]], stage: str) -> None:
+    """End the build now, as settings.stop does: nothing can be read safely until these are fixed."""
+    for location, message in problems:
+        logger.error(message, location=location, type="kb", subtype=KbWarning.SOURCE_TREE)
+    logger.error(f"the build stopped at {stage}: fix the {len(problems)} problem(s) above and build again.",
+                 type="kb", subtype=KbWarning.SOURCE_TREE)
+    raise SystemExit(2)
 
 
 # -- the output folder ------------------------------------------------------------------------------

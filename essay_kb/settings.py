@@ -157,14 +157,14 @@ def check_config(app, config) -> None:
         stop(problems)
 
 
-def stop(problems: list[tuple[str, str]], subtype: KbWarning = KbWarning.SETTINGS, stage: str = "the settings") -> None:
+def stop(problems: list[tuple[str, str]]) -> None:
     """End the build now, naming every problem as file:line: message. Sphinx would wrap an
     exception in its crash report ("please open an issue"), which this is not: these are the
     author's to fix, and nothing else can be checked until they are."""
     for location, message in problems:
-        logger.error(message, location=location, type="kb", subtype=subtype)
-    logger.error(f"the build stopped at {stage}: fix the {len(problems)} problem(s) above and build again.",
-                 type="kb", subtype=subtype)
+        logger.error(message, location=location, type="kb", subtype=KbWarning.SETTINGS)
+    logger.error(f"the build stopped at the settings: fix the {len(problems)} problem(s) above and build again.",
+                 type="kb", subtype=KbWarning.SETTINGS)
     raise SystemExit(2)
 
 

@@ -60,5 +60,3 @@ class KbWarning(StrEnum):
         "A link (symlink) in docs/ that leads outside it, to a folder or back to itself, a file that is "
         "not an ordinary file, a page too large to read, or a folder the build must write (docs/themes/) "
         "that it cannot: the build stops before reading.")
-    OUTPUT_PATH = "output_path", (
-        "A file the build would write outside the output folder, or onto a file or folder already there.")
