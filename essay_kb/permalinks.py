@@ -212,10 +212,12 @@ def redirect_pages(app):
     if problems:  # reported after reading; no stub is written from a file with mistakes
         return
     existing = {page_path(d) for d in app.env.found_docs}
+    app.builder.kb_redirect_stubs = stubs = {}
     for old, new in sorted(redirects.items()):
         path, fragment = split(old)
         if fragment or path in existing:
             continue
+        stubs[path.strip("/") or "index"] = (old, lines.get(old, 1))
         try:
             site_file(app.outdir, app.builder.get_outfilename(path.strip("/") or "index"))
         except OutsideSite as exc:
@@ -260,6 +262,11 @@ def files_changed(app, env, added, changed, removed) -> list[str]:
 
 
 def page_context(app, pagename, templatename, context, doctree) -> None:
+    stub = getattr(app.builder, "kb_redirect_stubs", {}).get(pagename)
+    if stub and templatename != "kb-redirect.html":  # a page the site makes itself (search, the reading list)
+        logger.warning(f"the redirect '{stub[0]}' is the address of a page the site makes ({pagename}): one "
+                       "would replace the other. Remove the redirect.",
+                       location=f"{files(app)[1]}:{stub[1]}", type="kb", subtype=KbWarning.REDIRECT)
     if pagename in app.env.found_docs:
         context["kb_section_redirects"] = shown(app, pagename, section_redirects_for)
 

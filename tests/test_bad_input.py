@@ -321,6 +321,9 @@ REFUSALS = [
     R("redirect-onto-a-file", "`/_static/kb-exit.js/: /essays/one/` (onto a file of the site)",
       write("redirects.yaml", "# moved\n/_static/kb-exit.js/: /essays/one/\n"),
       ("redirects.yaml:2: '/_static/kb-exit.js/': an old address must be a page's address",)),
+    R("redirect-onto-a-made-page", "`/search/: /essays/one/` (the address of a page the site makes)",
+      write("redirects.yaml", "/search/: /essays/one/\n"),
+      ("redirects.yaml:1: the redirect '/search/' is the address of a page the site makes (search): one would replace the other.",)),
 ]
 
 

@@ -244,3 +244,23 @@ def test_two_make_html_at_once_publish_one_whole_site(site_copy, make_html, tmp_
     sphinx_build(root, tmp_path / "clean")
     assert html_files(build / "html") == html_files(tmp_path / "clean")
     assert not (build / "html.partial").exists()
+
+
+def test_a_read_only_docs_folder_stops_the_build_naming_the_folder(site_copy, tmp_path):
+    """The build writes the theme pages into docs/themes/; on a read-only checkout it says so
+    (run in a mount namespace of its own, where docs/ is mounted read-only: root ignores file modes)."""
+    import shutil as sh
+    import sys
+
+    root = site_copy()
+    sh.rmtree(root / "themes")  # a fresh checkout has none: they are generated
+    script = (f"mount --bind {root} {root} && mount -o remount,ro,bind {root} && "
+              f"{sys.executable} -m sphinx -b dirhtml -W --keep-going -n -q {root} {tmp_path / 'out'}")
+    if subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode != 0:
+        pytest.skip("unshare -m is not allowed here (it needs root)")
+    result = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, cwd=REPO,
+                            env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert result.returncode != 0
+    assert f"{root}/themes:1: ERROR: the build writes a page per theme (from themes.yaml) into this folder, and cannot: " \
+           "Read-only file system." in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr and "open an issue" not in result.stderr
