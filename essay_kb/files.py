@@ -34,7 +34,7 @@ from sphinx.directives.other import Include
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from .source import MAX_TEXT_BYTES, megabytes, read_source, too_large
+from .source import MAX_TEXT_BYTES, megabytes, read_source, sentence, too_large
 from .warnings_ import KbWarning
 
 logger = logging.getLogger(__name__)
@@ -375,7 +375,7 @@ def tree_problems(srcdir: Path, source_suffixes) -> list[tuple[str, str]]:
             if not (stat.S_ISREG(status.st_mode) or stat.S_ISDIR(status.st_mode)):
                 problems.append((shown, "this is not an ordinary file (a device, a pipe or a socket): remove it."))
             elif stat.S_ISREG(status.st_mode) and path.suffix in source_suffixes and status.st_size > MAX_TEXT_BYTES:
-                problems.append((shown, too_large(status.st_size).capitalize() + "."))
+                problems.append((shown, sentence(too_large(status.st_size))))
         subfolders[:] = [s for s in subfolders if not Path(folder, s).is_symlink()]
     return problems
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from .source import compose_yaml, read_source
+from .source import compose_yaml, read_source, sentence
 
 WORD = re.compile(r"^[a-z0-9]+$")
 SECTIONS = ("one-way", "same")
@@ -69,7 +69,7 @@ def read_lexicon(path: Path) -> tuple[list[Entry], list[Problem]]:
         return [], [Problem(*problem)]
     root, problems = compose_yaml(text)
     if problems:
-        return [], [Problem(line, message.removeprefix("this ").capitalize() + ".") for line, message in problems]
+        return [], [Problem(line, sentence(message)) for line, message in problems]
     if root is None:
         return [], []
     if not isinstance(root, yaml.MappingNode):

@@ -26,7 +26,7 @@ from sphinx.util import logging
 
 from .helplines import DEFAULT_HELP_LINES, card_item_html
 from .permalinks import page_path
-from .source import compose_yaml, read_source
+from .source import compose_yaml, read_source, sentence
 from .search import write_if_changed
 from .warnings_ import KbWarning
 from .output import site_file
@@ -131,7 +131,7 @@ def load_vocabulary(path: Path, help_lines: dict, help_pages=None) -> Vocabulary
     text_lines = text.splitlines()
     root, yaml_problems = compose_yaml(text)
     if yaml_problems:
-        problems += [Problem(line, message.removeprefix("this ").capitalize() + ".") for line, message in yaml_problems]
+        problems += [Problem(line, sentence(message)) for line, message in yaml_problems]
         return vocabulary
     line = lambda node: node.start_mark.line + 1  # noqa: E731
     top = mapping(root)

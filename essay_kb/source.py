@@ -29,6 +29,11 @@ def megabytes(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB"
 
 
+def sentence(message: str) -> str:
+    """A message of this module ("this file is ...") as a sentence of its own."""
+    return message[:1].upper() + message[1:] + "."
+
+
 def name_shown(node: yaml.Node) -> str:
     return repr(node.value) if isinstance(node, yaml.ScalarNode) else "a list or a mapping"
 
