@@ -68,6 +68,11 @@ HANDLER_ORDER = (
     Ordered("build-finished", sitemap.refill_sitemap_queue, 400,
             "Refills the queue of pages before sphinx-sitemap writes sitemap.xml from it.",
             before=("sphinx_sitemap.create_sitemap",)),
+    Ordered("doctree-read", files.check_attachments, 400,
+            "Before Sphinx's collectors note a page's pictures and downloads to copy, so that a refused "
+            "file is dropped from the page and never copied into the site.",
+            before=("sphinx.environment.collectors.asset.ImageCollector.process_doc",
+                    "sphinx.environment.collectors.asset.DownloadFileCollector.process_doc")),
     Ordered("build-finished", files.scan_output, 850,
             "After every handler that writes into the output folder (the 404 page, the feed, the search "
             "index, the QR codes), so that the scan sees every file the site will publish.",

@@ -446,6 +446,5 @@ def setup(app) -> None:
     for name, directive in FILE_DIRECTIVES.items():
         app.add_directive(name, directive, override=True)
     app.connect("config-inited", check_tree)
-    # Before Sphinx's own collectors (priority 500) note the files to copy.
-    app.connect("doctree-read", check_attachments, priority=400)
-    # build-finished: scan_output is connected from essay_kb.HANDLER_ORDER (its order matters).
+    # doctree-read: check_attachments, and build-finished: scan_output, are connected from
+    # essay_kb.HANDLER_ORDER (their order matters).

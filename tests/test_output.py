@@ -264,3 +264,29 @@ def test_a_read_only_docs_folder_stops_the_build_naming_the_folder(site_copy, tm
     assert f"{root}/themes:1: ERROR: the build writes a page per theme (from themes.yaml) into this folder, and cannot: " \
            "Read-only file system." in result.stderr, result.stderr
     assert "Traceback" not in result.stderr and "open an issue" not in result.stderr
+
+
+def test_files_inside_docs_of_the_allowed_types_are_still_included_and_published(site_copy, tmp_path):
+    """The checks refuse a class of files, not includes and attachments as such."""
+    root = site_copy()
+    essays = root / "essays"
+    (root / "shared").mkdir()
+    (root / "shared" / "aside.md").write_text("An aside kept in one place, *shared* by essays.\n", encoding="utf-8")
+    (essays / "steps.txt").write_text("first step\nsecond step\n", encoding="utf-8")
+    (essays / "figure.svg").write_text(FIGURE, encoding="utf-8")
+    (essays / "handout.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    three = essays / "three.md"
+    three.write_text(three.read_text(encoding="utf-8").replace("More.", (
+        "More.\n\n```{include} /shared/aside.md\n```\n\n```{literalinclude} steps.txt\n```\n\n"
+        "```{eval-rst}\n.. include:: steps.txt\n   :literal:\n```\n\n"
+        "![A square](figure.svg)\n\nSee {download}`the handout <handout.pdf>` and [the steps](steps.txt).")),
+        encoding="utf-8")
+    with (root / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write('exclude_patterns = ["shared"]\n')
+    out = tmp_path / "out"
+    sphinx_build(root, out)
+    page = (out / "essays" / "three" / "index.html").read_text(encoding="utf-8")
+    assert "An aside kept in one place" in page and page.count("second step") == 2
+    made = files_of(out)
+    assert "_images/figure.svg" in made
+    assert {f.rsplit("/", 1)[1] for f in made if f.startswith("_downloads/")} == {"handout.pdf", "steps.txt"}
