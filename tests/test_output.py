@@ -212,9 +212,12 @@ def test_the_extension_writes_only_inside_the_output_folder(tmp_path):
 
 
 def make_in(build, root, *targets):
+    """`make <targets>` on a test root, started (the sentence vectors' cache is the tests' shared one)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO),
+           "KB_EMBEDDING_CACHE": os.environ.get("KB_EMBEDDING_CACHE", str(REPO / "_build" / "embeddings"))}
     return subprocess.Popen(["make", "--no-print-directory", "-o", ".venv/.installed", *targets, f"SOURCEDIR={root}",
                              f"CONFDIR={root}", f"BUILDDIR={build}"], cwd=REPO, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+                            stderr=subprocess.PIPE, text=True, env=env)
 
 
 def test_a_second_make_html_waits_for_the_first(site_copy, make_html):
