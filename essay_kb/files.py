@@ -382,7 +382,8 @@ def tree_problems(srcdir: Path, source_suffixes) -> list[tuple[str, str]]:
 
 def check_tree(app, config) -> None:
     """At config-inited, before Sphinx looks for pages (a loop of links would keep it busy for minutes)."""
-    problems = tree_problems(Path(app.srcdir), set(config.source_suffix))
+    # Sphinx fills config.source_suffix from the parsers' suffixes (MyST's .md) only later.
+    problems = tree_problems(Path(app.srcdir), {*config.source_suffix, *app.registry.source_suffix})
     if problems:
         stop(problems, f"the files in {DOCS}")
 
