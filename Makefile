@@ -16,16 +16,24 @@ SPHINXBUILD = $(BIN)/sphinx-build -b dirhtml -c $(CONFDIR) -d $(BUILDDIR)/doctre
 # every problem again instead of skipping the unchanged pages that caused them.
 # A failed build ends with a short summary of its problems, one per line (essay_kb/problems.py,
 # from the warnings file Sphinx writes with -w), after Sphinx's own output.
+# One build at a time per build folder: the whole sequence holds a lock (flock, from util-linux,
+# which every Debian has), so a second `make html` or `make ledger` waits for the first to finish
+# instead of removing the folder it is building.
+BUILD_LOCK = $(BUILDDIR)/.build.lock
 define build_site
-	@rm -rf $(BUILDDIR)/html.partial $(BUILDDIR)/problems.txt
-	@if [ -d $(BUILDDIR)/html ]; then mv $(BUILDDIR)/html $(BUILDDIR)/html.partial; fi
 	@mkdir -p $(BUILDDIR)
-	@$(SPHINXBUILD) -w $(BUILDDIR)/problems.txt $(1) $(SOURCEDIR) $(BUILDDIR)/html.partial || { \
+	@exec 9>$(BUILD_LOCK); \
+	if ! flock -n 9; then \
+		echo "Another build of this site is running in $(BUILDDIR) (make html or make ledger): waiting for it to finish..." >&2; \
+		flock 9; fi; \
+	rm -rf $(BUILDDIR)/html.partial $(BUILDDIR)/problems.txt; \
+	if [ -d $(BUILDDIR)/html ]; then mv $(BUILDDIR)/html $(BUILDDIR)/html.partial; fi; \
+	$(SPHINXBUILD) -w $(BUILDDIR)/problems.txt $(1) $(SOURCEDIR) $(BUILDDIR)/html.partial || { \
 		rm -rf $(BUILDDIR)/html.partial $(BUILDDIR)/doctrees; \
 		echo >&2; $(BIN)/python -m essay_kb problems $(BUILDDIR)/problems.txt --site $(BUILDDIR)/html >&2; \
-		exit 1; }
-	@mv $(BUILDDIR)/html.partial $(BUILDDIR)/html
-	@echo "The site is in $(BUILDDIR)/html."
+		exit 1; }; \
+	mv $(BUILDDIR)/html.partial $(BUILDDIR)/html; \
+	echo "The site is in $(BUILDDIR)/html."
 endef
 
 .PHONY: help html test serve clean new ledger review bench lock check

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from . import connections, dependencies, directory, layout, permalinks, model, navigation, search, sections, settings, sitemap, themes
 from . import drafts, feed, helplines, markup, preview, not_found, output, previews, printing, privacy, reading_list, review, risk, safety, schema
+from . import files
 
 __version__ = "0.1.0"
 
@@ -67,6 +68,15 @@ HANDLER_ORDER = (
     Ordered("build-finished", sitemap.refill_sitemap_queue, 400,
             "Refills the queue of pages before sphinx-sitemap writes sitemap.xml from it.",
             before=("sphinx_sitemap.create_sitemap",)),
+    Ordered("doctree-read", files.check_attachments, 400,
+            "Before Sphinx's collectors note a page's pictures and downloads to copy, so that a refused "
+            "file is dropped from the page and never copied into the site.",
+            before=("sphinx.environment.collectors.asset.ImageCollector.process_doc",
+                    "sphinx.environment.collectors.asset.DownloadFileCollector.process_doc")),
+    Ordered("build-finished", files.scan_output, 850,
+            "After every handler that writes into the output folder (the 404 page, the feed, the search "
+            "index, the QR codes), so that the scan sees every file the site will publish.",
+            after=("essay_kb.not_found.publish", "essay_kb.search.build_index")),
     Ordered("build-finished", review.report_overdue, 900,
             "Last, so the essays overdue for review are listed under everything else the build printed."),
 )
@@ -107,6 +117,7 @@ def setup(app):
     review.setup(app)
     reading_list.setup(app)
     output.setup(app)
+    files.setup(app)
     # What pages show of other pages: each renderer is handed one of these values, and the pages'
     # fingerprints hash the same values (dependencies.py).
     dependencies.setup(app, [themes.theme_inputs, navigation.sidebar_inputs, directory.directory_inputs,

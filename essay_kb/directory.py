@@ -15,6 +15,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from .dependencies import Placeholder, holds, shown
 from .sections import copy_control_html
+from .output import site_file
 
 QR_DIR = "_qr"
 
@@ -115,7 +116,7 @@ def write_qr_codes(app, exception) -> None:
     current = {}
     for docname in sorted(app.env.kb_essays):
         url = essay_url(app, docname)
-        target = folder / qr_name(docname)
+        target = site_file(app.outdir, QR_DIR, qr_name(docname))
         current[target.name] = f"{url} {settings}"
         if made.get(target.name) == current[target.name] and target.exists():
             continue

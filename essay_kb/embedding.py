@@ -154,9 +154,12 @@ class Cache:
         self.vectors: dict[str, np.ndarray] = {}
         self._new: dict[str, np.ndarray] = {}
         self._files = sorted(folder.glob("*.npz")) if folder and folder.is_dir() else []
-        for path in self._files:
-            with np.load(path) as data:
-                self.vectors.update(zip(json.loads(str(data["keys"])), data["vectors"]))
+        for path in list(self._files):
+            try:
+                with np.load(path) as data:
+                    self.vectors.update(zip(json.loads(str(data["keys"])), data["vectors"]))
+            except FileNotFoundError:  # merged away by another build (make serve) sharing the cache
+                self._files.remove(path)
 
     def get_many(self, texts: list[str], model_factory) -> tuple[np.ndarray, int]:
         """Vectors for ``texts`` (one row each) and how many had to be embedded now
@@ -179,7 +182,9 @@ class Cache:
         chosen = self.vectors if merge else self._new
         keys = sorted(chosen)
         path = self.folder / f"{hashlib.sha256(''.join(keys).encode()).hexdigest()[:16]}.npz"
-        partial = path.with_suffix(".part")  # written whole, then renamed: a killed build leaves no half file
+        # Written whole, then renamed: a killed build leaves no half file, and a build running at the
+        # same time (make serve beside make html) never reads one or writes into this one.
+        partial = path.with_suffix(f".{os.getpid()}.part")
         with partial.open("wb") as handle:
             np.savez(handle, keys=np.array(json.dumps(keys)), vectors=np.stack([chosen[k] for k in keys]).astype(np.float32))
         partial.replace(path)

@@ -14,6 +14,7 @@ from pathlib import Path
 from feedgen.feed import FeedGenerator
 
 from .themes import themes_by_key
+from .output import site_file
 
 FEED_FILE = "feed.xml"
 
@@ -66,7 +67,7 @@ def write_feed(app, exception) -> None:
     if exception or app.builder.format != "html":
         return
     xml = feed_xml(app)
-    target = Path(app.outdir, FEED_FILE)
+    target = site_file(app.outdir, FEED_FILE)
     if xml is None:
         target.unlink(missing_ok=True)
     elif not target.exists() or target.read_bytes() != xml:

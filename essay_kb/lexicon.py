@@ -17,6 +17,8 @@ from pathlib import Path
 
 import yaml
 
+from .source import compose_yaml, read_source, sentence
+
 WORD = re.compile(r"^[a-z0-9]+$")
 SECTIONS = ("one-way", "same")
 
@@ -62,12 +64,12 @@ def read_lexicon(path: Path) -> tuple[list[Entry], list[Problem]]:
     lexicon."""
     if not path.is_file():
         return [], []
-    text = path.read_text(encoding="utf-8")
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return [], [Problem(mark.line + 1 if mark else 1, f"not valid YAML ({getattr(exc, 'problem', exc)}).")]
+    text, problem = read_source(path)
+    if problem:
+        return [], [Problem(*problem)]
+    root, problems = compose_yaml(text)
+    if problems:
+        return [], [Problem(line, sentence(message)) for line, message in problems]
     if root is None:
         return [], []
     if not isinstance(root, yaml.MappingNode):

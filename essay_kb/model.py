@@ -15,7 +15,7 @@ from sphinx.util import logging
 
 from . import schema
 from .collectors import PageDataCollector
-from .source import LineLoader, decode, load_yaml
+from .source import LineLoader, decode, load_yaml, read_source
 from .text import invisible_problem, skeleton
 from .warnings_ import KbWarning
 
@@ -304,12 +304,12 @@ def init_env(app):
 
 
 def skip_unreadable_files(app, env, docnames: list[str]) -> None:
-    """A file that is not UTF-8 is named with its line and left out of this build (Sphinx would
-    stop with a traceback); the warning fails the build. ``env.kb_unreadable`` lists them, so the
-    checks that follow do not also report their addresses as gone."""
+    """A file that is not UTF-8, or too large to read, is named with its line and left out of this
+    build (Sphinx would stop with a traceback); the warning fails the build. ``env.kb_unreadable``
+    lists them, so the checks that follow do not also report their addresses as gone."""
     env.kb_unreadable = set()
     for docname in list(docnames):
-        _, problem = decode(env.doc2path(docname).read_bytes())
+        _, problem = read_source(env.doc2path(docname))
         if problem:
             line, message = problem
             logger.warning(message, location=(docname, line), type="kb", subtype=KbWarning.ENCODING)

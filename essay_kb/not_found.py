@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlsplit
 
 from .navigation import page_sidebar_html
 from .themes import theme_docname
+from .output import site_file
 
 PAGENAME = "404"
 RELATIVE_URL = re.compile(r'(\s(?:href|src|action)=")(?![a-zA-Z][a-zA-Z0-9+.-]*:|/|#)([^"]+)"')
@@ -90,7 +91,7 @@ def publish(app, exception) -> None:
     written.unlink()
     if written.parent != Path(app.outdir) and not any(written.parent.iterdir()):
         written.parent.rmdir()
-    Path(app.outdir, f"{pagename}.html").write_text(html, encoding="utf-8")
+    site_file(app.outdir, f"{pagename}.html").write_text(html, encoding="utf-8")
 
 
 def setup(app) -> None:

@@ -12,6 +12,8 @@ section is mapped by the page that used to hold it (``kb.js`` reads the map).
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,8 +22,9 @@ from sphinx.util import logging
 
 from .collectors import PageDataCollector
 from .dependencies import shown
+from .output import OutsideSite, site_file
 from .privacy import script_json
-from .source import KeyLines, decode, load_yaml
+from .source import MAX_TEXT_BYTES, KeyLines, decode, load_yaml, read_source, too_large
 from .warnings_ import KbWarning
 
 logger = logging.getLogger(__name__)
@@ -35,6 +38,11 @@ LEDGER_HEADER = """\
 
 
 # -- addresses ---------------------------------------------------------------------------------
+
+# An old address a stub page can be written at: '/', then names of letters, digits, '-', '_' and
+# '~' (not starting with '_', which the build's own folders do), each ending in '/'. Nothing that
+# could leave the output folder ('..', '%2e', '\\') or land on one of its files (they all have a '.').
+OLD_PAGE_ADDRESS = re.compile(r"^/(?:[A-Za-z0-9~-][A-Za-z0-9_~-]*/)*$")
 
 def page_path(docname: str) -> str:
     """The published path of a page under dirhtml, with a leading slash: /essays/x/."""
@@ -82,17 +90,23 @@ def all_addresses(pages: dict[str, set[str]]) -> list[str]:
 
 # -- files ---------------------------------------------------------------------------------------
 
-def read_ledger(path: Path) -> list[tuple[int, str]]:
+def read_ledger(path: Path) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(addresses with their lines, problems as (line, message)) of the ledger."""
     if not path.exists():
-        return []
-    return [(number, line.strip()) for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-            if line.strip() and not line.lstrip().startswith("#")]
+        return [], []
+    text, problem = read_source(path)
+    if problem:
+        return [], [problem]
+    return [(number, line.strip()) for number, line in enumerate(text.splitlines(), 1)
+            if line.strip() and not line.lstrip().startswith("#")], []
 
 
 def read_redirects(path: Path) -> tuple[dict[str, str], dict[str, int], list[tuple[int, str]]]:
     """(redirects, line of each, problems as (line, message)) from the redirects file."""
     if not path.exists():
         return {}, {}, []
+    if path.stat().st_size > MAX_TEXT_BYTES:
+        return {}, {}, [(1, too_large(path.stat().st_size))]
     return _parse_redirects(path.read_bytes())
 
 
@@ -116,6 +130,12 @@ def _parse_redirects(data: bytes) -> tuple[dict[str, str], dict[str, int], list[
     problems += [(lines[str(k)], f"'{k}: {v}': both sides must be site addresses starting with '/', "
                                  "e.g. '/essays/old-slug/: /essays/new-slug/'.")
                  for k, v in data.items() if not (str(k).startswith("/") and str(v).startswith("/"))]
+    problems += [(lines[str(k)], f"'{k}': an old address must be a page's address, '/' and names of letters, "
+                                 "digits and hyphens each ending in '/', e.g. '/essays/old-slug/'. '..', '.', "
+                                 "'%', '\\' and names starting with '_' are refused: the build writes a page "
+                                 "at the old address, and these could put it outside the site or over its "
+                                 "own files.")
+                 for k in data if str(k).startswith("/") and not OLD_PAGE_ADDRESS.match(split(str(k))[0])]
     return {str(k): str(v) for k, v in data.items()}, lines, sorted(problems)
 
 
@@ -157,9 +177,12 @@ def check_links(app, env) -> None:
                 f"'{old}' still exists, so the redirect from it would never be used. Remove the redirect, "
                 "or move the page or section first.",
                 location=f"{redirects_path}:{lines.get(old, 1)}", type="kb", subtype=KbWarning.REDIRECT)
+    ledger, ledger_problems = read_ledger(ledger_path)
+    for line, problem in ledger_problems:
+        logger.warning(problem, location=f"{ledger_path}:{line}", type="kb", subtype=KbWarning.LEDGER)
     # A page that could not be read (a bad byte, already reported) is not gone.
     unreadable = {page_path(docname) for docname in getattr(env, "kb_unreadable", ())}
-    for number, address in read_ledger(ledger_path):
+    for number, address in ledger:
         if split(address)[0] in unreadable:
             continue
         if resolve(address, pages, redirects) is None:
@@ -175,9 +198,12 @@ def update_ledger(app, exception) -> None:
     if exception or not app.config.kb_ledger_update:
         return
     ledger_path, _ = files(app)
-    known = {address for _, address in read_ledger(ledger_path)}
+    ledger, problems = read_ledger(ledger_path)
+    if problems:  # reported after reading; the ledger is never rewritten from a part of it
+        return
+    known = {address for _, address in ledger}
     new = [a for a in all_addresses(current_addresses(app.env)) if a not in known]
-    text = ledger_path.read_text(encoding="utf-8") if ledger_path.exists() else LEDGER_HEADER
+    text = read_source(ledger_path)[0] if ledger_path.exists() else LEDGER_HEADER
     if new:
         text = text.rstrip("\n") + "\n" + "\n".join(new) + "\n"
     ledger_path.write_text(text, encoding="utf-8")
@@ -187,11 +213,22 @@ def update_ledger(app, exception) -> None:
 def redirect_pages(app):
     """Stub pages at the old addresses of moved pages (html-collect-pages)."""
     _, redirects_path = files(app)
-    redirects, _, _ = read_redirects(redirects_path)
+    redirects, lines, problems = read_redirects(redirects_path)
+    if problems:  # reported after reading; no stub is written from a file with mistakes
+        return
     existing = {page_path(d) for d in app.env.found_docs}
+    app.builder.kb_redirect_stubs = stubs = {}
     for old, new in sorted(redirects.items()):
         path, fragment = split(old)
         if fragment or path in existing:
+            continue
+        stubs[path.strip("/") or "index"] = (old, lines.get(old, 1))
+        try:
+            site_file(app.outdir, app.builder.get_outfilename(path.strip("/") or "index"))
+        except OutsideSite as exc:
+            logger.warning(f"the redirect '{old}' cannot be written: {exc} Redirect a page's old address, "
+                           "e.g. '/essays/old-slug/'.", location=f"{redirects_path}:{lines.get(old, 1)}",
+                           type="kb", subtype=KbWarning.REDIRECT)
             continue
         sections = {split(k)[1]: v for k, v in redirects.items() if split(k)[0] == path and split(k)[1]}
         pagename = path.strip("/") or "index"
@@ -230,6 +267,11 @@ def files_changed(app, env, added, changed, removed) -> list[str]:
 
 
 def page_context(app, pagename, templatename, context, doctree) -> None:
+    stub = getattr(app.builder, "kb_redirect_stubs", {}).get(pagename)
+    if stub and templatename != "kb-redirect.html":  # a page the site makes itself (search, the reading list)
+        logger.warning(f"the redirect '{stub[0]}' is the address of a page the site makes ({pagename}): one "
+                       "would replace the other. Remove the redirect.",
+                       location=f"{files(app)[1]}:{stub[1]}", type="kb", subtype=KbWarning.REDIRECT)
     if pagename in app.env.found_docs:
         context["kb_section_redirects"] = shown(app, pagename, section_redirects_for)
 

@@ -35,6 +35,7 @@ from sphinx.environment.collectors import EnvironmentCollector
 from .permalinks import current_addresses, files, page_path, read_redirects, resolve, split
 from .previews import meta_tags, preview_fields
 from .search import write_if_changed
+from .output import site_file
 
 PAGENAME = "reading-list"
 SECTIONS_DIR = f"{PAGENAME}/sections"
@@ -133,7 +134,7 @@ def write_section_map(app, exception) -> None:
         if old.name not in wanted:
             old.unlink()
     for name, text in wanted.items():
-        write_if_changed(folder / name, text)
+        write_if_changed(site_file(app.outdir, SECTIONS_DIR, name), text)
 
 
 # -- the page and its scripts --------------------------------------------------------------------
@@ -167,9 +168,8 @@ def qr_script() -> str:
 
 def add_assets(app) -> None:
     if app.builder.format == "html":  # before the static files are copied and pages name them
-        static = Path(app.outdir) / "_static"
-        write_if_changed(static / SCRIPT_FILE, reading_list_script(script_settings(app)))
-        write_if_changed(static / QR_FILE, qr_script())
+        write_if_changed(site_file(app.outdir, "_static", SCRIPT_FILE), reading_list_script(script_settings(app)))
+        write_if_changed(site_file(app.outdir, "_static", QR_FILE), qr_script())
     app.add_css_file(CSS_FILE)
     app.add_js_file(SCRIPT_FILE, loading_method="defer")
 

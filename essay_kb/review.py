@@ -159,13 +159,17 @@ def read_settings(confdir: Path) -> dict:
 def collection(confdir: Path, srcdir: Path, settings: dict) -> tuple[list[tuple[str, str, str, str]], list[str]]:
     """((path, title, reviewed, role) of every essay whose front matter is valid, paths of the others)."""
     from .model import split_front_matter, validate_essay
+    from .source import read_source
     from .settings import load_themes
 
     themes = load_themes(confdir / settings["kb_themes_file"])
     reviewers = settings["kb_reviewers"]
     essays, broken = [], []
     for path in sorted((srcdir / settings["kb_essays_dir"]).rglob("*.md")):
-        text = path.read_text(encoding="utf-8")
+        text, unreadable = read_source(path)
+        if unreadable:
+            broken.append(os.path.relpath(path))
+            continue
         data, lines, problems = split_front_matter(text)
         fields, more = validate_essay(data, lines, themes, reviewers) if not problems else ({}, [])
         shown = os.path.relpath(path)

@@ -26,8 +26,10 @@ from sphinx.util import logging
 
 from .helplines import DEFAULT_HELP_LINES, card_item_html
 from .permalinks import page_path
+from .source import compose_yaml, read_source, sentence
 from .search import write_if_changed
 from .warnings_ import KbWarning
+from .output import site_file
 
 logger = logging.getLogger(__name__)
 
@@ -122,16 +124,14 @@ def load_vocabulary(path: Path, help_lines: dict, help_pages=None) -> Vocabulary
     """Read and check the file; every problem is a Problem with the line it is on."""
     vocabulary = Vocabulary()
     problems = vocabulary.problems
-    try:
-        text = path.read_text(encoding="utf-8")
-        text_lines = text.splitlines()
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except OSError as exc:
-        problems.append(Problem(0, f"cannot read the file: {exc.strerror}"))
+    text, problem = read_source(path)
+    if problem:
+        problems.append(Problem(*problem))
         return vocabulary
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problems.append(Problem(mark.line + 1 if mark else 0, f"not valid YAML ({getattr(exc, 'problem', exc)})."))
+    text_lines = text.splitlines()
+    root, yaml_problems = compose_yaml(text)
+    if yaml_problems:
+        problems += [Problem(line, sentence(message)) for line, message in yaml_problems]
         return vocabulary
     line = lambda node: node.start_mark.line + 1  # noqa: E731
     top = mapping(root)
@@ -250,7 +250,7 @@ def check_vocabulary(app) -> None:
     for problem in vocabulary.problems:
         logger.warning(problem.message, location=f"{path}:{max(problem.line, 1)}", type="kb", subtype=KbWarning.RISK_PHRASES)
     if app.builder.format == "html":  # before the static files are copied and pages name it
-        write_if_changed(Path(app.outdir, "_static", DATA_FILE), data_script(vocabulary))
+        write_if_changed(site_file(app.outdir, "_static", DATA_FILE), data_script(vocabulary))
 
 
 def add_assets(app) -> None:

@@ -41,6 +41,7 @@ from .permalinks import page_path
 from .search_index import FILE_NAMES, Block, Page, Stemmer, block_counts, blocks_of, bundle_files, words
 from .themes import theme_docname
 from .warnings_ import KbWarning
+from .output import site_file
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +126,7 @@ def drop_sphinx_search(app) -> None:
 
 def add_assets(app) -> None:
     if app.builder.format == "html":  # before the static files are copied and pages name them
-        write_if_changed(Path(app.outdir) / "_static" / SCRIPT_FILE, search_script())
+        write_if_changed(site_file(app.outdir, "_static", SCRIPT_FILE), search_script())
     for name in CSS_FILES:
         app.add_css_file(name)
     for name in JS_FILES:
@@ -191,8 +192,8 @@ def write_bundle(site: Path, pages: list[Page], lexicon: dict[str, str] | None =
         if old.is_file() and old.relative_to(bundle).as_posix() not in files:
             old.unlink()
     for name, text in files.items():
-        write_if_changed(bundle / name, text)
-    write_if_changed(site / "_static" / STEMMER_FILE, stemmer_script())
+        write_if_changed(site_file(site, BUNDLE_DIR, name), text)
+    write_if_changed(site_file(site, "_static", STEMMER_FILE), stemmer_script())
     return len(files)
 
 

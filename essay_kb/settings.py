@@ -8,7 +8,7 @@ from pathlib import Path
 from sphinx.errors import ConfigError
 from sphinx.util import logging
 
-from .source import KeyLines, decode, load_yaml
+from .source import KeyLines, decode, load_yaml, read_source
 from .text import invisible_problem, title_problem
 
 from .warnings_ import KbWarning
@@ -76,10 +76,9 @@ THEME_FIELDS = ("key", "title", "description")
 def read_themes(path: Path) -> tuple[list[dict], list[tuple[int | None, str]]]:
     """The themes in the themes file, and every problem in it as (line, message): all of them, so
     that one build shows the author everything to fix."""
-    try:
-        text, problem = decode(path.read_bytes())
-    except OSError as exc:
-        return [], [(None, f"cannot read the themes file {path}: {exc.strerror}. Check kb_themes_file.")]
+    if not path.is_file():
+        return [], [(None, f"cannot read the themes file {path}: there is no such file. Check kb_themes_file.")]
+    text, problem = read_source(path)
     if problem:
         return [], [problem]
     data, problems = load_yaml(text)

@@ -15,6 +15,7 @@ from sphinx_sitemap import is_excluded
 
 from .permalinks import page_path
 from .themes import THEMES_DIR, essays_in_theme
+from .output import site_file
 
 
 def last_modified(app, docname: str) -> str | None:
@@ -59,7 +60,7 @@ def write_robots(app, exception) -> None:
     if exception or app.builder.format != "html":
         return
     text = f"User-agent: *\nAllow: /\n\nSitemap: {app.config.html_baseurl}{app.config.sitemap_filename}\n"
-    Path(app.outdir, "robots.txt").write_text(text, encoding="utf-8")
+    site_file(app.outdir, "robots.txt").write_text(text, encoding="utf-8")
 
 
 def setup(app) -> None:

@@ -59,3 +59,14 @@ class KbWarning(StrEnum):
     TEXT = "text", (
         "An invisible character in a page or a setting: a raw control character or a text-direction "
         "override (it can hide or reverse what a reader sees).")
+    INCLUDE = "include", (
+        "An include ({include}, .. include::, {literalinclude}, {raw} or {csv-table} with :file:) of a "
+        "file outside docs/, not an ordinary file, too large or not UTF-8, or one with :url:.")
+    ATTACHMENT = "attachment", (
+        "A download, a link to a local file or a picture outside docs/ or of a type the site does not "
+        "publish (only .gif, .jpeg, .jpg, .pdf, .png, .svg, .txt, .webp), not what its name says, or an "
+        "SVG that could run a script or load from elsewhere; and any such file found in the output folder.")
+    SOURCE_TREE = "source_tree", (
+        "A link (symlink) in docs/ that leads outside it, to a folder or back to itself, a file that is "
+        "not an ordinary file, a page too large to read, or a folder the build must write (docs/themes/) "
+        "that it cannot: the build stops before reading.")

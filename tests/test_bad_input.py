@@ -54,6 +54,24 @@ def both(*changes: Callable[[Path], None]) -> Callable[[Path], None]:
     return lambda root: [change(root) for change in changes]
 
 
+def outside(content: str = "a private note\n") -> Callable[[Path], None]:
+    """A file beside the test root, outside its docs: what ../../private.txt from essays/ names."""
+    return lambda root: (root.parent / "private.txt").write_text(content, encoding="utf-8")
+
+
+def link(name: str, target: str) -> Callable[[Path], None]:
+    return lambda root: (root / name).symlink_to(target)
+
+
+def remove_folder(name: str) -> Callable[[Path], None]:
+    import shutil
+    return lambda root: shutil.rmtree(root / name)
+
+
+ALIAS_BOMB = "[&a [x, x, x, x, x, x, x, x, x], &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]]"
+SCRIPT_SVG = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.domain)</script></svg>\n'
+
+
 @dataclass(frozen=True)
 class Refusal:
     probe: str
@@ -280,6 +298,94 @@ REFUSALS = [
     R("id-line-glued", "a `{#id}` line right under a paragraph, with no empty line between",
       replace("essays/two.md", "Some text. See [the other](one.md).\n\n{#two-sub}", "Some text. See [the other](one.md).\n{#two-sub}"),
       ("essays/two.md:17: the id line '{#two-sub}' above the heading 'A smaller part' is glued to the paragraph above it",)),
+    # -- included and attached files ------------------------------------------------------------------
+    R("include-outside-docs", "```` ```{include} ../../private.txt ```` (a file outside docs/)",
+      both(outside(), body("```{include} ../../private.txt\n:literal:\n```")),
+      ("essays/two.md:18: 'include' of '../../private.txt' is refused: it is outside docs/",)),
+    R("rst-include-outside-docs", "`.. include::` of a file outside docs/, in a ```` ```{eval-rst} ```` block",
+      both(outside(), body("```{eval-rst}\n.. include:: ../../private.txt\n```")),
+      ("'include' of '../../private.txt' is refused: it is outside docs/",)),
+    R("literalinclude-outside-docs", "```` ```{literalinclude} ../../private.txt ````",
+      both(outside(), body("```{literalinclude} ../../private.txt\n```")),
+      ("essays/two.md:18: 'literalinclude' of '../../private.txt' is refused: it is outside docs/",)),
+    R("raw-file-outside-docs", "```` ```{raw} html ```` with `:file: ../../private.txt`",
+      both(outside("<style>.kb-quick-exit{display:none}</style>\n"), body("```{raw} html\n:file: ../../private.txt\n```")),
+      ("essays/two.md:18: 'raw' of '../../private.txt' is refused: it is outside docs/",)),
+    R("csv-table-file-outside-docs", "```` ```{csv-table} ```` with `:file: ../../private.txt`",
+      both(outside("a,b\n"), body("```{csv-table}\n:file: ../../private.txt\n```")),
+      ("essays/two.md:18: 'csv-table' of '../../private.txt' is refused: it is outside docs/",)),
+    R("raw-url", "```` ```{raw} html ```` with `:url: https://...`", body("```{raw} html\n:url: https://example.com/x.html\n```"),
+      ("essays/two.md:18: 'raw' with :url: would download https://example.com/x.html at every build",)),
+    R("include-not-utf-8", "an included file saved as Latin-1",
+      both(write("essays/part.txt", b"Fine.\nUn caf\xe9.\n"), body("```{include} part.txt\n:literal:\n```")),
+      ("essays/part.txt:2: this file is not saved as UTF-8",)),
+    R("include-itself", "a file that includes itself", both(
+        write("essays/loop.txt", "Again:\n\n```{include} loop.txt\n```\n"), body("```{include} loop.txt\n```")),
+      ("'include' of 'loop.txt' is refused: files would include each other without end (loop.txt > loop.txt)",)),
+    R("download-html", "``{download}`notes <notes.html>` `` (an HTML file)",
+      both(write("essays/notes.html", "<script>alert(1)</script>\n"), body("See {download}`notes <notes.html>`.")),
+      ("essays/two.md:18: the linked file 'notes.html' is refused: it is a web page, which could run scripts on the site's own address",)),
+    R("link-to-local-html", "`[page](notes.html)` (a link to an HTML file in docs/)",
+      both(write("essays/notes.html", "<script>alert(1)</script>\n"), body("See [page](notes.html).")),
+      ("essays/two.md:18: the linked file 'notes.html' is refused: it is a web page",)),
+    R("download-outside-docs", "``{download}`x <../../private.txt>` ``", both(outside(), body("See {download}`x <../../private.txt>`.")),
+      ("essays/two.md:18: the linked file '../../private.txt' is refused: it is outside docs/",)),
+    R("download-other-type", "``{download}`x <tool.js>` `` (a type the site does not publish)",
+      both(write("essays/tool.js", "alert(1)\n"), body("See {download}`x <tool.js>`.")),
+      ("essays/two.md:18: the linked file 'tool.js' is refused: it is a .js; the site publishes only .gif, .jpeg, .jpg, .pdf, .png, .svg, .txt, .webp files.",)),
+    R("svg-with-script", "`![x](figure.svg)`, an SVG holding a `<script>`",
+      both(write("essays/figure.svg", SCRIPT_SVG), body("![x](figure.svg)")),
+      ("essays/two.md:18: the picture 'figure.svg' is refused: it holds <script>, which runs a script.",)),
+    R("svg-loading-from-elsewhere", "an SVG picture with `<image href=\"https://...\">` or an `onload=`",
+      both(write("essays/figure.svg", '<svg xmlns="http://www.w3.org/2000/svg" onload="go()">\n'
+                                      '<image href="https://cdn.example.com/p.png"/></svg>\n'), body("![x](figure.svg)")),
+      ("essays/two.md:18: the picture 'figure.svg' is refused: <svg> has the event attribute onload=, which runs a script.",
+       "essays/two.md:18: the picture 'figure.svg' is refused: <image> links or loads 'https://cdn.example.com/p.png'")),
+    R("picture-not-what-it-says", "`![x](photo.png)` where photo.png is an HTML file",
+      both(write("essays/photo.png", "<html><script>alert(1)</script></html>\n"), body("![x](photo.png)")),
+      ("essays/two.md:18: the picture 'photo.png' is refused: it is not a PNG file, whatever its name says.",)),
+    R("symlink-outside-docs", "a link (symlink) in docs/ to a file outside it", both(outside(), link("essays/private.txt", "../../private.txt")),
+      ("essays/private.txt:1: this is a link (symlink) to", "the build stopped at the files in docs/")),
+    R("symlink-loop", "a link (symlink) in docs/ to its own folder (a loop)", link("essays/again", "."),
+      ("essays/again:1: this is a link (symlink) to the folder", "the build stopped at the files in docs/")),
+    R("page-too-large", "an essay of more than 2 MB", append("essays/two.md", b"\nWords. " * 300_000),
+      ("essays/two.md:1: This file is 2.4 MB, more than the 2.0 MB the build reads from one file",
+       "the build stopped at the files in docs/")),
+    R("theme-pages-not-writable", "a `themes` path in docs/ the build cannot write its theme pages into",
+      both(remove_folder("themes"), write("themes", "not a folder\n")),
+      ("the build writes a page per theme (from themes.yaml) into this folder, and cannot",
+       "the build stopped at the theme pages")),
+    # -- bounded input --------------------------------------------------------------------------------
+    R("alias-in-front-matter", "`tags:` with YAML aliases (a few hundred bytes that expand without limit)",
+      replace("essays/two.md", "tags: [ttwo]", f"tags: {ALIAS_BOMB}"),
+      ("essays/two.md:6: the front matter uses a YAML alias (*a), which is not accepted",)),
+    R("alias-in-themes", "a theme title made of YAML aliases", replace("themes.yaml", "title: Alpha theme", f"title: {ALIAS_BOMB}"),
+      ("themes.yaml:2: the themes file uses a YAML alias (*a), which is not accepted",)),
+    R("alias-in-redirects", "a redirect whose target is a YAML alias",
+      write("redirects.yaml", "/essays/old/: &a /essays/one/\n/essays/older/: *a\n"),
+      ("redirects.yaml:2: the redirects file uses a YAML alias (*a), which is not accepted",)),
+    R("number-as-field-name", "`2: y` beside `sumary: typo` in front matter",
+      replace("essays/two.md", "tags: [ttwo]", "tags: [ttwo]\nsumary: typo\n2: y"),
+      ("essays/two.md:8: the front matter has a name that is not text ('2')",)),
+    R("deep-nesting", "`tags:` nested 100 lists deep", replace("essays/two.md", "tags: [ttwo]", "tags: " + "[" * 100 + "]" * 100),
+      ("essays/two.md:6: the front matter nests lists or fields more than 30 levels deep",)),
+    R("ledger-not-utf-8", "a Latin-1 byte in `links-ledger.txt`", append("links-ledger.txt", b"/essays/caf\xe9/\n"),
+      ("links-ledger.txt:5: this file is not saved as UTF-8",)),
+    R("lexicon-not-utf-8", "a Latin-1 byte in the lexicon",
+      both(lambda root: (root / "docs").mkdir(), write("docs/lexicon.yaml", b"same:\n  - caf\xe9 coffee\n")),
+      ("docs/lexicon.yaml:2: this file is not saved as UTF-8",)),
+    # -- paths the build writes -----------------------------------------------------------------------
+    R("redirect-outside-the-site", "`/../../outside/: /essays/one/` in `redirects.yaml`",
+      write("redirects.yaml", "/../../../../outside/folder/: /essays/one/\n"),
+      ("redirects.yaml:1: '/../../../../outside/folder/': an old address must be a page's address",)),
+    R("redirect-percent-encoded", "`/%2e%2e/%2e%2e/x/: /essays/one/`", write("redirects.yaml", "/%2e%2e/%2e%2e/x/: /essays/one/\n"),
+      ("redirects.yaml:1: '/%2e%2e/%2e%2e/x/': an old address must be a page's address",)),
+    R("redirect-onto-a-file", "`/_static/kb-exit.js/: /essays/one/` (onto a file of the site)",
+      write("redirects.yaml", "# moved\n/_static/kb-exit.js/: /essays/one/\n"),
+      ("redirects.yaml:2: '/_static/kb-exit.js/': an old address must be a page's address",)),
+    R("redirect-onto-a-made-page", "`/search/: /essays/one/` (the address of a page the site makes)",
+      write("redirects.yaml", "/search/: /essays/one/\n"),
+      ("redirects.yaml:1: the redirect '/search/' is the address of a page the site makes (search): one would replace the other.",)),
 ]
 
 
