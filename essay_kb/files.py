@@ -49,7 +49,9 @@ MAGIC = {".png": (b"\x89PNG\r\n\x1a\n",), ".jpg": (b"\xff\xd8\xff",), ".jpeg": (
 # Besides attachments and pages, the files the build itself writes: its data, feed and sitemap,
 # and (only in _static/) the site's scripts, styles and fonts.
 SITE_DATA_TYPES = frozenset({".json", ".xml", ".inv", ".ico"})
-STATIC_ONLY_TYPES = frozenset({".css", ".js", ".map", ".woff", ".woff2"})
+# .mjs, .wasm and .onnx: the sentence model and its runtime (search.py's _static/kb-model/), which
+# the build copies from pinned packages.
+STATIC_ONLY_TYPES = frozenset({".css", ".js", ".map", ".woff", ".woff2", ".mjs", ".wasm", ".onnx"})
 SITE_FILE_NAMES = frozenset({".buildinfo"})
 ATTACHMENT_FOLDERS = ("_downloads", "_images")
 MAX_INCLUDE_DEPTH = 8
