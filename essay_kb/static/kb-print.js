@@ -29,8 +29,8 @@
   window.addEventListener("afterprint", clear);
 
   function addButtons() {
-    document.querySelectorAll("article section[data-section-id] > .kb-copy-row").forEach(function (row) {
-      var section = row.parentElement;
+    document.querySelectorAll("article section[data-section-id] > .kb-section-tools .kb-copy-row").forEach(function (row) {
+      var section = row.closest("section[data-section-id]");
       var heading = section.querySelector("h2, h3");
       var button = document.createElement("button");
       button.type = "button";
