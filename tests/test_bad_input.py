@@ -222,6 +222,11 @@ REFUSALS = [
       replace("essays/one.md", "{#one-first}", "{#one-start}"),
       ("links-ledger.txt:3: the published address /essays/one/#one-first no longer resolves.",
        "add a line '/essays/one/#one-first: /new/address/' to redirects.yaml")),
+    R("help-line-malformed", "a help line's `'call': '1-800-HELP'` and `'chat': 'http://...'` in conf.py",
+      append("conf.py", b"\nkb_help_lines = {\n    'crisis': {'name': 'the line', 'call': '1-800-HELP',\n"
+                        b"               'chat': 'http://chat.example/'},\n}\n"),
+      ("conf.py:10: kb_help_lines['crisis']: 'call' must be a phone number, digits with an optional leading +",
+       "conf.py:11: kb_help_lines['crisis']: 'chat' must be an https:// address")),
 ]
 
 

@@ -64,7 +64,7 @@ def test_every_channel_is_a_well_formed_link():
     uris = [uri for _, uri in card_parts(DEFAULT_HELP_LINES["domestic-violence"]) if uri]
     assert uris == ["tel:8007997233", "sms:88788?&body=START", "https://www.thehotline.org/"]
     crisis = [uri for _, uri in card_parts(DEFAULT_HELP_LINES["crisis"]) if uri]
-    assert crisis == ["tel:988", "sms:988", "https://988lifeline.org/chat/", "tel:988"]  # the last: videophone
+    assert crisis == ["tel:988", "sms:988", "https://988lifeline.org/chat/"]  # a videophone dials itself: no link
     assert dial_uri("tel", "+44 116 123") == "tel:+44116123"
     text = "".join(t for t, _ in card_parts(DEFAULT_HELP_LINES["crisis"]))
     # What the line offers is said by the setting, not by an essay.
