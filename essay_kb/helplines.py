@@ -300,9 +300,8 @@ def card_parts(line: dict) -> list[tuple[str, str | None]]:
     if line.get("chat") and parts[0][1] != line["chat"]:
         parts += [(", or ", None), ("chat online", line["chat"])]
     parts.append((".", None))
-    if line.get("videophone"):
-        parts += [(" Videophone, in American Sign Language: ", None), (line["videophone"], dial_uri("tel", line["videophone"])),
-                  (".", None)]
+    if line.get("videophone"):  # dialled from a videophone, not the phone's dialler: no tel: link
+        parts.append((f" By videophone, in American Sign Language: {line['videophone']}.", None))
     if line.get("cannot_speak"):
         parts.append((f" {sentence(line['cannot_speak'])}.", None))
     for field in ("hours", "cost", "languages"):
@@ -381,7 +380,7 @@ def cannot_speak_parts(lines: dict) -> list[tuple[str, str | None]]:
     return parts
 
 
-def abroad_html(config, heading_level: int | None = None) -> str:
+def abroad_html(config, say_where: bool = True) -> str:
     """'Outside the United States?': a plain list of the practice's chosen countries, each a native
     <details> holding its lines, and a pointer for everywhere else. Choosing a country opens it for
     as long as the page is open: nothing is stored, nothing goes into the address, nothing is
@@ -404,8 +403,9 @@ def abroad_html(config, heading_level: int | None = None) -> str:
                  f'rel="noopener noreferrer">{escape(elsewhere["name"])}</a> lists help lines in many countries. '
                  "It is another site, so it will see your visit.</p>")
     return (f'<details class="kb-abroad" data-help-abroad><summary>Outside {escape(config.kb_help_country)}?</summary>'
-            f'<div class="kb-abroad-body"><p>This site is written for readers in {escape(config.kb_help_country)}. '
-            "Choose where you are to see its help lines. Your choice is not saved.</p>"
+            '<div class="kb-abroad-body"><p>'
+            + (f"This site is written for readers in {escape(config.kb_help_country)}. " if say_where else "")
+            + "Choose where you are to see its help lines. Your choice is not saved.</p>"
             f'<ul class="kb-abroad-countries">{"".join(items)}</ul>{other}</div></details>')
 
 

@@ -117,7 +117,7 @@ def crisis_notice_html(app, pagename: str) -> str:
     crisis, emergency = lines["crisis"], lines.get("emergency")
     full = ("Thinking about suicide, or in crisis? You deserve help right now: reach "
             f"{escape(crisis['name'])} ({reach_html(crisis)})")
-    full += f", or {reach_html(emergency)} in an emergency." if emergency else \
+    full += f", or in an emergency, {reach_html(emergency)}." if emergency else \
         ". In an emergency, call your local emergency number."
     body = [f'<p class="kb-crisis-full">{full}</p>']
     quiet = cannot_speak_parts({k: v for k, v in (("crisis", crisis), ("emergency", emergency)) if v})
@@ -126,9 +126,9 @@ def crisis_notice_html(app, pagename: str) -> str:
     links = [f'<a href="{escape(page_uri(app, pagename, docname))}">{escape(label)}</a>'
              for docname, label in config.kb_help_pages.items() if label and docname in present]
     if links:
-        body.append('<p class="kb-crisis-links">' + " · ".join(links) + "</p>")
+        body.append('<p class="kb-crisis-links">' + " ".join(links) + "</p>")
     body.append(f'<p class="kb-crisis-where">This site is written for readers in {escape(config.kb_help_country)}.</p>')
-    body.append(abroad_html(config))
+    body.append(abroad_html(config, say_where=False))
     return ('<p class="kb-crisis-line"><span class="kb-crisis-ask">In crisis?</span> '
             f"{crisis_actions_html(crisis)}</p>"
             '<details class="kb-crisis-more" data-crisis-more><summary>More help</summary>'

@@ -201,7 +201,7 @@ def test_the_help_lines_and_exit_set_once_reach_every_page(site_copy, tmp_path):
         page = soup(path)
         notice = page.select_one("[data-crisis-notice]")
         text = " ".join(notice.get_text().split())
-        assert "reach Test Line (call 111 or text 222), or call 999 in an emergency." in text, path
+        assert "reach Test Line (call 111 or text 222), or in an emergency, call 999." in text, path
         assert [a["href"] for a in notice.select(".kb-crisis-line a")] == ["tel:111", "sms:222"]
         assert [a["href"] for a in notice.select(".kb-crisis-full a")] == ["tel:111", "sms:222", "tel:999"]
         exits = page.select("a[data-quick-exit]")

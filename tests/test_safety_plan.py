@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, Recorder, soup
+from conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, REPO, Recorder, soup
 from test_privacy import EMPTY, STORAGE
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -73,6 +73,14 @@ def test_the_plan_is_six_steps_of_fields_that_keep_nothing(real_site):
                          (real_site / "_static" / "kb-safety-plan.js").read_text(encoding="utf-8"))
     # Only the plan's page loads the plan's script.
     assert "kb-safety-plan.js" not in (real_site / "essays" / "friction-and-repair" / "index.html").read_text()
+
+
+def test_the_plan_is_written_plainly_and_safely():
+    import textstat
+    from test_collection import body, prose
+    text = body(REPO / "docs" / "help" / "safety-plan.md")
+    assert textstat.flesch_kincaid_grade(prose(text)) <= 6
+    assert not re.search(r"committed suicide|commit suicide|successful|\b(overdose|pills|rope|guns?)\b", text, re.I)
 
 
 def test_the_plan_is_linked_from_the_suicide_page_and_the_crisis_notice(real_site):
