@@ -26,6 +26,20 @@ html_baseurl = os.environ.get("KB_BASE_URL", "https://notes.example.org/")
 # kb_help_lines = {"crisis": {"name": "Samaritans", "call": "116 123", "for": "..."}, ...}
 # The crisis notice on every page (the 404 page and print included) is made from the "crisis" and
 # "emergency" lines and links to the help pages below that have a label.
+# A line says how to reach it and what it offers ('call', 'text', 'text_word', 'text_where',
+# 'chat', 'videophone', 'hours', 'languages', 'cost', 'cannot_speak', 'for'): essays never promise
+# "free" or "call or text" themselves. A malformed number or a chat address that is not https://
+# stops the build at its line here.
+
+# The practice's own country (its lines are kb_help_lines), as it reads in "Outside the United
+# States?" and "written for readers in the United States".
+kb_help_country = "the United States"
+# Other countries whose lines the help pages and the crisis notice offer under "Outside ...?", in
+# this order: codes of the countries essay_kb/helplines.py knows (COUNTRY_LINES), or a country of
+# your own: {"code": "FR", "name": "France", "lines": {"crisis": {"name": ..., "call": ...}}}.
+kb_help_countries = ["CA", "GB", "IE", "AU", "NZ"]
+# Everyone else: a directory of help lines worldwide (a plain link; None for none).
+kb_help_elsewhere = {"name": "Find A Helpline", "url": "https://findahelpline.com/"}
 
 # Pages for the worst moments: the sidebar's "Help now" group, in this order. A label puts a link
 # to the page, with that label, in the crisis notice on every page.
@@ -34,6 +48,7 @@ kb_help_pages = {
     "help/hurting-yourself": "If you are hurting yourself",
     "help/not-safe-at-home": "If you are not safe at home",
     "help/reading-safely": "",
+    "help/safety-plan": "Make a safety plan",
 }
 
 # "Exit this page" at the top of every page leads here at once (a neutral site; https only), and

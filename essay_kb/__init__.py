@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from . import connections, dependencies, directory, layout, permalinks, model, navigation, search, sections, settings, sitemap, themes
 from . import drafts, feed, helplines, markup, preview, not_found, output, previews, printing, privacy, reading_list, review, risk, safety, schema
 from . import files
+from . import safety_plan
 
 __version__ = "0.1.0"
 
@@ -61,6 +62,10 @@ HANDLER_ORDER = (
             "After sphinx-notfound-page has made the 404 page's pathto() absolute, which it wraps; "
             "before Furo renders the sidebar it sets.",
             after=("notfound.extension.finalize_media",), before=("furo._html_page_context",)),
+    Ordered("html-page-context", safety_plan.add_assets, 450,
+            "Adds the safety plan's script and styles to its page before layout.page_context copies the "
+            "page's lists of assets (dropping the unused ones).",
+            before=("essay_kb.layout.page_context",)),
     Ordered("build-finished", output.remove_stale_files, 300,
             "Before not_found.publish moves 404/index.html to 404.html, so that the page it moves is "
             "still where this build wrote it (and is not taken for a stale file).",
@@ -95,6 +100,7 @@ def setup(app):
     settings.setup(app)
     helplines.setup(app)
     safety.setup(app)
+    safety_plan.setup(app)
     risk.setup(app)
     model.setup(app)
     drafts.setup(app)

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 from sphinx.util import logging
 
-from .helplines import reach_html
+from .helplines import abroad_html, cannot_speak_parts, dial_uri, parts_html, reach_html
 from .warnings_ import KbWarning
 from .dependencies import shown
 
@@ -91,20 +91,50 @@ def help_page_inputs(app, docname: str) -> tuple[tuple[str, str], ...]:
     return tuple((d, app.env.titles[d].astext()) for d in app.config.kb_help_pages if d in app.env.titles)
 
 
+def crisis_actions_html(line: dict) -> str:
+    """The notice's one line: a button-sized link for each way to reach the crisis line, 'Call 988'
+    and 'Text 988' (a text link opens the messages app with the number, and the word, filled in)."""
+    actions = []
+    if line.get("call"):
+        actions.append((f"Call {line['call']}", dial_uri("tel", line["call"])))
+    if line.get("text"):
+        word = line.get("text_word")
+        actions.append((f"Text {word + ' to ' if word else ''}{line['text']}", dial_uri("sms", line["text"], word)))
+    if not actions and line.get("chat"):
+        actions.append(("Chat online", line["chat"]))
+    outbound = ' rel="noopener noreferrer"'
+    return " ".join(f'<a class="kb-crisis-act" href="{escape(uri)}"{outbound if uri.startswith("https:") else ""}>'
+                    f"{escape(text)}</a>" for text, uri in actions)
+
+
 def crisis_notice_html(app, pagename: str) -> str:
-    """The notice at the top of every page: the crisis line, the emergency number, the help pages."""
+    """The notice at the top of every page. One line on any screen ("In crisis? Call 988 Text 988"
+    and "More help"), so a small phone still shows the page's text; the rest one tap away, in a
+    native <details>: the crisis line and the emergency number in full, how to reach them without
+    speaking, the help pages, where the site is written for, and other countries' lines."""
     present = dict(shown(app, pagename, help_page_inputs))
-    lines = app.config.kb_help_lines
+    config = app.config
+    lines = config.kb_help_lines
     crisis, emergency = lines["crisis"], lines.get("emergency")
-    html = ("Thinking about suicide, or in crisis? You deserve help right now: reach "
+    full = ("Thinking about suicide, or in crisis? You deserve help right now: reach "
             f"{escape(crisis['name'])} ({reach_html(crisis)})")
-    html += f", or {reach_html(emergency)} in an emergency." if emergency else \
+    full += f", or in an emergency, {reach_html(emergency)}." if emergency else \
         ". In an emergency, call your local emergency number."
+    body = [f'<p class="kb-crisis-full">{full}</p>']
+    quiet = cannot_speak_parts({k: v for k, v in (("crisis", crisis), ("emergency", emergency)) if v})
+    if quiet:
+        body.append(f'<p class="kb-crisis-quiet">{parts_html(quiet)}</p>')
     links = [f'<a href="{escape(page_uri(app, pagename, docname))}">{escape(label)}</a>'
-             for docname, label in app.config.kb_help_pages.items() if label and docname in present]
+             for docname, label in config.kb_help_pages.items() if label and docname in present]
     if links:
-        html += ' <span class="kb-crisis-links">' + " · ".join(links) + "</span>"
-    return Markup(html)  # every value in it is escaped above
+        body.append('<p class="kb-crisis-links">' + " ".join(links) + "</p>")
+    body.append(f'<p class="kb-crisis-where">This site is written for readers in {escape(config.kb_help_country)}.</p>')
+    body.append(abroad_html(config, say_where=False))
+    # every value in it is escaped above
+    return Markup('<p class="kb-crisis-line"><span class="kb-crisis-ask">In crisis?</span> '
+            f"{crisis_actions_html(crisis)}</p>"
+            '<details class="kb-crisis-more" data-crisis-more><summary>More help</summary>'
+            f'<div class="kb-crisis-body">{"".join(body)}</div></details>')
 
 
 def help_page_links(app, pagename: str) -> list[dict]:

@@ -1,4 +1,4 @@
-"""Stable section ids and the "Copy link" control.
+"""Stable section ids and the section tools ("Share or print": copy link, print, reading list).
 
 An author puts ``{#id}`` above a heading; that id is the section's permanent address. In the
 HTML the id sits on the heading element (so browsers, search results and the copy
@@ -31,11 +31,25 @@ def section_url(config, builder, docname: str, sid: str) -> str:
 
 
 def copy_control_html(url: str, title: str) -> str:
+    """The "Copy link" row (the link directory shows it as is, for therapists)."""
     return (
         '<p class="kb-copy-row">'
         f'<a class="kb-copy-link" href="{escape(url)}" data-copy-link data-url="{escape(url)}" '
         f'aria-label="Copy link to the section “{escape(title)}”">Copy link</a>'
-        '<span class="kb-copy-status" role="status" aria-live="polite"></span></p>\n'
+        '<span class="kb-copy-status" role="status" aria-live="polite"></span></p>'
+    )
+
+
+def section_tools_html(url: str, title: str) -> str:
+    """One small control under a heading, a native <details> ("Share or print") that opens onto
+    the "Copy link" row, where kb-print.js and the reading list's picker add "Print this section"
+    and "Add to reading list". Closed, it is one tap target, not three links under every heading.
+    The wrapper carries the section's address for print."""
+    return (
+        f'<div class="kb-section-tools" data-section-tools data-url="{escape(url)}">'
+        '<details class="kb-section-tools-menu"><summary class="kb-section-tools-toggle">Share or print'
+        f'<span class="visually-hidden"> the section “{escape(title)}”</span></summary>'
+        f"{copy_control_html(url, title)}</details></div>\n"
     )
 
 
@@ -76,9 +90,10 @@ class EssayHTMLTranslator(HTML5Translator):
     def depart_title(self, node):
         super().depart_title(node)
         sid = node.parent.get("kb_id") if isinstance(node.parent, nodes.section) else None
-        if sid:
+        # Not on the help pages: a reader there needs the text, not tools (issue 22).
+        if sid and self.builder.current_docname not in self.config.kb_help_pages:
             url = section_url(self.config, self.builder, self.builder.current_docname, sid)
-            self.body.append(copy_control_html(url, node.astext()))
+            self.body.append(section_tools_html(url, node.astext()))
 
 
 def setup(app) -> None:

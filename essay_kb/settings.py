@@ -143,6 +143,23 @@ def setting_location(app, name: str) -> str:
     return f"{conf}:{number or 1}"
 
 
+def value_location(app, name: str, value) -> str:
+    """conf.py and the line, at or after the one that sets ``name``, that holds ``value`` written
+    in quotes or as a number (a help line's malformed number); the setting's own line otherwise."""
+    where = setting_location(app, name)
+    if value is None or isinstance(value, (dict, list, tuple)):
+        return where
+    conf, start = where.rsplit(":", 1)
+    try:
+        lines = Path(conf).read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeError):
+        return where
+    written = re.compile(rf"""(['"]){re.escape(str(value))}\1""" if isinstance(value, str)
+                         else rf"(?<![\w.]){re.escape(repr(value))}(?![\w.])")
+    number = next((n for n, line in enumerate(lines, start=1) if n >= int(start) and written.search(line)), None)
+    return f"{conf}:{number}" if number else where
+
+
 def check_config(app, config) -> None:
     problems = []  # (location, message)
     base = config.html_baseurl or ""
@@ -171,9 +188,9 @@ def check_config(app, config) -> None:
                  for line, message in theme_problems]
     # Help lines and the quick exit are checked here too, so every settings mistake is listed at once.
     from . import helplines, safety  # they import settings' neighbours; imported late to avoid a cycle
-    for message in helplines.check_help_lines(config.kb_help_lines) + safety.config_problems(config):
+    for message, value in helplines.config_problems(config) + [(m, None) for m in safety.config_problems(config)]:
         named = re.match(r"(kb_\w+)", message)
-        problems.append((setting_location(app, named.group(1) if named else "kb_help_lines"), message))
+        problems.append((value_location(app, named.group(1) if named else "kb_help_lines", value), message))
     if problems:
         stop(problems)
 

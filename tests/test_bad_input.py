@@ -386,6 +386,11 @@ REFUSALS = [
     R("redirect-onto-a-made-page", "`/search/: /essays/one/` (the address of a page the site makes)",
       write("redirects.yaml", "/search/: /essays/one/\n"),
       ("redirects.yaml:1: the redirect '/search/' is the address of a page the site makes (search): one would replace the other.",)),
+    R("help-line-malformed", "a help line's `'call': '1-800-HELP'` and `'chat': 'http://...'` in conf.py",
+      append("conf.py", b"\nkb_help_lines = {\n    'crisis': {'name': 'the line', 'call': '1-800-HELP',\n"
+                        b"               'chat': 'http://chat.example/'},\n}\n"),
+      ("conf.py:10: kb_help_lines['crisis']: 'call' must be a phone number, digits with an optional leading +",
+       "conf.py:11: kb_help_lines['crisis']: 'chat' must be an https:// address")),
 ]
 
 

@@ -35,8 +35,11 @@ def test_copy_link_puts_the_absolute_section_url_on_the_clipboard(browser, moved
     page = context.new_page()
     page.goto(moved_site + "essays/three/")
     control = page.locator('section[data-section-id="three-second"] [data-copy-link]').first
-    control.scroll_into_view_if_needed()
-    assert control.is_visible()  # visible without hover: touch screens can reach it
+    toggle = page.locator('section[data-section-id="three-second"] > .kb-section-tools summary')
+    toggle.scroll_into_view_if_needed()
+    assert toggle.is_visible() and not control.is_visible()  # one small control per heading, no hover needed
+    toggle.tap()
+    assert control.is_visible()
     control.tap()
     status = page.locator('section[data-section-id="three-second"] .kb-copy-status').first
     status.wait_for(state="visible")
@@ -50,7 +53,10 @@ def test_copy_link_is_keyboard_reachable(desktop, moved_site):
     desktop.grant_permissions(["clipboard-read", "clipboard-write"])
     page = desktop.new_page()
     page.goto(moved_site + "essays/three/")
-    page.focus('section[data-section-id="three-first"] [data-copy-link]')
+    page.focus('section[data-section-id="three-first"] > .kb-section-tools summary')
+    page.keyboard.press("Enter")  # opens the control
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.hasAttribute('data-copy-link')")
     page.keyboard.press("Enter")
     page.wait_for_function("navigator.clipboard.readText().then(t => t.endsWith('#three-first'))")
 
@@ -60,6 +66,7 @@ def test_without_a_clipboard_the_url_is_shown_selected(browser, moved_site):
     context.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: undefined})")
     page = context.new_page()
     page.goto(moved_site + "essays/three/")
+    page.click('section[data-section-id="three-first"] > .kb-section-tools summary')
     page.click('section[data-section-id="three-first"] [data-copy-link]')
     field = page.locator("input.kb-copy-fallback")
     assert field.input_value() == "https://kb.test/essays/three/#three-first"

@@ -32,6 +32,9 @@ PAGE_TYPES = {
     "reading list": "reading-list/#s=why-a-cancelled-session-hurts.signs-you-may-be-ready-to-end-therapy&n=Read+this+first",
     "links with a list": "links/#s=why-a-cancelled-session-hurts.signs-you-may-be-ready-to-end-therapy",
     "essay with a list": "essays/friction-and-repair/#s=why-friction-happens-in-therapy",
+    # The safety plan, filled in; and the crisis notice opened onto another country's lines.
+    "help: safety plan": "help/safety-plan/",
+    "crisis notice opened": "essays/friction-and-repair/",
 }
 CI = bool(os.environ.get("CI") or os.environ.get("KB_REQUIRE_BROWSER"))
 
@@ -84,6 +87,11 @@ def test_axe_finds_no_wcag_violations(browser, site_url, kind, viewport, scheme)
         open_search_help(page)
     elif "list" in kind:
         open_reading_list(page)
+    elif kind == "help: safety plan":
+        page.locator("[data-plan-field]").first.fill("I stop answering messages")
+    elif kind == "crisis notice opened":
+        for toggle in ("[data-crisis-more] > summary", "[data-help-abroad] > summary", '[data-help-country="GB"] > summary'):
+            page.locator(f"[data-crisis-notice] {toggle}").click()
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",

@@ -192,6 +192,7 @@ def test_no_control_leaves_anything_in_any_storage(browser, project_site, device
     page.keyboard.press("Escape")
 
     # Copy link, then print a section (headless Chromium prints to nowhere).
+    tap(page.locator(".kb-section-tools summary").first)  # the heading's "Share or print" control
     tap(page.locator("[data-copy-link]").first)
     page.wait_for_function("() => [...document.querySelectorAll('.kb-copy-status')].some(s => s.textContent)")
     nothing_kept(context, page, "copy link")

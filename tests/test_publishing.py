@@ -362,7 +362,7 @@ def test_an_essay_prints_as_a_handout(desktop, site_url, tmp_path):
     # The crisis notice prints dark on white (printers drop background colours).
     assert computed(page, ".announcement", "color") == "rgb(0, 0, 0)"
     # Each section's permanent address, printed under its heading.
-    assert computed(page, 'section[data-section-id="two-first"] .kb-copy-link', "content", "::after") == \
+    assert computed(page, 'section[data-section-id="two-first"] > .kb-section-tools', "content", "::after") == \
         '"https://kb.test/essays/two/#two-first"'
     pdf = page.pdf(format="A4")
     (tmp_path / "essay.pdf").write_bytes(pdf)
@@ -378,6 +378,7 @@ def test_print_this_section_prints_only_that_section(desktop, site_url):
         window.dispatchEvent(new Event('beforeprint'));
         window.__printed = document.documentElement.getAttribute('data-kb-print-section');
         window.__target = document.querySelector('[data-kb-print-target]').dataset.sectionId; }; }""")
+    page.locator('section[data-section-id="two-first"] > .kb-section-tools summary').click()
     page.locator('section[data-section-id="two-first"] .kb-print-section').first.click()
     assert page.evaluate("[window.__printed, window.__target]") == ["two-first", "two-first"]
     page.emulate_media(media="print")

@@ -205,6 +205,11 @@ def decoded_qr(page) -> str:
 
 
 def add(page, sid: str):
+    """The section's "Add to reading list" button; on an essay page, it is behind the heading's
+    "Share or print" control, which is opened first, as a therapist would."""
+    tools = page.locator(f'article section[data-section-id="{sid}"] > .kb-section-tools > details')
+    if tools.count() and tools.first.get_attribute("open") is None:
+        tools.first.locator("summary").click()
     return page.locator(f'[data-reading-list-add$="#{sid}"]').first
 
 
@@ -259,7 +264,7 @@ def test_a_therapist_sends_three_sections_and_a_client_reads_them_on_a_phone(bro
         item = phone.locator("[data-reading-list-item]").nth(number)
         assert item.locator(".kb-rl-item-number").inner_text() == f"Part {number + 1} of 3"
         assert item.locator(f'section[data-section-id="{sid}"] > h2').is_visible()
-        assert item.locator(f'section[data-section-id="{sid}"] > .kb-copy-row [data-copy-link]').get_attribute("data-url").endswith(f"/#{sid}")
+        assert item.locator(f'section[data-section-id="{sid}"] > .kb-section-tools [data-copy-link]').get_attribute("data-url").endswith(f"/#{sid}")
     assert phone.title() == NEUTRAL_TITLE
     # The same link as a QR code, big enough to scan.
     assert decoded_qr(phone) == copied
@@ -307,11 +312,10 @@ def test_the_printout_is_one_handout(browser, site_url):
         page.locator(f'section[data-section-id="{sid}"] > h2').inner_text() for sid in SENT]
     # Each section's permanent address is printed under its heading.
     for sid in SENT:
-        row = page.locator(f'[data-reading-list-item] section[data-section-id="{sid}"] > .kb-copy-row')
-        copy = row.locator("[data-copy-link]")
+        row = page.locator(f'[data-reading-list-item] section[data-section-id="{sid}"] > .kb-section-tools')
         assert row.is_visible() and row.bounding_box()["height"] > 5
-        printed = copy.evaluate("a => getComputedStyle(a, '::after').content")
-        assert printed == json.dumps(copy.get_attribute("data-url")) and printed.endswith(f'#{sid}"')
+        printed = row.evaluate("a => getComputedStyle(a, '::after').content")
+        assert printed == json.dumps(row.get_attribute("data-url")) and printed.endswith(f'#{sid}"')
     # The QR code and the list's link; the code with modules of at least half a millimetre.
     assert shown("[data-reading-list-qr] svg") and shown("[data-reading-list-url]")[0].inner_text() == link
     modules = int(page.locator("[data-reading-list-qr] svg").get_attribute("viewBox").split()[2])

@@ -204,8 +204,9 @@ def test_the_help_lines_and_exit_set_once_reach_every_page(site_copy, tmp_path):
         page = soup(path)
         notice = page.select_one("[data-crisis-notice]")
         text = " ".join(notice.get_text().split())
-        assert "reach Test Line (call 111 or text 222), or call 999 in an emergency." in text, path
-        assert [a["href"] for a in notice.select("a")] == ["tel:111", "sms:222", "tel:999"]
+        assert "reach Test Line (call 111 or text 222), or in an emergency, call 999." in text, path
+        assert [a["href"] for a in notice.select(".kb-crisis-line a")] == ["tel:111", "sms:222"]
+        assert [a["href"] for a in notice.select(".kb-crisis-full a")] == ["tel:111", "sms:222", "tel:999"]
         exits = page.select("a[data-quick-exit]")
         assert exits and {a["href"] for a in exits} == {"https://weather.example/"}, path
         items = page.select("template[data-search-help-parts] [data-help-line]")
@@ -253,10 +254,13 @@ def test_every_page_starts_with_the_quick_exit_and_links_the_help_pages(real_sit
         helper = page.select_one(".kb-quick-exit-help")
         assert urljoin(here, helper["href"]) == "/help/not-safe-at-home/#quick-exit", path
         notice = page.select_one("[data-crisis-notice]")
-        links = [urljoin(here, a["href"]) for a in notice.select("a")]
-        # The labelled help pages, in kb_help_pages order (on a help page itself, its own link is "#").
-        labelled = [f"/{docname}/" for docname, label in HELP_PAGES.items() if label]
-        assert links == ["tel:988", "tel:911", *labelled], (path, links)
+        # One line: call or text the crisis line in one tap; the help pages one tap further.
+        assert [a["href"] for a in notice.select(".kb-crisis-line a")] == ["tel:988", "sms:988"], path
+        assert [a["href"] for a in notice.select(".kb-crisis-full a")] == ["tel:988", "sms:988", "tel:911", "sms:911"]
+        links = [urljoin(here, a["href"]) for a in notice.select(".kb-crisis-links a")]
+        labelled = [f"/{d}/" for d, label in HELP_PAGES.items() if label]
+        assert [link.removesuffix("#") for link in links] == labelled, (path, links)
+        assert all(link == here + "#" for link in links if link.endswith("#")), (path, links)
 
 
 def site_path(site: Path, path: Path) -> str:
@@ -272,7 +276,7 @@ def test_the_help_pages_lead_the_sidebar_and_are_searched(real_site):
     first_group = page.select_one(".sidebar-tree ul")
     assert [a.get_text(strip=True) for a in first_group.select("a")] == [
         "If you are thinking about suicide", "If you are hurting yourself", "If you are not safe at home",
-        "Reading this site safely"]
+        "Reading this site safely", "Make a safety plan"]
     indexed = {json.loads(p.read_text())["url"] for p in (real_site / "search-index" / "p").glob("*.json")}
     assert {f"{d}/" for d in HELP_PAGES} <= indexed
 

@@ -71,7 +71,9 @@ def test_section_ids_sit_on_headings_and_copy_links_are_absolute(basic_site):
     heading = page.select_one("h2#two-first")
     assert heading.parent.name == "section" and heading.parent["data-section-id"] == "two-first"
     assert not heading.parent.get("id")
-    control = heading.find_next_sibling("p").select_one("[data-copy-link]")
+    tools = heading.find_next_sibling(class_="kb-section-tools")  # one "Share or print" control per heading
+    assert tools["data-url"] == "https://kb.test/essays/two/#two-first" and tools.select_one("details > summary")
+    control = tools.select_one("[data-copy-link]")
     assert control["data-url"] == "https://kb.test/essays/two/#two-first"
     assert page.select_one("h3#two-sub")
 

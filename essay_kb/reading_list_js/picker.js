@@ -1,7 +1,7 @@
 /* kb-reading-list, picker: putting a list together, on any page but the list page.
  *
- * Each section's link row (in the link directory, and under each heading of an essay) gets an
- * "Add to reading list" button carrying data-reading-list-add (the section's permanent address).
+ * Each section's link row (in the link directory, and in the "Share or print" control under each
+ * heading of an essay) gets an "Add to reading list" button carrying data-reading-list-add (the section's permanent address).
  * Once a section is picked, a panel at the bottom of the page shows the list (move up, move down,
  * remove), a note field, the list's link (data-reading-list-url) with "Copy link", and a way to
  * open it.
@@ -17,7 +17,7 @@
 
   var core = kb.core || require("./core.js");
 
-  var ROWS = ".kb-directory-sections > li > .kb-copy-row, article section[data-section-id] > .kb-copy-row";
+  var ROWS = ".kb-directory-sections > li > .kb-copy-row, article section[data-section-id] > .kb-section-tools .kb-copy-row";
   var WIDE = "(min-width: 63em)"; // Furo's breakpoint for a desktop layout
   var ADDRESS_PAUSE_MS = 400;     // typing a note rewrites the address once the typing pauses
 
@@ -39,7 +39,7 @@
       var essay = row.closest(".kb-directory-essay");
       return { heading: textOf(item.querySelector(".kb-directory-section")), title: textOf(essay && essay.querySelector("h3")) };
     }
-    var section = row.parentElement;
+    var section = row.closest("section[data-section-id]");
     return { heading: textOf(section.querySelector(":scope > h2, :scope > h3, :scope > h4")),
              title: textOf(document.querySelector("article h1")) };
   }

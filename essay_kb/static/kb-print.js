@@ -22,15 +22,27 @@
 
   // A print started any other way prints the whole page, even if an earlier section print never
   // reported that it ended (some mobile browsers send no "afterprint").
+  // The crisis notice prints in full: open for the print, closed again after (when it was closed).
+  var opened = [];
+  function openNotice() {
+    opened = Array.prototype.filter.call(document.querySelectorAll("[data-crisis-more]"), function (d) { return !d.open; });
+    opened.forEach(function (d) { d.open = true; });
+  }
+  function closeNotice() {
+    opened.forEach(function (d) { d.open = false; });
+    opened = [];
+  }
+
   window.addEventListener("beforeprint", function () {
     if (!ours) clear();
     ours = false;
+    openNotice();
   });
-  window.addEventListener("afterprint", clear);
+  window.addEventListener("afterprint", function () { clear(); closeNotice(); });
 
   function addButtons() {
-    document.querySelectorAll("article section[data-section-id] > .kb-copy-row").forEach(function (row) {
-      var section = row.parentElement;
+    document.querySelectorAll("article section[data-section-id] > .kb-section-tools .kb-copy-row").forEach(function (row) {
+      var section = row.closest("section[data-section-id]");
       var heading = section.querySelector("h2, h3");
       var button = document.createElement("button");
       button.type = "button";

@@ -1,0 +1,76 @@
+/* essay_kb: the safety plan (see safety_plan.py). What a reader types stays in this page's fields:
+   no storage, no network, nothing in the address. It is wiped when the page is left ("pagehide":
+   a link, Back, closing the tab, a reload) and again whenever the page is shown ("pageshow"), so a
+   page brought back from the back-forward cache, or a field a browser refilled, starts empty.
+   Switching to another app ("visibilitychange" to hidden) keeps it: on a phone a reader leaves to
+   find a friend's number in their contacts and comes back to write it down, and the page's own
+   "Exit this page" and "Clear everything" are there for leaving in a hurry. */
+(function () {
+  "use strict";
+
+  var root = document.documentElement;
+
+  function fields() { return document.querySelectorAll("[data-plan-field]"); }
+
+  function rules(count) {
+    var made = [];
+    for (var i = 0; i < count; i++) {
+      var rule = document.createElement("span");
+      rule.className = "kb-plan-rule";
+      made.push(rule);
+    }
+    return made;
+  }
+
+  // The copy that prints: the words typed, or blank lines to write on.
+  function mirror(field) {
+    var written = document.querySelector('[data-plan-written="' + field.id + '"]');
+    if (!written) return;
+    if (field.value.trim()) {
+      written.textContent = field.value;
+    } else {
+      written.replaceChildren.apply(written, rules(Number(written.getAttribute("data-rows")) || 3));
+    }
+  }
+
+  function clearAll() {
+    fields().forEach(function (field) {
+      field.value = "";
+      mirror(field);
+    });
+  }
+
+  function say(text) {
+    var status = document.querySelector("[data-plan-status]");
+    if (status) status.textContent = text;
+  }
+
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches("[data-plan-field]")) mirror(event.target);
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-plan-print], [data-plan-clear]");
+    if (!button) return;
+    if (button.hasAttribute("data-plan-print")) {
+      window.print();
+    } else {
+      clearAll();
+      var first = fields()[0];
+      if (first) first.focus();
+      say("Everything you typed is cleared.");
+    }
+  });
+
+  window.addEventListener("pagehide", clearAll);
+  window.addEventListener("pageshow", function () { clearAll(); say(""); });
+
+  function start() {
+    root.classList.add("kb-plan-ready");
+    clearAll();
+    document.querySelectorAll("[data-plan-actions]").forEach(function (actions) { actions.hidden = false; });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
