@@ -34,7 +34,7 @@ help:
 	@echo "make new TITLE=\"...\" THEME=key   start a new essay"
 	@echo "make ledger  record every published URL in links-ledger.txt (after adding essays or sections)"
 	@echo "make review  list the essays due for clinical review in the next 30 days, and overdue ones"
-	@echo "make bench   build synthetic sites of 100 and 1,000 essays and print figures"
+	@echo "make bench   build synthetic sites of 100 and 1,000 essays and print figures (SIZES=1000,10000 for others)"
 	@echo "make clean   remove $(BUILDDIR) (the virtual environment stays)"
 
 $(VENV)/.installed: requirements.lock requirements-model.lock
@@ -53,7 +53,7 @@ node_modules/.installed: package-lock.json
 
 # Then the search's JavaScript on its own, without a browser (Node's built-in runner, tests/js/).
 test: $(VENV)/.installed node_modules/.installed
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --durations=10 $(PYTEST_ARGS)
 	node --test tests/js/
 
 # The live preview is written to $(BUILDDIR)/preview, never to $(BUILDDIR)/html, so nothing a
@@ -72,8 +72,10 @@ ledger: $(VENV)/.installed
 review: $(VENV)/.installed
 	@$(BIN)/python -m essay_kb review
 
+# make bench SIZES=1000,10000: other corpus sizes (default 100,1000); EMBEDDINGS=dir: start from that
+# sentence-vector cache (the cold build, which embeds every passage, is then not measured).
 bench: $(VENV)/.installed
-	$(BIN)/python -m tests.bench
+	$(BIN)/python -m tests.bench $(if $(SIZES),--sizes $(SIZES)) $(if $(EMBEDDINGS),--embeddings $(EMBEDDINGS))
 	$(BIN)/python -m tests.bench_search
 
 clean:

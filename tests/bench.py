@@ -16,6 +16,9 @@ the cache warm (the "clean build" row, compared with default Furo), then after a
     .venv/bin/python -m tests.bench                      # 100 and 1,000 essays, both builds
     .venv/bin/python -m tests.bench --sizes 100 --skip-default   # a quick run
     .venv/bin/python -m tests.bench --embeddings DIR     # start from that cache (cold not measured)
+    make bench SIZES=1000,10000                          # 10,000 essays (default Furo only up to 1,000)
+
+Each clean build's peak memory (the build process's maximum resident set, from wait4) is printed.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +41,7 @@ from essay_kb.search import BUNDLE_DIR
 from tests.synthetic import REPO, edit_essay_body, essay_docname, write_corpus, write_default_furo_corpus
 
 SEARCH_QUERY = "cancelled session"
+FURO_MAX = 1000  # default Furo is built only up to this size (10,000 would take hours)
 # What a default Sphinx search page fetches to answer a query (it then fetches each result page
 # for its snippet; this site's panel loads the pages of the essays it shows, which are counted).
 SPHINX_SEARCH_FILES = ("searchindex.js", "searchtools.js", "language_data.js")
@@ -56,6 +61,7 @@ class Figures:
     search_bytes: int | None = None
     search_note: str = ""
     search_files: list[tuple[str, int]] = field(default_factory=list)
+    peak_bytes: int = 0           # peak memory (max resident set) of the clean build
     incremental_s: float = 0.0
     incremental_cpu: float = 0.0
     edited: str = ""
@@ -92,11 +98,27 @@ def sphinx_build(src: Path, out: Path, doctrees: Path, timeout: float,
     if embeddings is not None:
         env["KB_EMBEDDING_CACHE"] = str(embeddings)
     start, cpu = time.perf_counter(), cpu_seconds()
-    result = subprocess.run(args, capture_output=True, text=True, cwd=REPO, timeout=timeout, env=env)
+    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
+        process = subprocess.Popen(args, stdout=stdout, stderr=stderr, text=True, cwd=REPO, env=env)
+        killer = threading.Timer(timeout, process.kill)
+        killer.start()
+        try:
+            # wait4, not wait: the build's own resource use, so its peak memory (max RSS, in KB on Linux)
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            killer.cancel()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        stdout.seek(0), stderr.seek(0)
+        out, err = stdout.read(), stderr.read()
     seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
-    if result.returncode != 0:
-        raise SystemExit(f"build of {src} failed:\n{result.stdout[-3000:]}\n{result.stderr[-5000:]}")
-    return seconds, cpu, result.stdout + result.stderr
+    global LAST_PEAK_BYTES
+    LAST_PEAK_BYTES = usage.ru_maxrss * 1024
+    if process.returncode != 0:
+        raise SystemExit(f"build of {src} failed:\n{out[-3000:]}\n{err[-5000:]}")
+    return seconds, cpu, out + err
+
+
+LAST_PEAK_BYTES = 0  # peak memory of the last sphinx_build
 
 
 EMBEDDED = re.compile(r"sentence vectors: (\d+) embedded now")
@@ -213,6 +235,7 @@ def measure(kind: str, n: int, work: Path, browser: Browser, timeout: float,
     print(f"  {figures.label}: clean build ...", end="", flush=True, file=sys.stderr)
     figures.clean_s, figures.clean_cpu, log = sphinx_build(src, out, doctrees, timeout, cache)
     figures.embedded_warm = embedded(log)
+    figures.peak_bytes = LAST_PEAK_BYTES
     print(f" {figures.clean_s:.1f} s ({figures.clean_cpu:.1f} s CPU)", file=sys.stderr)
 
     essay_pages = sorted(out.glob("essays/essay-*/index.html"))
@@ -259,6 +282,7 @@ def table(results: list[Figures]) -> str:
              row("clean build" + " (warm embedding cache)", lambda r: f"{r.clean_s:.1f} s"
                  + (f", {r.embedded_warm} embedded" if r.kind == "kb" else "")),
              row("clean build, CPU time", lambda r: f"{r.clean_cpu:.1f} s"),
+             row("clean build, peak memory", lambda r: f"{r.peak_bytes / 2**20:,.0f} MB"),
              row("time per essay", lambda r: f"{r.clean_s / r.n * 1000:.0f} ms"),
              row("essay page HTML (median)", lambda r: kb(r.essay_page_bytes)),
              row("total output", lambda r: f"{r.total_bytes / 1e6:,.1f} MB ({r.files:,} files)"),
@@ -337,6 +361,8 @@ def main(argv=None) -> int:
     try:
         for kind in kinds:
             for n in sizes:
+                if kind == "furo" and n > FURO_MAX:
+                    continue  # hours, and the comparison at 1,000 already says how it scales
                 results.append(measure(kind, n, work, browser, args.timeout, args.embeddings))
     finally:
         browser.close()
@@ -352,6 +378,8 @@ def main(argv=None) -> int:
           f"{os.getloadavg()[0]:.1f}); sphinx-build -b dirhtml -W --keep-going -n; "
           f"first search = \"{SEARCH_QUERY}\" from an essay page in headless Chromium.\n")
     print(table(results))
+    if any(n > FURO_MAX for n in sizes) and not args.skip_default:
+        print(f"\nDefault Furo is not built above {FURO_MAX:,} essays.")
     print("\n### First search: what the browser fetched\n")
     for r in results:
         files = ", ".join(f"{name} {kb(size)}" for name, size in r.search_files)
