@@ -76,10 +76,6 @@ def test_related_essays_are_the_best_of_every_pair(seed):
         domaindata={"std": {"labels": {}}},
     )
     assert compute_related(env) == every_pair_related(env)
-    # Features shared by more than `crowd` essays are scored per group of essays (the path themes
-    # take on a large site): the same ranking.
-    for crowd in (0, 1, 3, 8):
-        assert compute_related(env, crowd=crowd) == every_pair_related(env)
 
 
 def test_glossary_terms_carry_an_accessible_preview_and_stay_plain_links(basic_site):
