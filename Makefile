@@ -51,9 +51,10 @@ node_modules/.installed: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Then the search's JavaScript on its own, without a browser (Node's built-in runner, tests/js/).
+# The tests run on every core (pytest-xdist; a file's tests stay together, so its fixtures are built
+# once), and the ten slowest are listed. Then the search's JavaScript on its own, without a browser (Node's built-in runner, tests/js/).
 test: $(VENV)/.installed node_modules/.installed
-	$(BIN)/python -m pytest --durations=10 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist loadfile --durations=10 $(PYTEST_ARGS)
 	node --test tests/js/
 
 # The live preview is written to $(BUILDDIR)/preview, never to $(BUILDDIR)/html, so nothing a
