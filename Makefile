@@ -46,7 +46,7 @@ help:
 	@echo "make ledger  record every published URL in links-ledger.txt (after adding essays or sections)"
 	@echo "make review  list the essays due for clinical review in the next 30 days, and overdue ones"
 	@echo "make check   spelling, reading level and length, reviews due and links: one report"
-	@echo "make bench   build synthetic sites of 100 and 1,000 essays and print figures"
+	@echo "make bench   build synthetic sites of 100 and 1,000 essays and print figures (SIZES=1000,10000 for others)"
 	@echo "make clean   remove $(BUILDDIR) (the virtual environment stays)"
 
 # Two steps, so that building the site installs only what the build needs: requirements.lock and
@@ -78,9 +78,11 @@ node_modules/.runtime: package-lock.json
 		npm ci --omit=dev --no-audit --no-fund --loglevel=error; fi
 	touch $@
 
-# Then the search's JavaScript on its own, without a browser (Node's built-in runner, tests/js/).
+# The tests run on every core (pytest-xdist; a file's tests stay together, so its fixtures are built
+# once), and the ten slowest are listed. Then the search's JavaScript on its own, without a browser
+# (Node's built-in runner, tests/js/).
 test: $(VENV)/.dev-installed node_modules/.installed
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist loadfile --durations=10 $(PYTEST_ARGS)
 	node --test tests/js/
 
 # The live preview is written to $(BUILDDIR)/preview, never to $(BUILDDIR)/html, so nothing a
@@ -104,8 +106,10 @@ check: $(VENV)/.dev-installed
 review: $(VENV)/.installed
 	@$(BIN)/python -m essay_kb review
 
+# make bench SIZES=1000,10000: other corpus sizes (default 100,1000); EMBEDDINGS=dir: start from that
+# sentence-vector cache (the cold build, which embeds every passage, is then not measured).
 bench: $(VENV)/.dev-installed
-	$(BIN)/python -m tests.bench
+	$(BIN)/python -m tests.bench $(if $(SIZES),--sizes $(SIZES)) $(if $(EMBEDDINGS),--embeddings $(EMBEDDINGS))
 	$(BIN)/python -m tests.bench_search
 
 clean:

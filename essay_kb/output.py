@@ -16,6 +16,8 @@ That a failed build leaves nothing to publish at all is the Makefile's part: it 
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -109,6 +111,47 @@ def remove_stale_files(app, exception) -> None:
     if stale:
         logger.info("removed %d file(s) this build did not make: %s", len(stale),
                     ", ".join(os.path.relpath(p, outdir) for p in stale[:5]) + (" ..." if len(stale) > 5 else ""))
+
+
+def write_folder(folder: Path, files: dict[str, str], record: Path | None = None) -> None:
+    """Make ``folder`` hold exactly ``files`` ({relative path: text}): files whose content changed are
+    written, the others are left untouched (so an incremental build touches, and a deploy uploads,
+    only what changed), and files no longer in ``files`` are removed.
+
+    ``record`` (a file outside the site) keeps each file's size, modification time and hash as last
+    written, so an unchanged file is recognised by its ``stat`` instead of being read back: the
+    search index is thousands of files, and reading them all back was most of an incremental build.
+    A file whose size or time differs from the record (edited or touched since) is compared by
+    content, as without a record."""
+    try:
+        known = json.loads(record.read_text(encoding="utf-8")) if record and record.is_file() else {}
+    except ValueError:
+        known = {}
+    present: dict[str, os.stat_result] = {}
+    for root, _, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(root, name)
+            present[os.path.relpath(path, folder).replace(os.sep, "/")] = os.stat(path)
+    for name in present.keys() - files.keys():
+        os.unlink(os.path.join(folder, name))
+    written: dict[str, list] = {}
+    for name, text in files.items():
+        data = text.encode("utf-8")
+        digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+        path, stat = Path(folder, name), present.get(name)
+        unchanged = stat is not None and (
+            known.get(name) == [stat.st_size, stat.st_mtime_ns, digest]
+            or (stat.st_size == len(data) and path.read_bytes() == data))
+        if not unchanged:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            stat = path.stat()
+        written[name] = [stat.st_size, stat.st_mtime_ns, digest]
+    if record is not None:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        partial = record.with_name(record.name + ".part")  # whole or not at all
+        partial.write_text(json.dumps(written, sort_keys=True), encoding="utf-8")
+        partial.replace(record)
 
 
 def setup(app) -> None:

@@ -35,6 +35,7 @@ from sphinx.util import logging
 
 from . import lexicon as lay_lexicon
 from . import meaning as meaning_layer
+from . import output
 from .collectors import PageDataCollector
 from .navigation import fixed_pages
 from .permalinks import page_path
@@ -182,17 +183,14 @@ def search_script() -> str:
             + f"kbSearch.page.start({settings});\n}})();\n")
 
 
-def write_bundle(site: Path, pages: list[Page], lexicon: dict[str, str] | None = None, meaning=None) -> int:
+def write_bundle(site: Path, pages: list[Page], lexicon: dict[str, str] | None = None, meaning=None,
+                 record: Path | None = None) -> int:
     """Write the index; returns the number of files. Only files whose content changed are written,
     and files an earlier build left that are no longer part of it are removed, so an incremental
-    build touches (and a deploy uploads) only what changed."""
-    bundle = site / BUNDLE_DIR
+    build touches (and a deploy uploads) only what changed (``output.write_folder``; ``record``: its
+    record of the files written, kept outside the site)."""
     files = bundle_files(pages, lexicon, meaning)
-    for old in bundle.rglob("*") if bundle.is_dir() else ():
-        if old.is_file() and old.relative_to(bundle).as_posix() not in files:
-            old.unlink()
-    for name, text in files.items():
-        write_if_changed(site_file(site, BUNDLE_DIR, name), text)
+    output.write_folder(site_file(site, BUNDLE_DIR), files, record)
     write_if_changed(site_file(site, "_static", STEMMER_FILE), stemmer_script())
     return len(files)
 
@@ -270,7 +268,7 @@ def build_index(app, exception) -> None:
         meaning = meaning_layer.compute(pages, embedding_cache(app))
     except meaning_layer.embedding.ModelMissing as exc:
         raise ExtensionError(f"search: {exc}") from exc
-    count = write_bundle(site, pages, table, meaning)
+    count = write_bundle(site, pages, table, meaning, Path(app.doctreedir, "kb-search-files.json"))
     try:
         write_model(site)
     except meaning_layer.embedding.ModelMissing as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -75,12 +76,29 @@ def basic_site(tmp_path_factory) -> Path:
     return build_copy(tmp_path_factory)
 
 
+def built_once(tmp_path_factory, name: str, build) -> Path:
+    """A folder ``build(folder)`` fills, made once per test run even when pytest-xdist's workers
+    share the run (`make test` runs `-n auto`): the first worker to ask builds it, the others wait
+    on a lock and reuse it. Read-only for the tests."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        folder = tmp_path_factory.mktemp(name)
+        build(folder)
+        return folder
+    folder = tmp_path_factory.getbasetemp().parent / name  # the run's folder, shared by its workers
+    with open(f"{folder}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, even if the build fails
+        if not (folder / ".built").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            build(folder)
+            (folder / ".built").touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory) -> Path:
-    """The real knowledge base, built once per test session exactly as `make html` builds it."""
-    out = tmp_path_factory.mktemp("site") / "html"
-    sphinx_build(REPO / "docs", out, confdir=REPO)
-    return out
+    """The real knowledge base, built once per test run exactly as `make html` builds it."""
+    return built_once(tmp_path_factory, "site", lambda folder: sphinx_build(REPO / "docs", folder / "html", confdir=REPO)) / "html"
 
 
 def soup(path: Path) -> BeautifulSoup:

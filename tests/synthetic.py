@@ -399,3 +399,26 @@ def edit_essay_body(dest: Path, number: int) -> Path:
     lines[first] += " This sentence was added to measure an incremental rebuild."
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
+
+
+def edit_essay_title(dest: Path, number: int) -> Path:
+    """Change an essay's title (shown on other pages: its theme page, sidebars, related essays)."""
+    path = Path(dest) / f"{essay_docname(number)}.md"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    title = next(i for i, line in enumerate(lines) if line.startswith("# "))
+    lines[title] += ", revised"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def add_essay(dest: Path, n_essays: int, *, seed: int = 0, toctree: bool = False) -> str:
+    """Add essay number ``n_essays + 1``; returns its docname. ``toctree``: also list it on its home
+    theme's page (the default Furo corpus, where a page outside every toctree is a warning)."""
+    number = n_essays + 1
+    _write(Path(dest) / f"{essay_docname(number)}.md", essay_text(seed, number, number))
+    if toctree:
+        theme = Path(dest) / "themes" / f"{essay_front_matter(seed, number)['themes'][0]}.md"
+        text = theme.read_text(encoding="utf-8")
+        end = text.rindex("```")
+        theme.write_text(text[:end] + f"/{essay_docname(number)}\n" + text[end:], encoding="utf-8")
+    return essay_docname(number)
