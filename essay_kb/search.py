@@ -190,7 +190,7 @@ def write_bundle(site: Path, pages: list[Page], lexicon: dict[str, str] | None =
     build touches (and a deploy uploads) only what changed (``output.write_folder``; ``record``: its
     record of the files written, kept outside the site)."""
     files = bundle_files(pages, lexicon, meaning)
-    output.write_folder(site_file(site, BUNDLE_DIR), files, record)
+    output.write_folder(site / BUNDLE_DIR, files, record)  # a fixed folder; the names in it are the index's own
     write_if_changed(site_file(site, "_static", STEMMER_FILE), stemmer_script())
     return len(files)
 
