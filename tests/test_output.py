@@ -96,7 +96,9 @@ def test_make_html_publishes_a_build_only_when_it_succeeds(site_copy, make_html)
     two.write_text(good.replace("themes: [alpha]", "themes: [alpah]"), encoding="utf-8")
     failed = run(root)
     assert failed.returncode != 0 and "unknown theme 'alpah'" in failed.stderr
-    assert "The build failed, so there is no site in" in failed.stderr
+    # it ends with its one-line-per-problem summary (essay_kb/problems.py), and nothing after it
+    summary = failed.stderr[failed.stderr.index("The build found 1 problem, so nothing was published (there is no site in"):]
+    assert "two.md:3: unknown theme 'alpah'" in summary and "The site is in" not in failed.stdout + failed.stderr
     assert not (build / "html").exists() and not (build / "html.partial").exists()
     assert not (build / "doctrees").exists()  # the next build reads, and reports, everything again
 
