@@ -85,6 +85,12 @@ DEFAULT_HELP_LINES = {
         "hours": "Any hour, every day", "cost": "Free and confidential", "languages": "English and Spanish",
         "for": "pregnancy and the months after a baby arrives",
     },
+    "poison": {
+        "name": "Poison Help",
+        "call": "1-800-222-1222",
+        "hours": "Any hour, every day", "cost": "Free and confidential",
+        "for": "someone who may have swallowed or touched something harmful, such as medicine or nicotine liquid",
+    },
     "emergency": {
         "name": "emergency services",
         "call": "911", "text": "911", "text_where": "where your area offers it",
