@@ -49,3 +49,6 @@ class KbWarning(StrEnum):
     LEXICON = "lexicon", (
         "A line of the lay lexicon (docs/lexicon.yaml) that is malformed, or a word on its essays' side "
         "that no page uses, so search can find nothing with it.")
+    PAGE = "page", (
+        "A front-matter field of a page that is not an essay (a help page, an about page) with a value "
+        "it cannot take, such as 'discreet' that is not true or false.")

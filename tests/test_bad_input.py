@@ -222,6 +222,9 @@ REFUSALS = [
       replace("essays/one.md", "{#one-first}", "{#one-start}"),
       ("links-ledger.txt:3: the published address /essays/one/#one-first no longer resolves.",
        "add a line '/essays/one/#one-first: /new/address/' to redirects.yaml")),
+    R("page-discreet-not-a-flag", "`discreet: yes please` on a page that is not an essay (a help page)",
+      replace("glossary.md", "# Glossary\n", "---\nsummary: Words.\ndiscreet: yes please\n---\n# Glossary\n"),
+      ("glossary.md:3: 'discreet: yes please' must be true or false",)),
 ]
 
 
