@@ -180,7 +180,8 @@
         var missing = list.ids.length - kept.length + list.dropped;
         var filling = [];
         kept.forEach(function (id, i) {
-          var holder = item(i + 1, kept.length, today(id) || id);  // a short code shows as the id it stands for
+          // A short code shows as the id it stands for; an id as it was sent.
+          var holder = item(i + 1, kept.length, id.charAt(0) === core.CODE_KEY ? today(id) || id : id);
           parts.items.appendChild(holder);
           var found = entries.get(id);
           if (found.status === "found") filling.push(fill(holder, found, i + 1));
