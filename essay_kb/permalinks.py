@@ -34,7 +34,11 @@ LEDGER_HEADER = """\
 # `make ledger` adds new addresses after a build; never delete a line. If an address must go,
 # declare where it went in redirects.yaml: the build fails for any address here that no
 # longer resolves and that no redirect covers.
+# A section's line ends in its short code (reading lists sent as opaque links use it): never
+# change or reuse one; `make ledger` gives each new section the next.
 """
+# A section's short code in the ledger: the base-36 number of the order it was recorded in.
+CODE = re.compile(r"^[0-9a-z]{1,8}$")
 
 
 # -- addresses ---------------------------------------------------------------------------------
@@ -44,11 +48,43 @@ LEDGER_HEADER = """\
 # could leave the output folder ('..', '%2e', '\\') or land on one of its files (they all have a '.').
 OLD_PAGE_ADDRESS = re.compile(r"^/(?:[A-Za-z0-9~-][A-Za-z0-9_~-]*/)*$")
 
-def page_path(docname: str) -> str:
-    """The published path of a page under dirhtml, with a leading slash: /essays/x/."""
+# Pages published at an address their author chose instead of their file's (a discreet page's
+# neutral address, previews.py): docname -> "/p/q7/". Set once the pages are read (publish_at).
+_PUBLISHED_AT: dict[str, str] = {}
+
+
+def natural_path(docname: str) -> str:
+    """The path a page's file name gives it under dirhtml, with a leading slash: /essays/x/."""
     if docname == "index":
         return "/"
     return "/" + (docname[:-len("index")] if docname.endswith("/index") else docname + "/")
+
+
+def page_path(docname: str) -> str:
+    """The published path of a page, with a leading slash: /essays/x/ (or its neutral address)."""
+    return _PUBLISHED_AT.get(docname) or natural_path(docname)
+
+
+def publish_at(app, mapping: dict[str, str]) -> None:
+    """Publish the pages of ``mapping`` (docname -> path) at those paths: every link, the canonical
+    URL, the sitemap, the ledger and the output file follow the builder's ``get_target_uri`` and
+    ``get_output_path``, and this extension's ``page_path``; all three answer from the mapping."""
+    _PUBLISHED_AT.clear()
+    _PUBLISHED_AT.update(mapping)
+    builder = app.builder
+    if getattr(builder, "kb_publishes_at", False) or not hasattr(builder, "get_output_path"):
+        return
+    target_uri, output_path = builder.get_target_uri, builder.get_output_path
+
+    def get_target_uri(docname: str, typ: str | None = None) -> str:
+        return _PUBLISHED_AT[docname].lstrip("/") if docname in _PUBLISHED_AT else target_uri(docname, typ)
+
+    def get_output_path(page_name: str, /) -> Path:
+        if page_name in _PUBLISHED_AT:
+            return Path(builder.outdir, *_PUBLISHED_AT[page_name].strip("/").split("/"), "index" + builder.out_suffix)
+        return output_path(page_name)
+
+    builder.get_target_uri, builder.get_output_path, builder.kb_publishes_at = get_target_uri, get_output_path, True
 
 
 def to_root(path: str) -> str:
@@ -90,15 +126,80 @@ def all_addresses(pages: dict[str, set[str]]) -> list[str]:
 
 # -- files ---------------------------------------------------------------------------------------
 
-def read_ledger(path: Path) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
-    """(addresses with their lines, problems as (line, message)) of the ledger."""
+def ledger_lines(path: Path) -> list[tuple[int, str, str]]:
+    """(line number, address, short code or "") of every address in the ledger (none when it cannot
+    be read: ``read_ledger`` says why)."""
     if not path.exists():
-        return [], []
+        return []
     text, problem = read_source(path)
     if problem:
-        return [], [problem]
-    return [(number, line.strip()) for number, line in enumerate(text.splitlines(), 1)
-            if line.strip() and not line.lstrip().startswith("#")], []
+        return []
+    out = []
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.strip() and not line.lstrip().startswith("#"):
+            address, _, code = line.strip().partition(" ")
+            out.append((number, address, code.strip()))
+    return out
+
+
+def read_ledger(path: Path) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """(addresses with their lines, problems as (line, message)) of the ledger."""
+    if path.exists():
+        _, problem = read_source(path)
+        if problem:
+            return [], [problem]
+    return [(number, address) for number, address, _ in ledger_lines(path)], []
+
+
+def ledger_codes(path: Path) -> dict[str, str]:
+    """{section address: short code} of the ledger's well-formed codes (``code_problems`` says
+    what is wrong with the others)."""
+    return {address: code for _, address, code in ledger_lines(path) if code and CODE.match(code) and "#" in address}
+
+
+def code_problems(lines: list[tuple[int, str, str]]) -> list[tuple[int, str]]:
+    """Short codes that could send a reading list to the wrong section: malformed, on a page
+    address, or given twice."""
+    problems, seen = [], {}
+    for number, address, code in lines:
+        if not code:
+            continue
+        if not CODE.match(code) or "#" not in address:
+            problems.append((number, f"'{address} {code}': only a section address ('/page/#id') carries a short "
+                                     "code, written after it as lowercase letters and digits (e.g. '/essays/x/#id 3k'). "
+                                     "Restore the line as it was."))
+        elif code in seen:
+            problems.append((number, f"the short code '{code}' is also on line {seen[code]}: a reading list sent with "
+                                     "it would open the wrong section. Restore this line's own code (never change one)."))
+        else:
+            seen[code] = number
+    return problems
+
+
+def with_codes(lines: list[str]) -> list[str]:
+    """The ledger's lines, each section address without a short code given the next one (codes
+    already written are never changed; numbers are never reused)."""
+    parsed = [line.strip().partition(" ") for line in lines]
+    used = [int(code.strip(), 36) for address, _, code in parsed
+            if not address.startswith("#") and CODE.match(code.strip() or "-")]
+    following = max(used, default=0) + 1
+    out = []
+    for line, (address, _, code) in zip(lines, parsed):
+        if address and not address.startswith("#") and "#" in address and not code.strip():
+            line = f"{address} {to_base36(following)}"
+            following += 1
+        out.append(line)
+    return out
+
+
+def to_base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while True:
+        number, rest = divmod(number, 36)
+        text = digits[rest] + text
+        if not number:
+            return text
 
 
 def read_redirects(path: Path) -> tuple[dict[str, str], dict[str, int], list[tuple[int, str]]]:
@@ -180,12 +281,21 @@ def check_links(app, env) -> None:
     ledger, ledger_problems = read_ledger(ledger_path)
     for line, problem in ledger_problems:
         logger.warning(problem, location=f"{ledger_path}:{line}", type="kb", subtype=KbWarning.LEDGER)
+    for number, problem in code_problems(ledger_lines(ledger_path)):
+        logger.warning(problem, location=f"{ledger_path}:{number}", type="kb", subtype=KbWarning.LEDGER)
+    moved = {natural_path(docname): path for docname, path in _PUBLISHED_AT.items()}
     # A page that could not be read (a bad byte, already reported) is not gone.
     unreadable = {page_path(docname) for docname in getattr(env, "kb_unreadable", ())}
     for number, address in ledger:
         if split(address)[0] in unreadable:
             continue
-        if resolve(address, pages, redirects) is None:
+        if resolve(address, pages, redirects) is None and split(address)[0] in moved:
+            logger.warning(
+                f"the published address {address} is now at the neutral address {moved[split(address)[0]]}. "
+                f"Add the line '{split(address)[0]}: {moved[split(address)[0]]}' to {redirects_path.name}, "
+                "so links already sent keep working.",
+                location=f"{ledger_path}:{number}", type="kb", subtype=KbWarning.LEDGER)
+        elif resolve(address, pages, redirects) is None:
             logger.warning(
                 f"the published address {address} no longer resolves. Links to it may be saved in "
                 f"clients' emails and notes. Restore the page or section id, or add a line "
@@ -204,9 +314,8 @@ def update_ledger(app, exception) -> None:
     known = {address for _, address in ledger}
     new = [a for a in all_addresses(current_addresses(app.env)) if a not in known]
     text = read_source(ledger_path)[0] if ledger_path.exists() else LEDGER_HEADER
-    if new:
-        text = text.rstrip("\n") + "\n" + "\n".join(new) + "\n"
-    ledger_path.write_text(text, encoding="utf-8")
+    lines = with_codes(text.rstrip("\n").split("\n") + new)
+    ledger_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     logger.info(f"links ledger: {len(new)} new address(es) recorded in {ledger_path.name}")
 
 
@@ -231,7 +340,9 @@ def redirect_pages(app):
                            type="kb", subtype=KbWarning.REDIRECT)
             continue
         sections = {split(k)[1]: v for k, v in redirects.items() if split(k)[0] == path and split(k)[1]}
-        pagename = path.strip("/") or "index"
+        # ".../index": the same file under dirhtml, and never the name of a page that moved to a
+        # neutral address (its old path is its docname's).
+        pagename = path.strip("/") + "/index" if path.strip("/") else "index"
         base = to_root(path)
         rel = lambda address: base + address.lstrip("/")  # noqa: E731
         data = {"to": rel(new), "sections": {k: rel(v) for k, v in sections.items()}}

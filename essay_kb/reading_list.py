@@ -2,8 +2,9 @@
 
 A list is never stored and never sent: it lives in the part of its link after ``#``, which a browser
 keeps to itself, as the sections' permanent ids in order and an optional note,
-``<site>/reading-list/#s=first-id.second-id&n=read+this+before+Thursday`` (the format and its limits
-are in ``reading_list_js/core.js``). The same list always gives the same link.
+``<site>/reading-list/#s=first-id.second-id&n=read+this+before+Thursday``, or, for a link that does
+not name its topic, as the sections' short codes from the ledger, ``#c=2.5k`` (the format and its
+limits are in ``reading_list_js/core.js``). The same list always gives the same link.
 
 What the build does for it, here:
 
@@ -11,10 +12,11 @@ What the build does for it, here:
   (``data-reading-list``) that the browser fills from the link, with a neutral tab title and link
   preview (``kb_reading_list_title``, ``kb_reading_list_description``) whatever the list holds,
   ``noindex``, and not in the sitemap (it is no document, so sitemap.py never lists it).
-- **the section map**, ``reading-list/sections/NN.json``: every section id of every page, and every
-  old id that ``redirects.yaml`` forwards, to ``[page, id today, heading, page title]``. It is split
-  into ``SHARDS`` files by a hash of the id (``shard_of``, the same in ``core.js``), so opening a
-  list loads only the files of its own ids, however large the site grows.
+- **the section map**, ``reading-list/sections/NN.json``: every section id of every page, every
+  old id that ``redirects.yaml`` forwards, and every short code of the ledger (as ``~code``), to
+  ``[page, id today, heading, page title, short code, discreet page]``. It is split into ``SHARDS``
+  files by a hash of the key (``shard_of``, the same in ``core.js``), so opening a list loads only
+  the files of its own keys, however large the site grows.
 - **the scripts**: ``kb-reading-list.js``, joined from the modules in ``reading_list_js/`` as
   search.py joins its own (same convention, see ``search_js/words.js``), and ``kb-qrcode.js``, the
   QR code library ``qrcode-generator`` kept verbatim in ``vendor/`` (MIT) and wrapped to set one
@@ -32,8 +34,8 @@ from pathlib import Path
 from docutils import nodes
 from sphinx.environment.collectors import EnvironmentCollector
 
-from .permalinks import current_addresses, files, page_path, read_redirects, resolve, split
-from .previews import meta_tags, preview_fields
+from .permalinks import current_addresses, files, ledger_codes, page_path, read_redirects, resolve, split
+from .previews import is_discreet, meta_tags, preview_fields
 from .search import write_if_changed
 from .output import site_file
 
@@ -42,6 +44,8 @@ SECTIONS_DIR = f"{PAGENAME}/sections"
 # At 1,000 essays (tests/synthetic.py) a file holds about 310 ids, 9 KiB gzipped; a list of three
 # sections loads at most three of them, next to the three essay pages (about 10 KiB each).
 SHARDS = 32
+# A short code's key in the section map: "~" never starts a section id (core.js CODE_KEY).
+CODE_KEY = "~"
 TEMPLATE = "reading-list.html"
 CSS_FILE = "kb-reading-list.css"
 SCRIPT_FILE = "kb-reading-list.js"
@@ -88,14 +92,26 @@ def shard_of(section_id: str) -> int:
 
 
 def section_map(sections: dict[str, list], titles: dict[str, str], pages: dict[str, set[str]],
-                redirects: dict[str, str]) -> dict[str, list[str]]:
-    """id -> [page path (no leading slash), id today, heading, page title]. An old id that a
-    redirect forwards maps to where it lands today: a section (its entry), or a whole page (id "")."""
+                redirects: dict[str, str], codes: dict[str, str] | None = None,
+                discreet: frozenset[str] = frozenset()) -> dict[str, list]:
+    """id -> [page path (no leading slash), id today, heading, page title, short code of the id
+    today ("" if the ledger has none yet), whether the page is discreet]. An old id that a redirect
+    forwards maps to where it lands today: a section (its entry), or a whole page (id "").
+
+    Each short code of the ledger (``codes``: section address -> code) is a key too, as "~code":
+    an opaque link's code finds its section as an old id does, through the same look-up."""
+    codes = codes or {}
     entries = {}
     docnames = {page_path(docname): docname for docname in titles}
+
+    def page_entry(path: str) -> list:
+        return [path.lstrip("/"), "", "", titles.get(docnames[path], ""), "", docnames[path] in discreet]
+
     for docname in sorted(sections):
         for sid, heading in sections[docname]:
-            entries[sid] = [page_path(docname).lstrip("/"), sid, heading, titles.get(docname, "")]
+            address = f"{page_path(docname)}#{sid}"
+            entries[sid] = [page_path(docname).lstrip("/"), sid, heading, titles.get(docname, ""),
+                            codes.get(address, ""), docname in discreet]
     for old in sorted(redirects):
         old_id = split(old)[1]
         if not old_id or old_id in entries:
@@ -107,7 +123,16 @@ def section_map(sections: dict[str, list], titles: dict[str, str], pages: dict[s
         if new_id in entries:
             entries[old_id] = entries[new_id]
         elif not new_id and path in docnames:
-            entries[old_id] = [path.lstrip("/"), "", "", titles.get(docnames[path], "")]
+            entries[old_id] = page_entry(path)
+    for address, code in sorted(codes.items()):
+        landed = resolve(address, pages, redirects)
+        if landed is None:
+            continue  # check_links names it
+        path, sid = split(landed)
+        if sid in entries:
+            entries[CODE_KEY + code] = entries[sid]
+        elif not sid and path in docnames:
+            entries[CODE_KEY + code] = page_entry(path)
     return entries
 
 
@@ -126,8 +151,11 @@ def write_section_map(app, exception) -> None:
         return
     env = app.env
     titles = {docname: env.titles[docname].astext() for docname in env.found_docs if docname in env.titles}
-    redirects, _, _ = read_redirects(files(app)[1])
-    entries = section_map(env.kb_reading_sections, titles, current_addresses(env), redirects)
+    ledger, redirects_file = files(app)
+    redirects, _, _ = read_redirects(redirects_file)
+    discreet = frozenset(docname for docname in env.found_docs if is_discreet(env, docname))
+    entries = section_map(env.kb_reading_sections, titles, current_addresses(env), redirects,
+                          ledger_codes(ledger), discreet)
     folder = Path(app.outdir, SECTIONS_DIR)
     wanted = shard_files(entries)
     for old in folder.glob("*.json") if folder.is_dir() else ():

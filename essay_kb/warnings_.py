@@ -70,3 +70,6 @@ class KbWarning(StrEnum):
         "A link (symlink) in docs/ that leads outside it, to a folder or back to itself, a file that is "
         "not an ordinary file, a page too large to read, or a folder the build must write (docs/themes/) "
         "that it cannot: the build stops before reading.")
+    PAGE = "page", (
+        "A front-matter field of a page that is not an essay (a help page, an about page) with a value "
+        "it cannot take, such as 'discreet' that is not true or false.")

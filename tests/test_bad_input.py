@@ -391,6 +391,9 @@ REFUSALS = [
                         b"               'chat': 'http://chat.example/'},\n}\n"),
       ("conf.py:10: kb_help_lines['crisis']: 'call' must be a phone number, digits with an optional leading +",
        "conf.py:11: kb_help_lines['crisis']: 'chat' must be an https:// address")),
+    R("page-discreet-not-a-flag", "`discreet: yes please` on a page that is not an essay (a help page)",
+      replace("glossary.md", "# Glossary\n", "---\nsummary: Words.\ndiscreet: yes please\n---\n# Glossary\n"),
+      ("glossary.md:3: 'discreet: yes please' must be true or false",)),
 ]
 
 

@@ -56,9 +56,34 @@ def test_ledger_update_appends_and_never_removes(site_copy, tmp_path):
     sphinx_build(root, tmp_path / "out", "-D", "kb_ledger_update=1")
     after = ledger.read_text().splitlines()
     assert after[:len(before)] == before
-    assert "/essays/three/#three-sub" in after and "/themes/alpha/" in after
+    addresses = [line.split(" ")[0] for line in after]
+    assert "/essays/three/#three-sub" in addresses and "/themes/alpha/" in addresses
     sphinx_build(root, tmp_path / "out", "-D", "kb_ledger_update=1")
     assert ledger.read_text().splitlines() == after
+
+
+def test_each_new_section_gets_the_next_short_code_and_pages_none(site_copy, tmp_path):
+    root = site_copy()
+    ledger = root / "links-ledger.txt"
+    before = {line.split(" ")[0]: line.partition(" ")[2] for line in ledger.read_text().splitlines()}
+    sphinx_build(root, tmp_path / "out", "-D", "kb_ledger_update=1")
+    lines = [line for line in ledger.read_text().splitlines() if not line.startswith("#")]
+    codes = {line.split(" ")[0]: line.partition(" ")[2] for line in lines}
+    assert all(codes[address] == code for address, code in before.items() if address in codes)  # never changed
+    sections = [address for address in codes if "#" in address]
+    assert all(codes[address] for address in sections) and not any(codes[a] for a in codes if "#" not in a)
+    numbers = [int(codes[address], 36) for address in sections]
+    assert len(set(numbers)) == len(numbers) and sorted(numbers) == list(range(1, len(numbers) + 1))
+
+
+def test_a_short_code_given_twice_or_on_a_page_is_refused(site_copy, tmp_path):
+    root = site_copy()
+    edit(root / "links-ledger.txt", "/essays/two/#two-second 2", "/essays/two/#two-second 1")
+    edit(root / "links-ledger.txt", "/essays/one/\n", "/essays/one/ 9\n")
+    result = sphinx_build(root, tmp_path / "out", check=False)
+    assert result.returncode != 0
+    assert "links-ledger.txt:4: WARNING: the short code '1' is also on line 3" in result.stderr
+    assert "links-ledger.txt:2: WARNING: '/essays/one/ 9': only a section address" in result.stderr
 
 
 def test_editing_only_the_ledger_reruns_the_check(site_copy, tmp_path):
@@ -73,7 +98,10 @@ def test_editing_only_the_ledger_reruns_the_check(site_copy, tmp_path):
 def test_real_ledger_covers_every_published_address(real_site):
     """The committed ledger is up to date: `make ledger` was run after the last new section."""
     from conftest import REPO
-    ledger = {line for line in (REPO / "links-ledger.txt").read_text().splitlines() if line and not line.startswith("#")}
+    lines = [line.split(" ") for line in (REPO / "links-ledger.txt").read_text().splitlines() if line and not line.startswith("#")]
+    ledger = {parts[0] for parts in lines}
+    # Every section has its short code (reading lists sent as opaque links need one).
+    assert all(len(parts) == 2 for parts in lines if "#" in parts[0]), "run `make ledger`"
     for page in real_site.rglob("index.html"):
         html = soup(page)
         if html.select_one("#kb-redirect-data") or page.parent.name in {"search", "genindex", "404", "reading-list"} or "_" in page.parts[-2][:1]:

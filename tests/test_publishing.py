@@ -27,7 +27,22 @@ def site(tmp_path_factory):
         edit(src / "essays" / "two.md", "tags: [ttwo]", "tags: [ttwo]\ndiscreet: true")
         edit(src / "essays" / "one.md", "{#one-first}", "See [a helpline](https://help.example.net/line?x=1) or "
              "[home](https://kb.test/).\nA formula: {math}`a^2 + b^2`.\n\n{#one-first}")
+        add_discreet_help_page(src)
     return build_copy(tmp_path_factory, change)
+
+
+HELP_TITLE = "If you are not safe at home"
+HELP_SUMMARY = "Help lines and steps for planning your safety when someone at home hurts you."
+
+
+def add_discreet_help_page(src: Path) -> None:
+    """A help page (not an essay: no essay schema) that asks for discreet previews."""
+    (src / "help").mkdir()
+    (src / "help" / "home.md").write_text(
+        f"---\nsummary: {HELP_SUMMARY}\ndiscreet: true\n---\n\n# {HELP_TITLE}\n\n"
+        "Abuse at home is never your fault.\n\n{#home-now}\n## In danger right now\n\nCall for help.\n",
+        encoding="utf-8")
+    edit(src / "conf.py", 'kb_sidebar_pages = ["glossary", "links"]', 'kb_sidebar_pages = ["glossary", "links", "help/home"]')
 
 
 def pages(root: Path):
@@ -67,6 +82,20 @@ def test_discreet_essay_previews_only_the_practice_and_a_neutral_line(site):
                 and t["name"] != "twitter:card"]
     # The tab title stays descriptive (screen readers, bookmarks); previews read og:title first.
     assert page.title.get_text().startswith("Essay two")
+
+
+def test_discreet_help_page_previews_nothing_of_its_topic(site):
+    page = soup(site / "help" / "home" / "index.html")
+    assert meta(page, "og:title") == PRACTICE
+    assert meta(page, "og:description") == meta(page, "description") == NEUTRAL
+    tags = [tag for tag in page.head.find_all("meta")
+            if (tag.get("property") or tag.get("name") or "").startswith(("og:", "twitter:", "description"))]
+    assert len(tags) >= 5
+    preview = " ".join(tag.get("content", "") for tag in tags).lower()
+    preview = preview.replace("help/home/", "")  # the address: neutral only if the file's name is
+    for word in ["safe", "abuse", "hurts", "danger", "home", "planning"]:
+        assert word not in preview, word
+    assert page.title.get_text().startswith(HELP_TITLE)  # tabs and screen readers: see previews.py
 
 
 def test_every_page_has_an_absolute_canonical_url_matching_its_address(site):

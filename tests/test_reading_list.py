@@ -94,18 +94,25 @@ def test_the_section_map_names_every_section_of_every_page(basic_site):
             sid = section["data-section-id"]
             heading = section.find(["h2", "h3"], recursive=False).get_text(" ", strip=True)
             url = path.parent.relative_to(basic_site).as_posix() + "/"
-            assert entries[sid] == [url, sid, heading, title.get_text(" ", strip=True)], sid
+            assert entries[sid][:4] == [url, sid, heading, title.get_text(" ", strip=True)], sid
+            assert entries[sid][5] is False  # no page of the test root is discreet
             seen.add(sid)
-    assert seen == set(entries) and len(seen) == 15
+    assert seen == {key for key in entries if not key.startswith("~")} and len(seen) == 15
+    # Each short code of the ledger finds its section, and each section names its own code.
+    assert entries["~1"] is not None and entries["~1"][1] == "one-first" and entries["one-first"][4] == "1"
+    assert entries["three-first"][4] == ""  # not in the test root's ledger: no code yet
     assert len(list((basic_site / reading_list.SECTIONS_DIR).glob("*.json"))) == reading_list.SHARDS
 
 
 def test_old_ids_map_to_where_their_sections_are_today(moved_root):
     entries = section_map(moved_root)
-    assert entries["one-first"] == entries["one-start"] == ["essays/one/", "one-start", "First part of one", "Essay one"]
+    assert entries["one-first"] == entries["one-start"]
+    assert entries["one-start"][:4] == ["essays/one/", "one-start", "First part of one", "Essay one"]
     assert entries["one-sub"] == entries["three-second"]
-    assert entries["five-sub"] == ["essays/four/", "", "", "Essay four"]
+    assert entries["five-sub"][:4] == ["essays/four/", "", "", "Essay four"]
     assert entries["two-second"][0] == "essays/deux/"
+    # Short codes are looked up as old ids are: through the redirects, to where the section is now.
+    assert entries["~1"] == entries["one-start"] and entries["~2"] == entries["two-second"]
     assert "never-existed" not in entries
 
 
@@ -213,13 +220,19 @@ def add(page, sid: str):
     return page.locator(f'[data-reading-list-add$="#{sid}"]').first
 
 
-@browser_test
-def test_a_therapist_sends_three_sections_and_a_client_reads_them_on_a_phone(browser, site_url):
+def in_the_directory(browser, site_url: str):
+    """A therapist on a desktop, in the link directory, who may copy: (context, requests, page)."""
     therapist = browser.new_context(**DESKTOP)
     therapist.grant_permissions(["clipboard-read", "clipboard-write"])
     sent = watch(therapist, site_url)
     page = therapist.new_page()
     page.goto(site_url + "links/")
+    return therapist, sent, page
+
+
+@browser_test
+def test_a_therapist_sends_three_sections_and_a_client_reads_them_on_a_phone(browser, site_url):
+    therapist, sent, page = in_the_directory(browser, site_url)
     add(page, PICKED[0]).click()
     add(page, PICKED[1]).click()
     add(page, PICKED[2]).focus()  # by keyboard
@@ -336,7 +349,8 @@ def test_picks_on_essay_pages_follow_the_therapist_by_the_address_alone(browser,
     page.goto(site_url + "essays/friction-and-repair/")
     add(page, "why-friction-happens-in-therapy").tap()
     panel = page.locator("[data-reading-list-panel]")
-    assert page.url.endswith("#s=why-friction-happens-in-therapy")
+    # Written once the section map has said whether the link must be opaque (it need not here).
+    page.wait_for_url("**/essays/friction-and-repair/#s=why-friction-happens-in-therapy")
     # The list and its link stay in view at the bottom of the screen, and cover nothing at the end.
     for scrolled in ("0", "document.body.scrollHeight"):
         page.evaluate(f"window.scrollTo(0, {scrolled})")
@@ -351,7 +365,7 @@ def test_picks_on_essay_pages_follow_the_therapist_by_the_address_alone(browser,
     assert page.locator(".kb-rl-panel-title").inner_text() == "Reading list: 1 section"
     second = page.locator("article section[data-section-id]").first.get_attribute("data-section-id")
     add(page, second).tap()
-    assert page.url.endswith(f"#s=why-friction-happens-in-therapy.{second}")
+    page.wait_for_function("expected => location.hash === expected", arg=f"#s=why-friction-happens-in-therapy.{second}")
     # "Show the list", remove, add back: touch works on every control.
     page.locator(".kb-rl-toggle").tap()
     page.locator(f'[data-reading-list-pick="{second}"] [data-reading-list-action="remove"]').tap()
@@ -433,4 +447,101 @@ def test_without_javascript_the_directory_lists_every_section_link_as_before(bro
     listed_urls = page.eval_on_selector_all(".kb-directory-url", "codes => codes.map(c => c.textContent)")
     essays = {sid: entry for sid, entry in section_map(real_site).items() if entry[0].startswith("essays/") and entry[1] == sid}
     assert sorted(listed_urls) == sorted(f"{REAL_BASE}{entry[0]}#{sid}" for sid, entry in essays.items())
+    context.close()
+
+
+# -- opaque links, and nothing in the HTTP cache (issue 22) ----------------------------------------
+
+DISCREET_PICKS = ["why-a-cancelled-session-hurts", "signs-of-abuse-beyond-hitting"]  # the second: a discreet essay
+
+
+def ledger_code(sid: str) -> str:
+    for line in (REPO / "links-ledger.txt").read_text(encoding="utf-8").splitlines():
+        address, _, code = line.partition(" ")
+        if address.endswith(f"#{sid}"):
+            return code
+    raise AssertionError(f"{sid} has no short code in links-ledger.txt")
+
+
+@browser_test
+def test_a_list_with_a_discreet_page_is_sent_opaque_and_opens_exactly_as_built(browser, site_url):
+    therapist, sent, page = in_the_directory(browser, site_url)
+    for sid in DISCREET_PICKS:
+        add(page, sid).click()
+    page.locator("[data-reading-list-note-input]").fill(NOTE)
+    opaque = f"{REAL_BASE}reading-list/#c={'.'.join(ledger_code(s) for s in DISCREET_PICKS)}&n=Read+this+before+Thursday"
+    # The page's own address holds the opaque form too (it is in the history).
+    page.wait_for_function("expected => location.hash === expected", arg="#" + opaque.split("#")[1])
+    assert page.locator("[data-reading-list-url]").inner_text() == opaque
+    assert page.locator("[data-reading-list-opaque]").is_checked()
+    page.locator("[data-reading-list-panel] [data-copy-link]").click()
+    page.wait_for_function("navigator.clipboard.readText().then(t => t.length > 0)")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == opaque and not any(word in copied for word in ("abuse", "cancelled", "hitting", "session"))
+    therapist.close()
+
+    client = browser.new_context(**PHONE)
+    sent += watch(client, site_url)
+    phone = client.new_page()
+    phone.goto(local(copied, site_url))
+    assert listed(phone) == DISCREET_PICKS  # the same sections, in the same order
+    for sid in DISCREET_PICKS:
+        assert phone.locator(f'[data-reading-list-item] section[data-section-id="{sid}"] > h2').is_visible()
+    assert phone.locator("[data-reading-list-note-text]").inner_text() == NOTE
+    # Sent on as it came: the list page's own link is the same opaque link.
+    assert phone.locator("[data-reading-list-url]").inner_text() == copied
+    # "Change this list" takes it back to the picker, still opaque.
+    phone.locator("[data-reading-list-change]").click()
+    phone.wait_for_selector("[data-reading-list-panel]")
+    phone.wait_for_function("expected => location.hash === expected", arg="#" + opaque.split("#")[1])
+    client.close()
+    assert not [url for url in sent if "#" in url or "Thursday" in url]
+
+
+@browser_test
+def test_any_list_can_be_sent_opaque_and_back(browser, site_url):
+    context = browser.new_context(**DESKTOP)
+    watch(context, site_url)
+    page = context.new_page()
+    page.goto(site_url + "links/")
+    add(page, PICKED[0]).click()
+    url = page.locator("[data-reading-list-url]")
+    readable = f"{REAL_BASE}reading-list/#s={PICKED[0]}"
+    page.wait_for_function("expected => document.querySelector('[data-reading-list-url]').textContent === expected", arg=readable)
+    box = page.locator("[data-reading-list-opaque]")
+    assert not box.is_checked()
+    box.check()
+    assert url.inner_text() == f"{REAL_BASE}reading-list/#c={ledger_code(PICKED[0])}"
+    box.uncheck()
+    assert url.inner_text() == readable
+    context.close()
+
+
+# Whether the browser's HTTP cache holds an address: a fetch that may only use the cache fails
+# when it does not (Chromium answers it with a network error, never with a request to the host).
+# (A guard turns a fetch that never settles into a clear failure rather than a hung test.)
+IN_CACHE = """url => Promise.race([
+  fetch(url, {cache: "only-if-cached", mode: "same-origin"}).then(r => r.ok, () => false),
+  new Promise(resolve => setTimeout(() => resolve("never settled"), 10000))])"""
+
+
+@browser_test
+def test_what_a_list_fetches_leaves_nothing_in_the_http_cache(browser, site_url):
+    # No route in this context: Playwright's request interception turns the HTTP cache off, and
+    # the cache is what is looked at. The site loads nothing from elsewhere (test_privacy.py).
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    fetched = []
+    page.on("request", lambda r: fetched.append(r.url) if r.resource_type == "fetch" else None)
+    page.goto(site_url + f"reading-list/#s={'.'.join(SENT)}&n=Read+this+before+Thursday")
+    assert listed(page) == SENT
+    fetched = list(fetched)  # what the list fetched (the checks below fetch too)
+    pages = [u for u in fetched if "/essays/" in u]
+    shards = [u for u in fetched if "/reading-list/sections/" in u]
+    assert len(pages) == 2 and shards  # two of the three sections are on one page, fetched once
+    for url in fetched:
+        assert page.evaluate(IN_CACHE, url) is False, f"{url} is in the HTTP cache"
+    # The check can fail: the same page fetched as "no-cache" did is found in the cache.
+    page.evaluate("""url => fetch(url, {cache: "no-cache"}).then(r => r.text())""", pages[0])
+    assert page.evaluate(IN_CACHE, pages[0]) is True
     context.close()

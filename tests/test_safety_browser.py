@@ -1,5 +1,6 @@
-"""Safety first (issue 14), in Chromium on a phone and a desktop: the quick exit by tap, by Shift
-three times and by Escape twice, never while typing, after the search dialog's own Escape; Back
+"""Safety first (issues 14, 22, 23), in Chromium on a phone and a desktop: the quick exit by tap and
+by Shift three times (in a text box too), never by Escape and never while typing, and still after
+search was opened any way and closed with any number of Escapes; Back
 does not return; without JavaScript the link still leaves; it is among the first Tab stops, in view
 on arrival and never over a focused element; and search's help card comes before any hit, even
 while the search index cannot load."""
@@ -137,14 +138,13 @@ def test_the_page_hides_and_blanks_its_title_before_the_next_site_arrives(browse
     context.close()
 
 
-@pytest.mark.parametrize("keys", [["Shift"] * 3, ["Escape"] * 2], ids=["shift three times", "escape twice"])
 @pytest.mark.parametrize("device", ["phone", "desktop"])
-def test_the_keyboard_leaves_too(browser, site_url, keys, device):
+def test_shift_three_times_leaves_too(browser, site_url, device):
     context = context_for(browser, device)
     Host(context, site_url)
     page = arrive(context, site_url)
-    for key in keys:
-        page.keyboard.press(key)
+    for _ in range(3):
+        page.keyboard.press("Shift")
     assert left(page)
     page.go_back()
     page.wait_for_load_state("load")
@@ -152,41 +152,106 @@ def test_the_keyboard_leaves_too(browser, site_url, keys, device):
     context.close()
 
 
-def test_the_keys_do_nothing_while_typing_or_with_other_keys(browser, site_url):
+def test_escape_never_leaves(browser, site_url):
+    """Escape is not an exit key: it closes things and clears fields, so it is pressed by reflex."""
+    context = context_for(browser, "desktop")
+    host = Host(context, site_url)
+    page = arrive(context, site_url, via_home=False)
+    page.locator("article h1").first.click()  # focus on the page, outside any text box
+    for _ in range(4):
+        page.keyboard.press("Escape")
+    page.wait_for_timeout(300)  # a wrongly started exit would have hidden the page by now
+    assert page.url == site_url + ESSAY and host.exits == []
+    assert page.locator("article").is_visible()
+    context.close()
+
+
+def test_typing_never_leaves(browser, site_url):
+    """Shift held with other keys (capitals, Shift+Tab) starts the count again."""
     context = context_for(browser, "desktop")
     host = Host(context, site_url)
     page = arrive(context, site_url, "search/", via_home=False)
-    box = page.locator("[data-search-page] [data-search-input]")
-    box.click()
-    for key in ["Shift", "Shift", "Shift", "Escape", "Escape"]:
-        page.keyboard.press(key)
-    page.keyboard.type("Hello There")  # capitals: Shift held with letters
-    # Shift+Tab moves focus back three times: a way round the page, not a signal to leave.
+    page.locator("[data-search-page] [data-search-input]").click()
+    page.keyboard.type("Hello There And Me")  # capitals: Shift held with letters, again and again
     page.locator("article").first.click()
     for _ in range(3):
-        page.keyboard.press("Shift+Tab")
-    page.keyboard.press("Escape")
-    page.wait_for_timeout(1200)
-    page.keyboard.press("Escape")  # more than a second after the last: the first of a new pair
-    page.wait_for_timeout(500)
+        page.keyboard.press("Shift+Tab")  # a way round the page, not a signal to leave
+    page.wait_for_timeout(300)
     assert page.url == site_url + "search/" and host.exits == []
     context.close()
 
 
-def test_escape_in_the_search_dialog_closes_it_first(browser, site_url):
+def test_shift_three_times_leaves_from_a_text_box(browser, site_url):
+    """As GOV.UK's: no field can take the way out away (a reader filling in a form must be able to go)."""
     context = context_for(browser, "desktop")
+    Host(context, site_url)
+    page = arrive(context, site_url, "search/", via_home=False)
+    page.locator("[data-search-page] [data-search-input]").click()
+    page.keyboard.type("he hits me")
+    for _ in range(3):
+        page.keyboard.press("Shift")
+    assert left(page)
+    context.close()
+
+
+def open_search(page, way: str) -> None:
+    if way == "tap the header button":
+        page.locator(".mobile-header .kb-search-trigger").tap()
+    elif way == "tap the box in the menu":
+        page.locator(".mobile-header label[for='__navigation']").tap()
+        page.locator("[data-search-home] [data-search-input]").tap()
+    elif way == "click the box":
+        page.locator("[data-search-home] [data-search-input]").click()
+    elif way == "slash":
+        page.locator("article h1").first.click()
+        page.keyboard.press("/")
+    else:
+        page.locator("article h1").first.click()
+        page.keyboard.press("Control+k")
+
+
+WAYS = [("phone", "tap the header button"), ("phone", "tap the box in the menu"), ("desktop", "click the box"), ("desktop", "slash"),
+        ("desktop", "control k")]
+
+
+@pytest.mark.parametrize("device,way", WAYS, ids=[way for _, way in WAYS])
+@pytest.mark.parametrize("leave_by", ["shift three times", "the button"])
+def test_after_search_and_any_number_of_escapes_the_exit_still_works(browser, site_url, device, way, leave_by):
+    """Red-team 2, item 5: opened by its box, Escape closed the dialog, gave focus back to the box,
+    the next Escape cleared the words and the input event re-opened the dialog."""
+    context = context_for(browser, device)
     host = Host(context, site_url)
     page = arrive(context, site_url, via_home=False)
-    page.locator("body").press("/")
+    open_search(page, way)
     dialog = page.locator("[data-search-dialog]")
     assert dialog.is_visible()
-    page.keyboard.press("Escape")
-    assert not dialog.is_visible()
-    page.keyboard.press("Escape")  # the dialog took the first Escape: this one starts a pair
-    page.wait_for_timeout(300)
+    page.keyboard.type("he hits me")
+    for _ in range(8):
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(150)
+        assert not dialog.is_visible(), "an Escape re-opened the search dialog"
     assert page.url == site_url + ESSAY and host.exits == []
-    page.keyboard.press("Escape")
+    if leave_by == "the button":
+        link = page.locator(".kb-quick-exit a[data-quick-exit]")
+        link.tap() if device == "phone" else link.click()
+    else:
+        for _ in range(3):
+            page.keyboard.press("Shift")
     assert left(page)
+    context.close()
+
+
+def test_typing_into_the_sidebar_box_still_opens_search(browser, site_url):
+    context = context_for(browser, "desktop")
+    Host(context, site_url)
+    page = arrive(context, site_url, via_home=False)
+    box = page.locator("[data-search-home] [data-search-input]")
+    box.focus()  # focus alone (Tab) does not open it; words do
+    dialog = page.locator("[data-search-dialog]")
+    assert not dialog.is_visible()
+    page.keyboard.type("anger")
+    dialog.wait_for(state="visible")
+    assert page.locator("[data-search-dialog] [data-search-input]").input_value() == "anger"
     context.close()
 
 

@@ -6,9 +6,14 @@
  * The link: <site>/reading-list/#s=first-id.second-id.third-id&n=read+this+before+Thursday
  * - s: the sections' permanent ids, in reading order, joined by "." (an id is lowercase words
  *   joined by hyphens, so it never holds "." "&" or "="); at most LIMITS.sections, each once.
+ * - or c: the same sections as their short codes (links-ledger.txt gives each section one, for
+ *   good), for a link that does not name its topic: #c=3k.7.1f. The default when the list holds a
+ *   section of a discreet page, or when the list was opened from such a link.
  * - n: the note, optional: spaces as "+", everything else percent-encoded.
- * The same list always gives the same link (format); any link gives a list (parse never throws:
- * what cannot be read is left out and counted).
+ * Inside the scripts a code travels as the key "~code" (CODE_KEY: "~" never starts an id), which
+ * the section map resolves to the section's id as it does an old id. The same list always gives
+ * the same link (format); any link gives a list (parse never throws: what cannot be read is left
+ * out and counted).
  *
  * Module convention (every file in essay_kb/reading_list_js/, as in essay_kb/search_js/words.js):
  * a classic script, one function called with the namespace object `kbReadingList`. It registers its
@@ -27,6 +32,8 @@
     noteEncoded: 420,  // a note of emoji is cut shorter: each is 12 characters in the link
   };
   var ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+  var CODE = /^[0-9a-z]{1,8}$/;  // permalinks.py CODE
+  var CODE_KEY = "~";            // reading_list.py CODE_KEY
   // Never kept in a note: control characters, and the marks that reverse or reorder text (they
   // could make a note read differently from what it says).
   var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
@@ -35,11 +42,16 @@
     return typeof text === "string" && text.length <= LIMITS.idChars && ID.test(text);
   }
 
+  // An id, or a short code as the key "~code".
+  function isKey(text) {
+    return isId(text) || (typeof text === "string" && text.charAt(0) === CODE_KEY && CODE.test(text.slice(1)));
+  }
+
   // Each id once, in the order first given, at most LIMITS.sections.
   function cleanIds(ids) {
     var seen = new Set();
     return (ids || []).filter(function (id) {
-      if (!isId(id) || seen.has(id)) return false;
+      if (!isKey(id) || seen.has(id)) return false;
       seen.add(id);
       return true;
     }).slice(0, LIMITS.sections);
@@ -68,12 +80,31 @@
     return chars.join("").trim();
   }
 
-  // The part of a list's link after "#" ("" for a list without sections).
-  function format(list) {
+  // Whether a list's link should be opaque: as asked (list.opaque true or false), or else when a
+  // section of a discreet page is in it. known(id) -> {code, discreet} or undefined (not looked
+  // up, or not found).
+  function wantsOpaque(list, known) {
+    if (list.opaque === true || list.opaque === false) return list.opaque;
+    return (list.ids || []).some(function (id) {
+      var info = known && known(id);
+      return Boolean(info && info.discreet);
+    });
+  }
+
+  // The part of a list's link after "#" ("" for a list without sections): by short codes when it
+  // should be opaque and every section has one, by ids otherwise.
+  function format(list, known) {
     var ids = cleanIds(list.ids);
     if (!ids.length) return "";
     var note = normaliseNote(list.note);
-    return "s=" + ids.join(".") + (note ? "&n=" + encodeNote(note) : "");
+    var codes = ids.map(function (id) {
+      if (id.charAt(0) === CODE_KEY) return id.slice(1);
+      var info = known && known(id);
+      return info && CODE.test(info.code || "") ? info.code : "";
+    });
+    var opaque = wantsOpaque({ ids: ids, opaque: list.opaque }, known) && codes.every(Boolean);
+    var sections = opaque ? "c=" + codes.join(".") : "s=" + ids.join(".");
+    return sections + (note ? "&n=" + encodeNote(note) : "");
   }
 
   // A link's "#..." part as a list: {ids, note, dropped}, dropped counting the ids that could not
@@ -82,16 +113,19 @@
     var ids = [];
     var note = "";
     var unreadable = 0;
+    var opaque = false;
     String(hash || "").replace(/^#/, "").split("&").forEach(function (pair) {
       var at = pair.indexOf("=");
       if (at < 0) return;
       var key = pair.slice(0, at);
       var value = pair.slice(at + 1);
-      if (key === "s") {
+      if (key === "s" || key === "c") {
+        opaque = opaque || key === "c";
         value.split(".").forEach(function (raw) {
           if (!raw) return;
-          var id = decodeNote(raw);
-          if (isId(id)) ids.push(id);
+          var text = decodeNote(raw);
+          var id = key === "c" ? (CODE.test(text) ? CODE_KEY + text : "") : text;
+          if (isId(id) || (key === "c" && id)) ids.push(id);
           else unreadable += 1;
         });
       } else if (key === "n") {
@@ -100,12 +134,12 @@
     });
     var unique = Array.from(new Set(ids));
     var kept = cleanIds(unique);
-    return { ids: kept, note: note, dropped: unreadable + unique.length - kept.length };
+    return { ids: kept, note: note, dropped: unreadable + unique.length - kept.length, opaque: opaque };
   }
 
   // Whether an address's "#..." part is a list (a section id never holds "=").
   function isList(hash) {
-    return /(^#?|&)s=/.test(String(hash || ""));
+    return /(^#?|&)[sc]=/.test(String(hash || ""));
   }
 
   // The section id a section's permanent address ends in ("" if none).
@@ -187,7 +221,7 @@
   }
 
   var core = {
-    LIMITS: LIMITS, isId: isId, cleanIds: cleanIds, normaliseNote: normaliseNote, format: format, parse: parse,
+    LIMITS: LIMITS, CODE_KEY: CODE_KEY, isId: isId, isKey: isKey, wantsOpaque: wantsOpaque, cleanIds: cleanIds, normaliseNote: normaliseNote, format: format, parse: parse,
     isList: isList, idOf: idOf, isFull: isFull, added: added, removed: removed, moved: moved, renamed: renamed,
     shardOf: shardOf, shardName: shardName, qrPath: qrPath, qrPrintWidth: qrPrintWidth,
   };

@@ -1,8 +1,8 @@
 /* kb-reading-list, data: what the ids of a list are today, from the section map the build writes
- * (reading-list/sections/NN.json: id -> [page, id today, heading, page title], one file per
- * shard of ids; see essay_kb/reading_list.py). Read through a loader it is given (fetch in the
- * browser, a fake in the tests); each file is loaded at most once a page, and again only after
- * it failed. Module convention: see core.js.
+ * (reading-list/sections/NN.json: id or "~code" -> [page, id today, heading, page title, short
+ * code, discreet], one file per shard of keys; see essay_kb/reading_list.py). Read through a
+ * loader it is given (fetch in the browser, a fake in the tests); each file is loaded at most
+ * once a page, and again only after it failed. Module convention: see core.js.
  */
 (function (kb) {
   "use strict";
@@ -30,7 +30,8 @@
       return file(core.shardOf(id, options.shards)).then(function (shard) {
         if (!Object.prototype.hasOwnProperty.call(shard, id)) return { status: "missing" };
         var row = shard[id];
-        return { status: "found", page: row[0], id: row[1], heading: row[2], title: row[3] };
+        return { status: "found", page: row[0], id: row[1], heading: row[2], title: row[3],
+                 code: row[4] || "", discreet: row[5] === true };
       }, function () {
         return { status: "failed" };
       });
@@ -53,7 +54,17 @@
       };
     }
 
-    return { lookup: lookup, today: today };
+    // What a link needs to know of each section found (core.format's `known`): by the id it has
+    // today, its short code and whether its page is discreet.
+    function known(entries) {
+      var byId = new Map();
+      entries.forEach(function (found) {
+        if (found.status === "found" && found.id) byId.set(found.id, { code: found.code, discreet: found.discreet });
+      });
+      return function (id) { return byId.get(id); };
+    }
+
+    return { lookup: lookup, today: today, known: known };
   }
 
   var data = { create: create };

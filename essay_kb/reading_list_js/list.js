@@ -145,8 +145,8 @@
       });
     }
 
-    function share(list) {
-      var frag = core.format(list);
+    function share(list, known) {
+      var frag = core.format(list, known);
       var absolute = env.links.absolute(frag);
       parts.link.textContent = absolute;
       parts.link.href = env.links.page(frag);
@@ -180,7 +180,8 @@
         var missing = list.ids.length - kept.length + list.dropped;
         var filling = [];
         kept.forEach(function (id, i) {
-          var holder = item(i + 1, kept.length, id);
+          // A short code shows as the id it stands for; an id as it was sent.
+          var holder = item(i + 1, kept.length, id.charAt(0) === core.CODE_KEY ? today(id) || id : id);
           parts.items.appendChild(holder);
           var found = entries.get(id);
           if (found.status === "found") filling.push(fill(holder, found, i + 1));
@@ -191,7 +192,9 @@
           if (run !== shown) return null;
           parts.status.textContent = (missing ? missingLine(missing, kept.length > 0) + " " : "")
             + (kept.length ? "This list has " + (kept.length === 1 ? "one part" : (WORDS[kept.length] || kept.length).toLowerCase() + " parts") + "." : "");
-          return kept.length ? share({ ids: core.renamed(kept, today), note: list.note }) : null;
+          // Sent on as it came: an opaque link stays opaque (and a list with a discreet page becomes so).
+          return kept.length ? share({ ids: core.renamed(kept, today), note: list.note, opaque: list.opaque || undefined },
+                                     env.sections.known(entries)) : null;
         }).then(function () {
           if (run === shown) parts.items.setAttribute("aria-busy", "false");
         });

@@ -17,8 +17,11 @@
     return new URL(document.documentElement.getAttribute("data-content_root") || "./", location.href);
   }
 
+  // "no-store": what a list fetches (its pages, the files of the section map its ids are in) says
+  // what the list holds, and the device may be searched later, so none of it is kept in the HTTP
+  // cache ("no-cache" would store it and only ask the host before using it again).
   function fetched(path) {
-    return fetch(new URL(path, siteRoot()), { credentials: "same-origin", cache: "no-cache" }).then(function (response) {
+    return fetch(new URL(path, siteRoot()), { credentials: "same-origin", cache: "no-store" }).then(function (response) {
       if (!response.ok) throw new Error(path + ": " + response.status);
       return response;
     });

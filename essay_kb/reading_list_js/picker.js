@@ -53,11 +53,32 @@
     var panel = null;
     var parts = null;         // the panel's parts that change
     var addressTimer = null;
+    // What the link needs of each id (short code, discreet page), from the section map; null when
+    // it could not be looked up. The link waits for it: a list with a discreet page must never be
+    // shown or sent by its ids, even for the moment before the look-up ends.
+    var known = new Map();
+    var opaque;               // the reader's choice: true, false, or undefined (discreet pages decide)
 
-    function fragment() { return core.format({ ids: ids, note: note }); }
+    function knownOf(id) { return known.get(id) || undefined; }
+    function fragment() { return core.format({ ids: ids, note: note, opaque: opaque }, knownOf); }
+    function pending() {
+      return ids.some(function (id) { return id.charAt(0) !== core.CODE_KEY && !known.has(id); });
+    }
+
+    function lookUp() {
+      var wanted = ids.filter(function (id) { return id.charAt(0) !== core.CODE_KEY && !known.has(id); });
+      if (!wanted.length) return;
+      env.sections.lookup(wanted).then(function (entries) {
+        var info = env.sections.known(entries);
+        wanted.forEach(function (id) { known.set(id, info(id) || null); });
+        updateLinks();
+        writeAddress();
+      });
+    }
 
     function writeAddress() {
       clearTimeout(addressTimer);
+      if (pending()) return; // written once the look-up ends
       var current = location.hash;
       if (!fragment() && !core.isList(current)) return; // leave a section's own "#id" alone
       var wanted = fragment() ? "#" + fragment() : "";
@@ -121,7 +142,14 @@
       field.append(label, textarea);
       var help = make("p", { id: "kb-rl-note-help", "class": "kb-rl-help" },
         "The note goes into the link, so anyone who has the link can read it. Leave out names and anything private.");
-      body.append(picks, field, help);
+      var opaqueField = make("p", { "class": "kb-rl-opaque-field" });
+      var opaqueLabel = make("label", {});
+      var opaqueBox = make("input", { type: "checkbox", "data-reading-list-opaque": "", "aria-describedby": "kb-rl-opaque-help" });
+      opaqueLabel.append(opaqueBox, document.createTextNode(" Send a link that does not name the sections"));
+      opaqueField.appendChild(opaqueLabel);
+      var opaqueHelp = make("p", { id: "kb-rl-opaque-help", "class": "kb-rl-help" },
+        "The link then holds short codes instead of the sections' names. A list with a help page for the hardest moments is sent this way unless you untick this.");
+      body.append(picks, field, help, opaqueField, opaqueHelp);
       if (!env.onDirectory) {
         var more = make("p", { "class": "kb-rl-more" });
         more.appendChild(make("a", { "class": "kb-rl-directory" }, "Add sections from other essays in the link directory"));
@@ -147,6 +175,11 @@
         addressTimer = setTimeout(writeAddress, ADDRESS_PAUSE_MS);
       });
       textarea.addEventListener("change", writeAddress);
+      opaqueBox.addEventListener("change", function () {
+        opaque = opaqueBox.checked;
+        updateLinks();
+        writeAddress();
+      });
       picks.addEventListener("click", function (event) {
         var button = event.target.closest("button[data-reading-list-action]");
         if (!button) return;
@@ -155,11 +188,19 @@
       });
       (document.querySelector("article") || document.body).appendChild(panel);
       if (window.ResizeObserver) new ResizeObserver(makeRoom).observe(panel);
-      parts = { title: title, link: link, copy: copy, open: open, picks: picks, textarea: textarea, status: status };
+      parts = { title: title, link: link, copy: copy, open: open, picks: picks, textarea: textarea, status: status,
+                opaque: opaqueBox };
     }
 
     function updateLinks() {
       if (!panel) return;
+      parts.opaque.checked = core.wantsOpaque({ ids: ids, opaque: opaque }, knownOf);
+      if (pending()) {
+        parts.link.textContent = "Making the link…";
+        [parts.link, parts.copy, parts.open].forEach(function (node) { node.removeAttribute("href"); });
+        parts.copy.setAttribute("data-url", "");
+        return;
+      }
       var frag = fragment();
       parts.link.textContent = env.links.absolute(frag);
       parts.link.href = env.links.page(frag);
@@ -204,6 +245,7 @@
       if (parts.textarea.value !== note) parts.textarea.value = note;
       parts.picks.replaceChildren.apply(parts.picks, ids.map(pickItem));
       updateLinks();
+      lookUp();
       makeRoom();
       if (focus) {
         var again = parts.picks.querySelector('[data-reading-list-pick="' + focus.id + '"] [data-reading-list-action="' + focus.action + '"]');
@@ -272,9 +314,11 @@
       var list = core.parse(hash);
       ids = list.ids;
       note = list.note;
+      opaque = list.opaque || undefined;  // an opaque link stays opaque
       render();
       if (!ids.length) return;
       env.sections.lookup(ids).then(function (entries) {
+        var info = env.sections.known(entries);
         entries.forEach(function (found, id) {
           if (found.status === "found" && !names.has(found.id || id)) names.set(found.id || id, { heading: found.heading, title: found.title });
           if (found.status === "missing") names.set(id, { missing: true });
@@ -282,6 +326,7 @@
         var today = env.sections.today(entries);
         // A renamed id becomes today's; a gone one stays in its place, named as gone, until removed.
         ids = core.renamed(ids, function (id) { return today(id) || id; });
+        ids.forEach(function (id) { if (info(id)) known.set(id, info(id)); });
         render();
         writeAddress();
       });

@@ -118,6 +118,11 @@
     return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
   }
 
+  // Whether an input event on the closed sidebar box is the reader typing words into it.
+  function opensSearch(event, value) {
+    return Boolean(event.isTrusted !== false && /^insert/.test(event.inputType || "") && String(value).trim());
+  }
+
   function setUpDialog(dialog, input, load) {
     var home = input.parentElement;
     var slot = dialog.querySelector("[data-search-slot]");
@@ -177,7 +182,13 @@
       if (event.shiftKey && document.activeElement === first) { event.preventDefault(); last.focus(); }
       else if (!event.shiftKey && document.activeElement === last) { event.preventDefault(); first.focus(); }
     });
-    input.addEventListener("input", function () { if (!dialog.open) open(); });
+    // Words typed or pasted into the sidebar's box open the dialog; nothing else that changes the
+    // box does: the Escape that empties a search box (after the dialog gave focus back to it), its
+    // clear button, undo, deleting, the browser restoring a form. Closing the dialog never leaves a
+    // state where one more key re-opens it unasked.
+    input.addEventListener("input", function (event) {
+      if (!dialog.open && opensSearch(event, input.value)) open();
+    });
     input.addEventListener("click", function () { if (!dialog.open) open(); });
     addPhoneButton(open);
     return { open: open, close: close };
@@ -247,7 +258,7 @@
     else setUp(build);
   }
 
-  var pageModule = { start: start };
+  var pageModule = { start: start, opensSearch: opensSearch };
   kb.page = pageModule;
   if (typeof module === "object" && module.exports) module.exports = pageModule;
 })(typeof kbSearch === "object" ? kbSearch : {});

@@ -1,25 +1,22 @@
 /* essay_kb: quick exit (after GOV.UK's "Exit this page" and NSW's "Quick exit"). The link works
-   without this script; with it, a tap, Shift pressed three times or Escape pressed twice hides the
-   page at once, blanks the tab's title and leaves with location.replace, so Back does not return
-   to this page. Nothing is stored. */
+   without this script; with it, a tap or Shift pressed three times hides the page at once, blanks
+   the tab's title and leaves with location.replace, so Back does not return to this page. Nothing
+   is stored.
+
+   Escape is not an exit key (GOV.UK's reason, and a therapist's lost reading list): Escape closes
+   dialogs, menus and pickers and clears a search box, so a reader presses it often and by reflex.
+   Shift pressed three times on its own counts wherever focus is, in a text box too (as GOV.UK's
+   does): a Shift held with another key (a capital, Shift+Tab) starts the count again, so typing
+   never leaves, and no field, dialog or page content can take the way out away. */
 (function () {
   "use strict";
   var SHIFT_PRESSES = 3;
   var SHIFT_WITHIN_MS = 5000;
-  var ESCAPE_WITHIN_MS = 1000;
-  var TEXT_INPUTS = /^(text|search|email|url|tel|password|number|date|datetime-local|month|week|time)$/;
   var leaving = false;
 
   function exitUrl() {
     var link = document.querySelector("a[data-quick-exit]");
     return link && link.href;
-  }
-
-  // Keys typed into a field are words, not a signal to leave.
-  function isTyping(target) {
-    if (!target || !target.tagName) return false;
-    if (target.isContentEditable || target.tagName === "TEXTAREA" || target.tagName === "SELECT") return true;
-    return target.tagName === "INPUT" && TEXT_INPUTS.test(target.type || "text");
   }
 
   function hide() {
@@ -52,34 +49,23 @@
     leave();
   });
 
-  // Shift three times in a row (no other key between), within a few seconds.
+  // Shift three times in a row (no other key between), within a few seconds. Listened to in the
+  // capture phase, before anything on the page can stop the key from reaching the document.
   var shifts = [];
   var shiftAlone = false;
-  // Escape twice within a second, unless something on the page used the first (the search dialog
-  // closes on Escape and marks the key as handled).
-  var lastEscape = 0;
 
   document.addEventListener("keydown", function (event) {
     if (event.key === "Shift") {
-      shiftAlone = !event.repeat && !event.ctrlKey && !event.altKey && !event.metaKey;
+      shiftAlone = !event.repeat && !event.isComposing && !event.ctrlKey && !event.altKey && !event.metaKey;
       return;
     }
     shiftAlone = false;
     shifts = [];
-    if (event.key !== "Escape") { lastEscape = 0; return; }
-    if (event.defaultPrevented || event.isComposing || event.repeat || isTyping(event.target)) {
-      lastEscape = 0;
-      return;
-    }
-    var now = Date.now();
-    if (lastEscape && now - lastEscape <= ESCAPE_WITHIN_MS) leave();
-    else lastEscape = now;
-  });
+  }, true);
 
   document.addEventListener("keyup", function (event) {
     if (event.key !== "Shift" || !shiftAlone) return;
     shiftAlone = false;
-    if (isTyping(event.target)) { shifts = []; return; }
     var now = Date.now();
     shifts = shifts.filter(function (t) { return now - t <= SHIFT_WITHIN_MS; }).concat([now]);
     if (shifts.length >= SHIFT_PRESSES) {
@@ -89,7 +75,7 @@
     }
     var left = SHIFT_PRESSES - shifts.length;
     say("Shift, press " + left + " more time" + (left === 1 ? "" : "s") + " to exit this page.");
-  });
+  }, true);
 
   // A page that was left and comes back from the back-forward cache shows nothing and leaves again.
   window.addEventListener("pageshow", function (event) {

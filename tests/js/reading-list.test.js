@@ -17,8 +17,8 @@ test("a list's link part holds its ids in order and its note, and reads back the
   const list = { ids: ["speaking-up", "what-repair-looks-like", "one-small-boundary"], note: "Read this before Thursday" };
   const fragment = core.format(list);
   assert.equal(fragment, "s=speaking-up.what-repair-looks-like.one-small-boundary&n=Read+this+before+Thursday");
-  assert.deepEqual(core.parse("#" + fragment), { ...list, dropped: 0 });
-  assert.deepEqual(core.parse(fragment), { ...list, dropped: 0 });
+  assert.deepEqual(core.parse("#" + fragment), { ...list, dropped: 0, opaque: false });
+  assert.deepEqual(core.parse(fragment), { ...list, dropped: 0, opaque: false });
 });
 
 test("the same list always gives the same link, and another order another link", () => {
@@ -31,11 +31,11 @@ test("the same list always gives the same link, and another order another link",
 });
 
 test("reading a link leaves out what it cannot read, counts it, and never throws", () => {
-  assert.deepEqual(core.parse("#s=good-id.Bad_ID..%zz.<script>.also-good&x=1&n"), { ids: ["good-id", "also-good"], note: "", dropped: 3 });
-  assert.deepEqual(core.parse("#n=only+a+note"), { ids: [], note: "only a note", dropped: 0 });
-  assert.deepEqual(core.parse("#n=%E2%82&s=a"), { ids: ["a"], note: "", dropped: 0 }); // cut inside a character
-  assert.deepEqual(core.parse(""), { ids: [], note: "", dropped: 0 });
-  assert.deepEqual(core.parse("#s=one.one.two"), { ids: ["one", "two"], note: "", dropped: 0 });
+  assert.deepEqual(core.parse("#s=good-id.Bad_ID..%zz.<script>.also-good&x=1&n"), { ids: ["good-id", "also-good"], note: "", dropped: 3, opaque: false });
+  assert.deepEqual(core.parse("#n=only+a+note"), { ids: [], note: "only a note", dropped: 0, opaque: false });
+  assert.deepEqual(core.parse("#n=%E2%82&s=a"), { ids: ["a"], note: "", dropped: 0, opaque: false }); // cut inside a character
+  assert.deepEqual(core.parse(""), { ids: [], note: "", dropped: 0, opaque: false });
+  assert.deepEqual(core.parse("#s=one.one.two"), { ids: ["one", "two"], note: "", dropped: 0, opaque: false });
   const many = Array.from({ length: LIMITS.sections + 3 }, (_, i) => "id-" + i);
   const read = core.parse("#s=" + many.join("."));
   assert.deepEqual(read.ids, many.slice(0, LIMITS.sections));
@@ -147,7 +147,8 @@ test("the section map is read a file at a time, once, and tells found, missing a
   const ids = ["kept", "old-name", "folded", "never-was", "unlucky"];
   const entries = await map.lookup(ids);
   assert.deepEqual([...entries.keys()], ids);
-  assert.deepEqual(entries.get("kept"), { status: "found", page: "essays/a/", id: "kept", heading: "Kept", title: "Essay A" });
+  assert.deepEqual(entries.get("kept"), { status: "found", page: "essays/a/", id: "kept", heading: "Kept", title: "Essay A",
+                                          code: "", discreet: false });
   assert.equal(entries.get("old-name").id, "new-name");
   assert.equal(entries.get("never-was").status, "missing");
   assert.equal(entries.get("unlucky").status, "failed");
@@ -159,4 +160,63 @@ test("the section map is read a file at a time, once, and tells found, missing a
   const before = asked.length;
   await map.lookup(["kept", "unlucky"]);
   assert.deepEqual(asked.slice(before), [core.shardName(core.shardOf("unlucky", shards))]); // only the failed one again
+});
+
+// -- opaque links: short codes from the ledger instead of ids (issue 22) -------------------------------
+
+const KNOWN = new Map([
+  ["signs-of-abuse-beyond-hitting", { code: "5k", discreet: true }],
+  ["why-a-cancelled-session-hurts", { code: "2", discreet: false }],
+  ["not-in-the-ledger-yet", { code: "", discreet: false }],
+]);
+const known = (id) => KNOWN.get(id);
+
+test("a list with a section of a discreet page is sent by short codes, and reads back as codes", () => {
+  const list = { ids: ["why-a-cancelled-session-hurts", "signs-of-abuse-beyond-hitting"], note: "For Thursday" };
+  const fragment = core.format(list, known);
+  assert.equal(fragment, "c=2.5k&n=For+Thursday");
+  assert.ok(!/abuse|cancelled/.test(fragment));
+  const read = core.parse("#" + fragment);
+  assert.deepEqual(read, { ids: ["~2", "~5k"], note: "For Thursday", dropped: 0, opaque: true });
+  assert.ok(core.isList("#" + fragment));
+  // Sent on as it came: the codes stand for themselves, with or without a look-up.
+  assert.equal(core.format(read), fragment);
+  assert.equal(core.format({ ids: list.ids, note: list.note, opaque: read.opaque }, known), fragment);
+});
+
+test("other lists stay readable unless asked, and a reader can ask either way", () => {
+  const plain = { ids: ["why-a-cancelled-session-hurts"], note: "" };
+  assert.equal(core.format(plain, known), "s=why-a-cancelled-session-hurts");
+  assert.equal(core.format({ ...plain, opaque: true }, known), "c=2");
+  const discreet = { ids: ["signs-of-abuse-beyond-hitting"], note: "" };
+  assert.equal(core.format({ ...discreet, opaque: false }, known), "s=signs-of-abuse-beyond-hitting");
+  assert.equal(core.wantsOpaque(discreet, known), true);
+  assert.equal(core.wantsOpaque(plain, known), false);
+});
+
+test("a section without a short code yet keeps the whole link readable rather than half of it", () => {
+  assert.equal(core.format({ ids: ["not-in-the-ledger-yet", "signs-of-abuse-beyond-hitting"], note: "" }, known),
+    "s=not-in-the-ledger-yet.signs-of-abuse-beyond-hitting");
+});
+
+test("a malformed code is left out and counted; an id is never read as a code", () => {
+  assert.deepEqual(core.parse("#c=2.BAD.toolongcode1.~3.5k"), { ids: ["~2", "~5k"], note: "", dropped: 3, opaque: true });
+  assert.deepEqual(core.parse("#s=~2.a").ids, ["a"]);
+});
+
+test("a short code is looked up like an old id: it finds the section it stands for today", async () => {
+  const shards = 4;
+  const files = {};
+  const put = (key, row) => {
+    const name = core.shardName(core.shardOf(key, shards));
+    (files[name] = files[name] || {})[key] = row;
+  };
+  const row = ["help/home/", "home-now", "In danger right now", "Not safe at home", "5k", true];
+  put("home-now", row);
+  put("~5k", row);
+  const map = data.create({ shards, load: (name) => Promise.resolve(files[name] || {}) });
+  const entries = await map.lookup(["~5k"]);
+  const today = map.today(entries);
+  assert.deepEqual(core.renamed(["~5k"], today), ["home-now"]);
+  assert.deepEqual(map.known(entries)("home-now"), { code: "5k", discreet: true });
 });
