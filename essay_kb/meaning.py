@@ -17,8 +17,12 @@ where the model itself would put the question:
    rounded to 8-bit integers.
 
 The browser sums the vectors of the words typed and ranks sections by cosine (``rank.js``), fused
-with BM25. At scale, sections are grouped round ``centroids`` (spherical k-means, capped in size)
-and the browser loads only the groups nearest the question.
+with BM25. Sections are grouped round ``centroids`` (spherical k-means, capped in size); a site with
+at most ``GROUP_FETCH`` groups has all of them loaded when search opens, a larger one loads, for a
+question, the ``PROBE_GROUPS`` nearest it and others at random up to ``GROUP_FETCH`` (so the host
+cannot tell which were near). Word vectors are in ``fnv1a(word) % count`` parts, of which every
+question fetches ``WORD_FETCH`` (its words' and, to make up the number, others at random): see
+search_index.py, "Private by construction".
 """
 
 from __future__ import annotations
@@ -32,15 +36,17 @@ from pathlib import Path
 import numpy as np
 
 from . import embedding
-from .search_index import Block, Page, words as index_words
+from .search_index import Block, Page, fnv1a, words as index_words
 
 DIMS = 128
 RIDGE = 1.0
 FIT_SENTENCES = 6000       # enough for a stable map; more only costs build time
-SECTIONS_PER_GROUP = 120   # sections per vector file, on average, once a site has several
+SECTIONS_PER_GROUP = 60    # sections per vector file, on average, once a site has several
 GROUP_CAP = 1.25           # no group over this times the average (a file's size stays bounded)
-PROBE_GROUPS = 3           # groups the browser loads for a question (all, on a small site)
-WORDS_PER_BUCKET = 6       # words per word-vector file, on average (a query loads one file per word)
+PROBE_GROUPS = 3           # groups nearest a question that it loads (all, on a small site)...
+GROUP_FETCH = 6            # ...among this many it fetches (the rest at random), or all when no more
+WORDS_PER_BUCKET = 6       # words per word-vector file, on average
+WORD_FETCH = 16            # word-vector files every question fetches (its words', then at random)
 KMEANS_ROUNDS = 12
 SENTENCE = re.compile(r"(?<=[.!?])\s+")
 
@@ -55,14 +61,8 @@ class Meaning:
     cached: int
     dims: int = DIMS
     probe: int = PROBE_GROUPS
-
-
-def fnv1a(text: str) -> int:
-    """32-bit FNV-1a over UTF-8: the word-vector file a word is in (kb-search's reader computes it too)."""
-    h = 0x811C9DC5
-    for byte in text.encode("utf-8"):
-        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
-    return h
+    word_fetch: int = WORD_FETCH
+    group_fetch: int = GROUP_FETCH
 
 
 def section_text(page: Page, index: int, block: Block) -> str:

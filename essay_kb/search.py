@@ -3,12 +3,13 @@
 At build time the text of every essay and content page (its article, as read: no sidebar, crisis
 notice, copy-link rows or meta line) is split into its introduction, sections and glossary terms
 (``env.kb_search``, kept by a collector as each page is read), and ``search_index.py`` turns it into
-small static files under ``<site>/search-index/``: one per three-letter beginning of a word, one per
-page, and a small ``index.json``. Each essay also carries its themes and tags (filters) and its
-title, summary and tags (searched, and shown in results).
+static files under ``<site>/search-index/``: the words and pages in parts, and a small
+``index.json`` (search_index.py says how: which files a search loads never depends on what was
+typed). Each essay also carries its themes and tags (filters) and its title, summary and tags
+(searched, and shown in results).
 
-In the browser, ``kb-search.js`` loads ``index.json``, then only the files for the words typed, and
-the pages of the few essays it shows. It is written here from the modules in ``search_js/`` (core,
+In the browser, ``kb-search.js`` loads ``index.json`` and, on a site of a few dozen essays, every
+part of the index when search opens; on a large site, a fixed number of parts per question. It is written here from the modules in ``search_js/`` (core,
 ranking, the index reader, the panel, the page), joined in order into that one served script, so a
 reader downloads one file and the modules load on their own in Node for the tests (``tests/js/``). The sidebar box, "/" or Ctrl+K open a search dialog;
 ``/search/`` shows the same panel inline. The query lives only in the page: no form submits it,
@@ -50,7 +51,7 @@ JS_FILES = [SCRIPT_FILE]
 # The search's modules (essay_kb/search_js/), each needing only those before it; words.js's header
 # says how each registers itself. search_script() joins them into SCRIPT_FILE.
 SCRIPT_DIR = Path(__file__).parent / "search_js"
-SCRIPT_SOURCES = ["words.js", "core.js", "rank.js", "reader.js", "panel.js", "page.js"]
+SCRIPT_SOURCES = ["words.js", "core.js", "parts.js", "rank.js", "reader.js", "panel.js", "page.js"]
 # The Porter2 stemmer for the browser (kb-search.js stems the reader's words as the index does):
 # wink-porter2-stemmer, kept verbatim in essay_kb/vendor/ (tests compare it with the npm package
 # and with the stems the index uses), wrapped here because it is a CommonJS module.
@@ -167,12 +168,13 @@ def search_script() -> str:
             + f"kbSearch.page.start({settings});\n}})();\n")
 
 
-def write_bundle(site: Path, pages: list[Page], lexicon: dict[str, str] | None = None, meaning=None) -> int:
+def write_bundle(site: Path, pages: list[Page], lexicon: dict[str, str] | None = None, meaning=None,
+                 help_pages: list[str] = ()) -> int:
     """Write the index; returns the number of files. Only files whose content changed are written,
     and files an earlier build left that are no longer part of it are removed, so an incremental
     build touches (and a deploy uploads) only what changed."""
     bundle = site / BUNDLE_DIR
-    files = bundle_files(pages, lexicon, meaning)
+    files = bundle_files(pages, lexicon, meaning, help_pages)
     for old in bundle.rglob("*") if bundle.is_dir() else ():
         if old.is_file() and old.relative_to(bundle).as_posix() not in files:
             old.unlink()
@@ -225,7 +227,8 @@ def build_index(app, exception) -> None:
         meaning = meaning_layer.compute(pages, lexicon_words, embedding_cache(app))
     except meaning_layer.embedding.ModelMissing as exc:
         raise ExtensionError(f"search: {exc}") from exc
-    count = write_bundle(site, pages, table, meaning)
+    help_pages = [page_path(docname)[1:] for docname in app.config.kb_help_pages]
+    count = write_bundle(site, pages, table, meaning, help_pages)
     (site / "searchindex.js").unlink(missing_ok=True)  # left by a build from before this module
     logger.info("search: indexed %d pages into %d files in %s/; sentence vectors: %d embedded now, %d from %s",
                 len(indexed), count, BUNDLE_DIR, meaning.embedded, meaning.cached, embedding_cache(app))

@@ -132,8 +132,9 @@
     return shown.length > TUNING.statusWords ? text + " …" : text;
   }
 
-  // The status line, for what a search came to: {error}, {noWords}, or {total, query, filtered}
-  // (query null when more results are added to those shown: the count is not read out again).
+  // The status line, for what a search came to: {error}, {noWords}, or {total, shown, query,
+  // filtered} (query null when more results are added to those shown: the count is not read out
+  // again). It counts the essays listed, not every page that shares a word with the question.
   function statusText(outcome) {
     if (outcome.error) return "Search could not load. Check your connection and try again, or browse by theme.";
     if (outcome.noWords) return "No searchable words. Type a word or two in letters or numbers.";
@@ -145,7 +146,9 @@
         (outcome.filtered ? " with this filter." : ".");
     }
     if (outcome.query === null) return null;
-    return (outcome.total === 1 ? "1 essay matches" : outcome.total + " essays match") + ", best first.";
+    var shown = outcome.shown === undefined ? outcome.total : Math.min(outcome.shown, outcome.total);
+    if (shown < outcome.total) return shown + " of " + outcome.total + " essays shown, best first.";
+    return (outcome.total === 1 ? "1 essay" : outcome.total + " essays") + ", best first.";
   }
 
   var core = {

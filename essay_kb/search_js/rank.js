@@ -200,6 +200,55 @@
     });
   }
 
+  // The essays worth showing: each holds enough of the question (by rarity), or is near it in
+  // meaning; not every page that shares one word with it.
+  function shortlist(pages) {
+    return pages.filter(function (page) {
+      return page.covered >= TUNING.shortlistShare || page.nearest >= TUNING.shortlistCosine;
+    });
+  }
+
+  // Under the help card, for a reader's own risk (the question is not about a loss): the help
+  // pages the card's categories name (kb-risk.js: risk.pages, by address; `help`: address -> page
+  // number, from index.json) come first, in the card's order, then the rest.
+  function helpFirst(pages, risk, help, allowed) {
+    if (risk.loss) return pages;
+    var first = [];
+    (risk.pages || []).forEach(function (p) {
+      var id = help.get(p.url);
+      if (id === undefined || first.some(function (page) { return page.id === id; })) return;
+      var page = pages.filter(function (x) { return x.id === id; })[0] ||
+        { id: id, score: 0, coveredIdf: 0, covered: 0, blocks: [] };
+      page.help = true;
+      first.push(page);
+    });
+    return first.concat(pages.filter(function (page) { return first.indexOf(page) < 0; }));
+  }
+
+  // Under the help card, for a reader's own risk: sections about someone else's death by suicide
+  // (mentionsLoss, from kb-risk.js's loss vocabulary, on the heading or the essay's title) are set
+  // aside, and an essay whose best section was one of them leaves the results.
+  function setAsideLoss(outcome, from, to, mentionsLoss) {
+    if (!outcome.risk || outcome.risk.loss || !mentionsLoss) return;
+    var score = function (s) { return s.fused === undefined ? s.score : s.fused; };
+    var gone = new Set();
+    outcome.pages.slice(from, to).forEach(function (page) {
+      if (!page.sections || page.help) return;
+      var whole = mentionsLoss(page.data.title || "");
+      var top = page.sections.reduce(function (a, s) { return score(s) > score(a) ? s : a; }, page.sections[0]);
+      page.sections.forEach(function (section) {
+        if (whole || mentionsLoss(section.heading || "")) {
+          section.setAside = true;
+          section.score = 0;
+          section.fused = 0;
+          section.hits = false;
+        }
+      });
+      if (top && top.setAside) gone.add(page);
+    });
+    outcome.pages = outcome.pages.filter(function (page) { return !gone.has(page); });
+  }
+
   // The best sections across the shown essays: [{page, section}], best first.
   function bestSections(pages) {
     var all = [];
@@ -236,6 +285,7 @@
     idf: idf, saturate: saturate, mergePostings: mergePostings, rankEssays: rankEssays, WAIT: WAIT,
     withoutCommonWords: withoutCommonWords, splitSections: splitSections, fusedScore: fusedScore,
     fuseEssays: fuseEssays, covers: covers, fuseSections: fuseSections, bestSections: bestSections,
+    shortlist: shortlist, helpFirst: helpFirst, setAsideLoss: setAsideLoss,
     hitOf: hitOf, hitsOf: hitsOf,
   };
   kb.rank = rank;

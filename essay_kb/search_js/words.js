@@ -16,7 +16,8 @@
   var TUNING = {
     maxTerms: 10,
     minPrefix: 3,            // letters of the word being typed before it is looked up
-    slipMinLength: 5,        // shorter words are not matched to words a slip away
+    slipMinLength: 5,        // shorter words are not matched to words a slip away...
+    slipTwoLength: 8,        // ...and words this long, to words two slips away
     // A key pressed soon after the last one is part of a burst of typing: the results follow at once
     // from the files already here, and any more files wait until the reader pauses (so a question
     // typed word by word does not fetch the pages of every word on the way). A pause is a gap
@@ -50,6 +51,10 @@
     topicCosine: 0.29,
     topicCosineWithWords: 0.26,
     coveredShare: 0.9,
+    // Not every page that shares a word: an essay is listed when it holds shortlistShare of the
+    // question (by rarity) or its nearest section is within shortlistCosine.
+    shortlistShare: 0.34,
+    shortlistCosine: 0.3,
   };
 
   // Words that say little about what a reader is looking for ("how do I…", "is it normal").
