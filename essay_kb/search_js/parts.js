@@ -26,7 +26,9 @@
     var size = Math.min(info.fetch, info.count);
     var chosen = new Set();
     needed.forEach(function (part) { if (chosen.size < size && part >= 0 && part < info.count) chosen.add(part); });
-    while (chosen.size < size) chosen.add(Math.floor(random() * info.count) % info.count);
+    var rest = [];
+    for (var i = 0; i < info.count; i++) if (!chosen.has(i)) rest.push(i);
+    while (chosen.size < size) chosen.add(rest.splice(Math.floor(random() * rest.length) % rest.length, 1)[0]);
     return Array.from(chosen).sort(function (a, b) { return a - b; });
   }
 

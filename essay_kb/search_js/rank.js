@@ -249,13 +249,50 @@
     outcome.pages = outcome.pages.filter(function (page) { return !gone.has(page); });
   }
 
-  // The best sections across the shown essays: [{page, section}], best first.
+  // A question about a loss to suicide (kb-risk.js's loss vocabulary matched it, and the help card
+  // is not for the reader's own risk): the essays with a section on such a loss come first, and
+  // that section leads them. `records`: page id -> the page as the index holds it (those here).
+  function lossFirst(pages, records, mentionsLoss) {
+    var first = [];
+    records.forEach(function (record, id) {
+      if (record.blocks.some(function (b) { return mentionsLoss(b[1]); })) {
+        var page = pages.filter(function (x) { return x.id === id; })[0] || { id: id, score: 0, coveredIdf: 0, covered: 0, blocks: [] };
+        page.loss = true;
+        first.push(page);
+      }
+    });
+    first.sort(function (a, b) { return pages.indexOf(a) - pages.indexOf(b); });
+    return first.concat(pages.filter(function (page) { return first.indexOf(page) < 0; }));
+  }
+
+  function leadLoss(outcome, from, to, mentionsLoss) {
+    outcome.pages.slice(from, to).forEach(function (page) {
+      if (!page.loss || !page.sections) return;
+      var top = page.sections.reduce(function (a, s) { return Math.max(a, s.fused || 0, s.score || 0); }, 0);
+      page.sections.forEach(function (section) {
+        if (mentionsLoss(section.heading || "")) { section.fused = 1 + top; section.score = 1 + top; section.lead = true; }
+      });
+    });
+  }
+
+  // The best sections across the shown essays: [{page, section}], best first; a help page's (under
+  // the help card) or a leading section before any other.
   function bestSections(pages) {
     var all = [];
+    var lead = [];
+    var score = function (s) { return s.fused === undefined ? s.score : s.fused; };
     pages.forEach(function (page) {
-      (page.sections || []).forEach(function (section) { if (section.fused > 0) all.push({ page: page, section: section }); });
+      if (page.help && page.sections) {
+        var top = page.sections.reduce(function (a, s) { return score(s) > score(a) ? s : a; }, page.sections[0]);
+        lead.push({ page: page, section: top });
+        return;
+      }
+      (page.sections || []).forEach(function (section) {
+        if (section.lead) lead.push({ page: page, section: section });
+        else if (section.fused > 0) all.push({ page: page, section: section });
+      });
     });
-    return all.sort(function (a, b) { return b.section.fused - a.section.fused; }).slice(0, TUNING.bestSections);
+    return lead.concat(all.sort(function (a, b) { return b.section.fused - a.section.fused; })).slice(0, TUNING.bestSections);
   }
 
   // A section as a link: {href, title, excerpt} (title and excerpt are HTML).
@@ -285,7 +322,7 @@
     idf: idf, saturate: saturate, mergePostings: mergePostings, rankEssays: rankEssays, WAIT: WAIT,
     withoutCommonWords: withoutCommonWords, splitSections: splitSections, fusedScore: fusedScore,
     fuseEssays: fuseEssays, covers: covers, fuseSections: fuseSections, bestSections: bestSections,
-    shortlist: shortlist, helpFirst: helpFirst, setAsideLoss: setAsideLoss,
+    shortlist: shortlist, helpFirst: helpFirst, setAsideLoss: setAsideLoss, lossFirst: lossFirst, leadLoss: leadLoss,
     hitOf: hitOf, hitsOf: hitsOf,
   };
   kb.rank = rank;

@@ -52,6 +52,7 @@
     var wordVectors = new Map(); // word -> [scale, base64], from the word-vector parts here
     var lookups = new Map();  // this page's earlier lookups: typing a query repeats most of its words
     var stems = new Map();    // each distinct word stemmed once
+    var corrections = new Map(); // a slip -> [stem, rows] of the nearest word (lookUpWord)
 
     function file(path) {
       if (!files.has(path)) {
@@ -179,14 +180,16 @@
         if (d < best) { best = d; found = []; }
         if (d === best) found.push([other, rows]);
       });
-      return best <= limit ? found : [];
+      // Of the words as near, the one on most pages (as a spelling checker ranks them).
+      found.sort(function (a, b) { return b[1].length - a[1].length || (a[0] < b[0] ? -1 : 1); });
+      return best <= limit ? found.slice(0, 1) : [];
     }
 
     // One word: its stem; or, while it is being typed ("superbil"), every stem it or its stem begins.
     // A finished word missing from the index is tried as a beginning too (the browser's stemmer and
     // the build's can differ on a rare word); a word found nowhere (a slip) is matched to the words
     // nearest it ("anxiaty"), else retried as a shorter beginning ("insurence").
-    function lookUpWord(word, isPrefix) {
+    function lookUpWord(word, isPrefix, known) {
       var stem = stemOf(word);
       var found;
       if (isPrefix) {
@@ -196,7 +199,10 @@
       } else {
         found = stemRows.has(stem) ? [[stem, stemRows.get(stem)]] : beginning(stem);
       }
-      if (!found.length) found = nearStems(stem);
+      if (!found.length && !known) {  // (a word the lay lexicon knows is no slip: "brother")
+        found = nearStems(stem);
+        if (found.length) corrections.set(word, found[0]);
+      }
       for (var prefix = word; !found.length && prefix.length > Math.max(4, Math.ceil(word.length * 0.6));) {
         prefix = prefix.slice(0, -1);
         found = beginning(prefix);
@@ -231,8 +237,9 @@
     function lookUp(loaded, term) {
       var key = JSON.stringify([term.word, term.prefix]);
       if (!lookups.has(key)) {
-        lookups.set(key, rank.mergePostings(termWords(loaded, term).map(function (word, i) {
-          return lookUpWord(word, term.prefix && i === 0);
+        var all = termWords(loaded, term);
+        lookups.set(key, rank.mergePostings(all.map(function (word, i) {
+          return lookUpWord(word, term.prefix && i === 0, all.length > 1);
         }), loaded.format));
       }
       return lookups.get(key);
@@ -279,6 +286,19 @@
         });
         return known ? sum : null;
       });
+    }
+
+    // The question as meaning reads it: a slip replaced by the word it was matched to, as a page
+    // holding that word writes it ("anxiaty" -> "anxiety"), when that page is here.
+    function corrected(query) {
+      return core.tokensOf(query).map(function (word) {
+        var near = corrections.get(word);
+        var record = near && records.get(near[1][0][0]);
+        if (!record) return word;
+        var text = record.title + " " + record.blocks.map(function (b) { return b[1] + " " + b[2]; }).join(" ");
+        var same = core.tokensOf(text).filter(function (w) { return stemOf(w) === near[0]; })[0];
+        return same || word;
+      }).join(" ") + (/[\p{L}\p{N}]$/u.test(query) ? "" : " ");
     }
 
     function questionVector(loaded, query, settled) {
@@ -342,9 +362,11 @@
         var kept = rank.withoutCommonWords(terms, loaded.common, stemOf, settled);
         if (kept === rank.WAIT) return rank.WAIT;
         if (!kept.length) return null;
-        return Promise.all([fetchWords(loaded, kept, settled), allowedPages(filters || {}), near(loaded, query, settled)])
-          .then(function (all) {
-            var found = kept.map(function (term) { return lookUp(loaded, term); });
+        var found;
+        return Promise.all([fetchWords(loaded, kept, settled), allowedPages(filters || {})]).then(function (both) {
+          found = kept.map(function (term) { return lookUp(loaded, term); });
+          return Promise.all([null, both[1], near(loaded, corrected(query), settled)]);
+        }).then(function (all) {
             var termIdfs = found.map(function (term) { return rank.idf(loaded.pageCount, term.pages.size); });
             var stemsFound = new Set();
             found.forEach(function (term) { term.stems.forEach(function (s) { stemsFound.add(s); }); });
@@ -355,10 +377,12 @@
             var risk = options.assessRisk ? options.assessRisk(query) : null;
             var pages = covered ? rank.shortlist(rank.fuseEssays(ranked, nearby, all[1])) : [];
             if (risk) pages = rank.helpFirst(pages, risk, loaded.help, all[1]);
+            var loss = (!risk || risk.loss) && options.mentionsLoss && options.mentionsLoss(query);
+            if (loss) pages = rank.lossFirst(pages, records, options.mentionsLoss);
             // In a burst of typing, meaning leaves out the word being typed and new groups: the
             // results shown then are provisional, and the panel asks again once the reader pauses.
             return { termIdfs: termIdfs, stems: risk ? new Set() : stemsFound, near: nearby,
-              offTopic: nearby !== null && !covered && !(risk && pages.length), risk: risk, settled: settled,
+              offTopic: nearby !== null && !covered && !(risk && pages.length) && !loss, risk: risk, loss: loss, settled: settled,
               provisional: !settled && (nearby !== null || !parts.whole(loaded.parts.words)), pages: pages };
           });
       });
@@ -390,7 +414,10 @@
         });
         if (outcome.near) rank.fuseSections(outcome.pages.slice(0, to), outcome.near);
         if (outcome.risk) rank.setAsideLoss(outcome, from, to, options.mentionsLoss);
-        return wanted;
+        if (outcome.loss) rank.leadLoss(outcome, from, to, options.mentionsLoss);
+        // Essays set aside make room for the next ones.
+        if (outcome.pages.slice(from, to).some(function (page) { return !page.sections; })) return loadEssays(outcome, from, to);
+        return outcome.pages.slice(from, to);
       });
     }
 
@@ -398,6 +425,7 @@
     // loaded whole and index.json, lexicon.json and filters.json say nothing of a query and stay.
     function forget() {
       lookups.clear();
+      corrections.clear();
       stems.clear();
       if (!index) return;
       KINDS.forEach(function (kind) {

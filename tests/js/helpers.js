@@ -48,6 +48,7 @@ function folderReader(folder, layers) {
     loadStemmer: () => Promise.resolve(require(STEMMER)),
     files: FILES,
     layers: layers || {},
+    random: () => 0,  // decoy parts: the first not needed, so that an answer is the same every run
   });
 }
 
