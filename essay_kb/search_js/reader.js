@@ -383,7 +383,7 @@
             // results shown then are provisional, and the panel asks again once the reader pauses.
             return { termIdfs: termIdfs, stems: risk ? new Set() : stemsFound, near: nearby,
               offTopic: nearby !== null && !covered && !(risk && pages.length) && !loss, risk: risk, loss: loss, settled: settled,
-              provisional: !settled && (nearby !== null || !parts.whole(loaded.parts.words)), pages: pages };
+              provisional: !settled && (loaded.meaning !== null || !parts.whole(loaded.parts.words)), pages: pages };
           });
       });
     }
