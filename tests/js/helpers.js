@@ -42,8 +42,9 @@ function fixtureReader(files = FIXTURE, options = {}) {
 }
 
 // A reader over a folder on disk, as the build wrote it (the contract test's); layers as page.js takes them.
-function folderReader(folder, layers) {
+function folderReader(folder, layers, more) {
   return load("reader").create({
+    ...(more || {}),
     load: (name) => fs.promises.readFile(path.join(folder, name), "utf8").then(JSON.parse),
     loadStemmer: () => Promise.resolve(require(STEMMER)),
     files: FILES,
