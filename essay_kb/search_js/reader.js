@@ -199,10 +199,7 @@
       } else {
         found = stemRows.has(stem) ? [[stem, stemRows.get(stem)]] : beginning(stem);
       }
-      if (!found.length && !known) {  // (a word the lay lexicon knows is no slip: "brother")
-        found = nearStems(stem);
-        if (found.length) corrections.set(word, found[0]);
-      }
+      if (!found.length && !known && corrections.has(word)) found = [corrections.get(word).slice(0, 2)];
       for (var prefix = word; !found.length && prefix.length > Math.max(4, Math.ceil(word.length * 0.6));) {
         prefix = prefix.slice(0, -1);
         found = beginning(prefix);
@@ -272,8 +269,7 @@
     function summedWordVectors(loaded, query, settled) {
       var m = loaded.meaning;
       var all = vectorWords(query, settled);
-      var info = m.parts.wordVectors;
-      var ready = settled ? fetchFor("wordVectors", all.map(function (w) { return parts.partOf(w, info); })) : Promise.resolve();
+      var ready = Promise.resolve();
       return ready.then(function () {
         var sum = new Float64Array(m.dims);
         var known = 0;
@@ -288,16 +284,43 @@
       });
     }
 
-    // The question as meaning reads it: a slip replaced by the word it was matched to, as a page
-    // holding that word writes it ("anxiaty" -> "anxiety"), when that page is here.
+    // The word a page here writes for a stem ("anxieti" -> "anxiety"), or null.
+    function surfaceOf(stem, rows) {
+      var record = records.get(rows[0][0]);
+      if (!record) return null;
+      var text = record.title + " " + record.blocks.map(function (b) { return b[1] + " " + b[2]; }).join(" ");
+      return core.tokensOf(text).filter(function (w) { return stemOf(w) === stem; })[0] || null;
+    }
+
+    // A question's slips, before any lookup: {word: [stem, rows, as a page writes it]} for each
+    // finished word that no page holds, matched to the nearest indexed word.
+    function slipsOf(loaded, terms) {
+      var found = new Map();
+      terms.forEach(function (term) {
+        if (core.synonymsOf(synonyms, term.word).length) return;
+        var stem = stemOf(term.word);
+        if (stemRows.has(stem) || beginning(stem).length || (term.prefix && beginning(term.word).length)) return;
+        var near = nearStems(stem)[0];
+        if (near) found.set(term.word, [near[0], near[1], surfaceOf(near[0], near[1])]);
+      });
+      return found;
+    }
+
+    // The word-vector parts a question needs (its words, and the words its slips were matched
+    // to), fetched once the reader pauses, as many whatever they are.
+    function vectorRound(loaded, query, slips, settled) {
+      if (!loaded.meaning || options.questionVector || !settled) return Promise.resolve();
+      var info = loaded.meaning.parts.wordVectors;
+      var all = core.tokensOf(query);
+      slips.forEach(function (slip) { if (slip[2]) all.push(slip[2]); });
+      return fetchFor("wordVectors", all.map(function (w) { return parts.partOf(w, info); }));
+    }
+
+    // The question as meaning reads it: each slip replaced by the word it was matched to.
     function corrected(query) {
       return core.tokensOf(query).map(function (word) {
         var near = corrections.get(word);
-        var record = near && records.get(near[1][0][0]);
-        if (!record) return word;
-        var text = record.title + " " + record.blocks.map(function (b) { return b[1] + " " + b[2]; }).join(" ");
-        var same = core.tokensOf(text).filter(function (w) { return stemOf(w) === near[0]; })[0];
-        return same || word;
+        return (near && near[2]) || word;
       }).join(" ") + (/[\p{L}\p{N}]$/u.test(query) ? "" : " ");
     }
 
@@ -363,9 +386,20 @@
         if (kept === rank.WAIT) return rank.WAIT;
         if (!kept.length) return null;
         var found;
+        var allowed;
         return Promise.all([fetchWords(loaded, kept, settled), allowedPages(filters || {})]).then(function (both) {
+          allowed = both[1];
+          var slips = slipsOf(loaded, kept);
+          return vectorRound(loaded, query, slips, settled).then(function () { return slips; });
+        }).then(function (slips) {
+          // A slip is a word no page holds and, with meaning, none the model knows either ("anxiaty";
+          // not "flights", which is only a word these essays do not use).
+          slips.forEach(function (slip, word) {
+            var real = loaded.meaning && !options.questionVector && wordVectors.has(word);
+            if (!real && !corrections.has(word)) { corrections.set(word, slip); lookups.clear(); }
+          });
           found = kept.map(function (term) { return lookUp(loaded, term); });
-          return Promise.all([null, both[1], near(loaded, corrected(query), settled)]);
+          return Promise.all([null, allowed, near(loaded, corrected(query), settled)]);
         }).then(function (all) {
             var termIdfs = found.map(function (term) { return rank.idf(loaded.pageCount, term.pages.size); });
             var stemsFound = new Set();
