@@ -410,6 +410,7 @@
             var covered = rank.covers(ranked, nearby, lexiconKnew);
             var risk = options.assessRisk ? options.assessRisk(query) : null;
             var pages = covered ? rank.shortlist(rank.fuseEssays(ranked, nearby, all[1])) : [];
+            if (nearby !== null && !pages.length) covered = false;  // every match too weak to list: nothing here
             if (risk) pages = rank.helpFirst(pages, risk, loaded.help, all[1]);
             var loss = (!risk || risk.loss) && options.mentionsLoss && options.mentionsLoss(query);
             if (loss) pages = rank.lossFirst(pages, records, options.mentionsLoss);

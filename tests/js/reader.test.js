@@ -34,7 +34,8 @@ test("the essay whose title holds the word ranks above one that only mentions it
   assert.deepEqual(await urls(reader, "therapist "), ["essays/cancels/", "glossary/"]);
   // A finished word is its stem ("fees": fee); still being typed, a beginning ("fee": feel too).
   assert.deepEqual(await urls(reader, "paying fees "), ["essays/superbills/"]);
-  assert.deepEqual(await urls(reader, "paying fees"), ["essays/superbills/", "essays/cancels/"]);
+  // ("feel" is on the cancellations essay too, but that is too little of the question to list it.)
+  assert.deepEqual(await urls(reader, "paying fees"), ["essays/superbills/"]);
 });
 
 test("everyday words find the essays' words through the thesaurus", async () => {
