@@ -518,3 +518,22 @@ def test_a_question_typed_at_speed_fetches_the_pages_once(desktop, site_url):
     shown = {essay_of(h) for h in hrefs}
     assert essay_of(hrefs[0]) == "when-your-therapist-cancels"
     assert len(shown) <= 6 and [f.rsplit("/", 1)[1] for f in fetched] == ["0.json"], fetched
+
+
+@browser_test
+def test_under_the_help_card_the_help_page_comes_first_and_nothing_is_marked(desktop, site_url):
+    """Issue 20: "i want to die" brings the help card, then the suicide help page, with no word
+    marked; "my brother killed himself" (a loss) leads with grief after a suicide."""
+    page = desktop.new_page()
+    page.goto(site_url + "search/")
+    hrefs = search(page, "i want to die")
+    assert page.locator("[data-search-crisis]").is_visible()
+    assert urlsplit(hrefs[0]).path == "/help/thinking-about-suicide/", hrefs
+    assert page.locator("[data-search-best] mark, [data-search-results] mark").count() == 0
+    assert not any("suicide" in urlsplit(h).fragment for h in hrefs[:3] if h.startswith("/essays/")), hrefs
+    hrefs = search(page, "my brother killed himself")
+    assert urlsplit(hrefs[0]).path in ("/essays/grief-no-one-sees/", "/essays/grief-that-does-not-ease/"), hrefs
+    assert "suicide" in urlsplit(hrefs[0]).fragment, hrefs
+    # Enter still opens the first link shown.
+    page.locator("[data-search-input]").press("Enter")
+    page.wait_for_url(lambda url: "/essays/grief-" in url)
