@@ -173,3 +173,4 @@ def test_the_node_tests_fixture_is_what_the_writer_writes():
     """tests/js/fixture.json is an index written by search_index.py; after a change to the format,
     rewrite it with `.venv/bin/python tests/js/make_fixture.py`."""
     assert make_fixture.FIXTURE.read_text(encoding="utf-8") == make_fixture.fixture_text()
+    assert make_fixture.PARTS_FIXTURE.read_text(encoding="utf-8") == make_fixture.fixture_text(make_fixture.parts_fixture_files())
