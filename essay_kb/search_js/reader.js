@@ -269,9 +269,9 @@
     }
 
     // The model's unit vector for the question, projected onto the index's directions; null while
-    // the model is not here, and in a burst of typing (the model runs once the reader pauses). Its
-    // norm stays about 1 (that of the whole vector), so a cosine with a section is the model's own,
-    // less what the directions leave out.
+    // the model is not here, and in a burst of typing (the model runs once the reader pauses). It
+    // carries the whole vector's norm (`norm`, about 1), which nearVector divides by, so a cosine with
+    // a section is the model's own, less what the directions leave out.
     function embedded(loaded, query, settled) {
       var m = loaded.meaning;
       var asked = settled ? embed(query) : null;
@@ -287,6 +287,7 @@
           for (var i = 0; i < full; i++) dot += b.ints[d * full + i] * q[i];
           out[d] = dot * b.scales[d];
         }
+        out.norm = Math.sqrt(Array.prototype.reduce.call(q, function (a, x) { return a + x * x; }, 0));
         return out;
       });
     }
@@ -343,7 +344,8 @@
     function nearVector(loaded, q, settled) {
       var m = loaded.meaning;
       var info = m.parts.sectionVectors;
-      var qNorm = Math.sqrt(Array.prototype.reduce.call(q, function (a, x) { return a + x * x; }, 0));
+      // A projected vector's own norm would leave out what the directions miss, and inflate cosines.
+      var qNorm = q.norm || Math.sqrt(Array.prototype.reduce.call(q, function (a, x) { return a + x * x; }, 0));
       if (!qNorm) return Promise.resolve(null);
       var order = [];
       for (var g = 0; g < info.count; g++) order.push([g, cosine(q, qNorm, m.centres, g * m.dims, m.dims)]);
