@@ -29,7 +29,7 @@ from . import embedding
 from .search_index import Block, Page
 
 DIMS = 128
-SECTIONS_PER_GROUP = 60    # sections per vector file, on average, once a site has several
+SECTIONS_PER_GROUP = 120   # sections per vector file, on average (this site's 506 fit in GROUP_FETCH: loaded whole)
 GROUP_CAP = 1.25           # no group over this times the average (a file's size stays bounded)
 PROBE_GROUPS = 3           # groups nearest a question that it loads (all, on a small site)...
 GROUP_FETCH = 6            # ...among this many it fetches (the rest at random), or all when no more
