@@ -9,9 +9,12 @@ sections', embedded once each (the cache) whatever the number of builds.
 
 To keep the files small, each section's 384 numbers are projected onto the ``DIMS`` directions along
 which the site's sections vary most (``basis``, shipped once, 8-bit), and rounded to 8-bit integers;
-the browser projects the question onto the same directions. At scale, sections are grouped round
-``centroids`` (spherical k-means, capped in size) and the browser loads only the groups nearest the
-question.
+the browser projects the question onto the same directions. Sections are grouped round
+``centroids`` (spherical k-means, capped in size); a site with at most ``GROUP_FETCH`` groups has all
+of them loaded when search opens, a larger one loads, for a question, the ``PROBE_GROUPS`` nearest it
+and others at random up to ``GROUP_FETCH`` (so the host cannot tell which were near): see
+search_index.py, "Private by construction". There are no per-word files: without the model, words
+alone (BM25) answer.
 """
 
 from __future__ import annotations
@@ -26,9 +29,10 @@ from . import embedding
 from .search_index import Block, Page
 
 DIMS = 128
-SECTIONS_PER_GROUP = 120   # sections per vector file, on average, once a site has several
+SECTIONS_PER_GROUP = 120   # sections per vector file, on average (this site's 506 fit in GROUP_FETCH: loaded whole)
 GROUP_CAP = 1.25           # no group over this times the average (a file's size stays bounded)
-PROBE_GROUPS = 3           # groups the browser loads for a question (all, on a small site)
+PROBE_GROUPS = 3           # groups nearest a question that it loads (all, on a small site)...
+GROUP_FETCH = 6            # ...among this many it fetches (the rest at random), or all when no more
 KMEANS_ROUNDS = 12
 
 
@@ -41,6 +45,7 @@ class Meaning:
     cached: int
     dims: int = DIMS
     probe: int = PROBE_GROUPS
+    group_fetch: int = GROUP_FETCH
 
 
 def section_text(page: Page, index: int, block: Block) -> str:

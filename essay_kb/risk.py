@@ -57,6 +57,7 @@ class Problem:
 class Vocabulary:
     categories: list[dict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    loss: list[str] = field(default_factory=list)  # compiled "loss" phrases: someone else's death by suicide
 
 
 def phrase_words(text: str) -> str:
@@ -189,6 +190,12 @@ def load_vocabulary(path: Path, help_lines: dict, help_pages=None) -> Vocabulary
                     problems.append(Problem(where, f"{key}: {phrase!r} is listed twice."))
                 category[target].append(source)
         vocabulary.categories.append(category)
+    if "loss" in top:
+        for phrase, where in words_list(top, "loss", problems, "loss", True, line(root)):
+            try:
+                vocabulary.loss.append(compile_phrase(phrase))
+            except PhraseError as exc:
+                problems.append(Problem(where, f"loss: {phrase!r}: {exc}."))
     if not vocabulary.categories and not problems:
         problems.append(Problem(line(root), "the list of categories is empty."))
     return vocabulary
@@ -227,7 +234,7 @@ def scalar_items(fields: dict, name: str) -> list[str]:
 
 
 def browser_data(vocabulary: Vocabulary) -> dict:
-    return {"categories": vocabulary.categories}
+    return {"categories": vocabulary.categories, "loss": vocabulary.loss}
 
 
 def data_script(vocabulary: Vocabulary) -> str:

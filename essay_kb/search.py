@@ -3,12 +3,13 @@
 At build time the text of every essay and content page (its article, as read: no sidebar, crisis
 notice, copy-link rows or meta line) is split into its introduction, sections and glossary terms
 (``env.kb_search``, kept by a collector as each page is read), and ``search_index.py`` turns it into
-small static files under ``<site>/search-index/``: one per three-letter beginning of a word, one per
-page, and a small ``index.json``. Each essay also carries its themes and tags (filters) and its
-title, summary and tags (searched, and shown in results).
+static files under ``<site>/search-index/``: the words and pages in parts, and a small
+``index.json`` (search_index.py says how: which files a search loads never depends on what was
+typed). Each essay also carries its themes and tags (filters) and its title, summary and tags
+(searched, and shown in results).
 
-In the browser, ``kb-search.js`` loads ``index.json``, then only the files for the words typed, and
-the pages of the few essays it shows. It is written here from the modules in ``search_js/`` (core,
+In the browser, ``kb-search.js`` loads ``index.json`` and, on a site of a few dozen essays, every
+part of the index when search opens; on a large site, a fixed number of parts per question. It is written here from the modules in ``search_js/`` (core,
 ranking, the index reader, the panel, the page), joined in order into that one served script, so a
 reader downloads one file and the modules load on their own in Node for the tests (``tests/js/``). The sidebar box, "/" or Ctrl+K open a search dialog;
 ``/search/`` shows the same panel inline. The query lives only in the page: no form submits it,
@@ -53,7 +54,7 @@ JS_FILES = [SCRIPT_FILE]
 # The search's modules (essay_kb/search_js/), each needing only those before it; words.js's header
 # says how each registers itself. search_script() joins them into SCRIPT_FILE.
 SCRIPT_DIR = Path(__file__).parent / "search_js"
-SCRIPT_SOURCES = ["words.js", "core.js", "rank.js", "reader.js", "panel.js", "model.js", "page.js"]
+SCRIPT_SOURCES = ["words.js", "core.js", "parts.js", "rank.js", "reader.js", "panel.js", "model.js", "page.js"]
 # The Porter2 stemmer for the browser (kb-search.js stems the reader's words as the index does):
 # wink-porter2-stemmer, kept verbatim in essay_kb/vendor/ (tests compare it with the npm package
 # and with the stems the index uses), wrapped here because it is a CommonJS module.
@@ -184,12 +185,12 @@ def search_script() -> str:
 
 
 def write_bundle(site: Path, pages: list[Page], lexicon: dict[str, str] | None = None, meaning=None,
-                 record: Path | None = None) -> int:
+                 record: Path | None = None, help_pages: list[str] = ()) -> int:
     """Write the index; returns the number of files. Only files whose content changed are written,
     and files an earlier build left that are no longer part of it are removed, so an incremental
     build touches (and a deploy uploads) only what changed (``output.write_folder``; ``record``: its
     record of the files written, kept outside the site)."""
-    files = bundle_files(pages, lexicon, meaning)
+    files = bundle_files(pages, lexicon, meaning, help_pages)
     output.write_folder(site / BUNDLE_DIR, files, record)  # a fixed folder; the names in it are the index's own
     write_if_changed(site_file(site, "_static", STEMMER_FILE), stemmer_script())
     return len(files)
@@ -268,7 +269,8 @@ def build_index(app, exception) -> None:
         meaning = meaning_layer.compute(pages, embedding_cache(app))
     except meaning_layer.embedding.ModelMissing as exc:
         raise ExtensionError(f"search: {exc}") from exc
-    count = write_bundle(site, pages, table, meaning, Path(app.doctreedir, "kb-search-files.json"))
+    help_pages = [page_path(docname)[1:] for docname in app.config.kb_help_pages]
+    count = write_bundle(site, pages, table, meaning, Path(app.doctreedir, "kb-search-files.json"), help_pages)
     try:
         write_model(site)
     except meaning_layer.embedding.ModelMissing as exc:

@@ -4,20 +4,25 @@ A page is read into *blocks*: its introduction (block 0, under the page title) a
 (h2, h3) or glossary term, with its id, heading and text. Words are lower-cased, apostrophes
 dropped, and reduced to their Porter2 stem, as kb-search.js does with a reader's words.
 
-What the build writes under ``<site>/<BUNDLE_DIR>/``, all of it JSON, so that a first query costs
-little however large the site grows:
+Private by construction: which files a search downloads never depends on what was typed. Every
+kind of data is written in *parts* of bounded size: ``count`` files, and a ``fetch`` number. When a
+kind has no more parts than ``fetch`` (every kind, on a site of a few dozen essays), the browser
+loads all of them when search opens, the same files whoever searches for whatever. On a large site
+a question loads exactly ``fetch`` parts of a kind: those its words need (as many as fit), the rest
+chosen at random, fetched in the order of their numbers and never stored by the browser; so the
+host sees how many times a reader searched and a set of parts that holds the words among many
+others, never which. What the build writes under ``<site>/<BUNDLE_DIR>/``, all of it JSON:
 
 - ``index.json``: what every query needs first: the number of pages, each page's length in words
-  (for BM25), the stems on most pages with their page counts (``common``), which ``w/`` files
-  exist (``shards``), so that a word no page holds costs no request, and the ``format`` of all
-  the files (``index_format()`` below): the browser reads the files by it and has no layout of its own.
-- ``w/<key>.json``: one small file for all the stems that begin with the same three letters
-  (``key`` is those letters, hex-encoded for a safe file name): for each stem, the pages that hold
-  it and, per page, which of title, summary and tags hold it (bits 1, 2, 4) and how often it
-  occurs in the body and in the heading of each block. A query loads one of these per word.
-- ``c/<stem>.json``: a stem on most pages, on its own, loaded only for a query made of nothing else.
-- ``p/<page>.json``: one page as the results show it: address, title, summary, themes, tags and
-  blocks. Loaded for the few essays shown.
+  (for BM25), the stems on most pages with their page counts (``common``), the parts of each kind
+  (``parts``), the help pages (``help``: address -> page number, for results under the help card)
+  and the ``format`` of all the files (``index_format()`` below): the browser reads the files by
+  it and has no layout of its own.
+- ``w/<part>.json``: the stems whose ``fnv1a(stem) % count`` is the part, each with the pages that
+  hold it and, per page, which of title, summary and tags hold it (bits 1, 2, 4) and how often it
+  occurs in the body and in the heading of each block.
+- ``p/<part>.json``: the pages whose number modulo the part count is the part, each as the results
+  show it: {page number: address, title, summary, themes, tags and blocks}.
 - ``filters.json``: the pages of each theme and tag, loaded when a filter is opened.
 """
 
@@ -34,15 +39,20 @@ from sphinx import addnodes
 
 APOSTROPHES = re.compile(r"['’‘`]")
 NON_WORD = re.compile(r"[\W_]+")
-SHARD_LETTERS = 3
 FIELD_BITS = {"title": 1, "summary": 2, "tags": 4}
 # A posting row is [page, field bits, then per block: block number, body count, heading count].
 ROW_BLOCKS = 2           # where the blocks begin in a posting row (after page and field bits)
 BLOCK_STRIDE = 3         # numbers per block, in this order:
 BLOCK_LAYOUT = {"block": 0, "body": 1, "heading": 2}
-FILE_NAMES = {"words": "w/{key}.json", "common": "c/{stem}.json", "page": "p/{page}.json",
+FILE_NAMES = {"words": "w/{part}.json", "pages": "p/{part}.json",
               "filters": "filters.json", "index": "index.json", "lexicon": "lexicon.json",
-              "sectionVectors": "m/s/{group}.json", "basis": "m/basis.json"}
+              "sectionVectors": "m/s/{part}.json", "basis": "m/basis.json"}
+# Parts: a kind whose files, all together, are at most WHOLE_BYTES is one file, loaded whole when
+# search opens (a real site of 40 essays: words 340 kB, pages 330 kB, about 180 kB gzipped in
+# all). A larger kind is cut into parts of about PART_BYTES, and a question fetches FETCH of them.
+WHOLE_BYTES = {"words": 600_000, "pages": 600_000}
+PART_BYTES = {"words": 24_000, "pages": 8_000}
+FETCH = {"words": 12, "pages": 8}  # words: up to 10 of a question's words and some synonyms; pages: 6 shown
 COMMON_SHARE = 0.5       # a stem on more than half the pages...
 COMMON_MIN_PAGES = 100   # ...of at least this many (below, every stem's list is small anyway)
 
@@ -129,27 +139,35 @@ class Stemmer:
 def index_format() -> dict:
     """The layout above, as ``index.json`` declares it to the browser: the search's reader.js has no
     layout of its own (tests/test_search_contract.py checks that the two sides agree)."""
-    return {"shardLetters": SHARD_LETTERS, "fieldBits": FIELD_BITS, "rowBlocks": ROW_BLOCKS,
+    return {"fieldBits": FIELD_BITS, "rowBlocks": ROW_BLOCKS,
             "blockStride": BLOCK_STRIDE, "block": BLOCK_LAYOUT, "files": FILE_NAMES}
 
 
 def meaning_header(meaning) -> dict | None:
     """What index.json says of the meaning layer (meaning.py): vector length (the directions of
-    ``basis``, onto which the browser projects the question's vector), the section groups' centres,
-    how many groups a question loads. The vectors are 8-bit integers, base64-encoded."""
+    ``basis``, onto which the browser projects the question's vector when the reader has loaded the
+    model), the section groups' centres and how many a question probes, and the parts of the section
+    vectors (``parts``, as for the words). The vectors are 8-bit integers, base64-encoded."""
     if meaning is None:
         return None
-    return {"dims": meaning.dims, "groups": len(meaning.groups),
-            "probe": meaning.probe, "centroids": meaning.centroids}
+    return {"dims": meaning.dims, "probe": meaning.probe, "centroids": meaning.centroids,
+            "parts": {"sectionVectors": {"count": len(meaning.groups), "fetch": meaning.group_fetch}}}
 
 
-def shard_key(stem: str) -> str:
-    return stem[:SHARD_LETTERS]
+def fnv1a(text: str) -> int:
+    """32-bit FNV-1a over UTF-8: which part holds a word or stem (reader.js computes the same)."""
+    h = 0x811C9DC5
+    for byte in text.encode("utf-8"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h
 
 
-def hex_name(text: str) -> str:
-    """A file name for any word: its UTF-8 bytes in hex."""
-    return text.encode("utf-8").hex()
+def part_count(kind: str, total_bytes: int) -> int:
+    """How many parts a kind of ``total_bytes`` is cut into: 1 (loaded whole) when it is small, else a
+    power of two giving parts of about PART_BYTES."""
+    if total_bytes <= WHOLE_BYTES[kind]:
+        return 1
+    return 1 << max(0, (-(-total_bytes // PART_BYTES[kind]) - 1).bit_length())
 
 
 def page_length(counts: dict[str, list[int]]) -> int:
@@ -213,32 +231,38 @@ def dumps(data) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def bundle_files(pages: list[Page], lexicon: dict[str, str] | None = None, meaning=None) -> dict[str, str]:
+def bundle_files(pages: list[Page], lexicon: dict[str, str] | None = None, meaning=None,
+                 help_pages: list[str] = ()) -> dict[str, str]:
     """Every file of the bundle, by its path inside it. ``lexicon``: lexicon.browser_table();
-    ``meaning``: meaning.compute()'s tables (without them, the browser ranks by words alone)."""
+    ``meaning``: meaning.compute()'s tables (without them, the browser ranks by words alone);
+    ``help_pages``: the addresses of the help pages (results under the help card begin with them)."""
     stem = Stemmer()
     pages = [replace(page, counts=counts_of(page, stem)) for page in pages]  # counted once, used twice
     index = postings(pages, stem)
     common = common_stems(index, len(pages))
+    records = [{"url": page.url, "title": page.title, "summary": page.summary, "themes": page.themes,
+                "tags": page.tags, "blocks": [[b.id, b.heading, b.text] for b in page.blocks]} for page in pages]
+    word_count = part_count("words", sum(len(s) + len(dumps(rows)) for s, rows in index.items()))
+    page_count = part_count("pages", sum(len(dumps(r)) for r in records))
     files = {}
-    shards: dict[str, dict] = defaultdict(dict)
+    word_parts: list[dict] = [{} for _ in range(word_count)]
     for s, rows in index.items():
-        if s in common:
-            files[FILE_NAMES["common"].format(stem=hex_name(s))] = dumps(rows)
-        else:
-            shards[shard_key(s)][s] = rows
-    files.update({FILE_NAMES["words"].format(key=hex_name(key)): dumps(stems) for key, stems in shards.items()})
+        word_parts[fnv1a(s) % word_count][s] = rows
+    files.update({FILE_NAMES["words"].format(part=n): dumps(part) for n, part in enumerate(word_parts)})
+    page_parts: list[dict] = [{} for _ in range(page_count)]
+    for number, record in enumerate(records):
+        page_parts[number % page_count][str(number)] = record
+    files.update({FILE_NAMES["pages"].format(part=n): dumps(part) for n, part in enumerate(page_parts)})
+    urls = {page.url: number for number, page in enumerate(pages)}
+    parts = {"words": {"count": word_count, "fetch": FETCH["words"]}, "pages": {"count": page_count, "fetch": FETCH["pages"]}}
     files[FILE_NAMES["index"]] = dumps({"pages": len(pages), "lengths": [page_length(p.counts) for p in pages],
-                                        "common": common, "shards": " ".join(sorted(shards)), "format": index_format(),
+                                        "common": common, "parts": parts, "format": index_format(),
+                                        "help": {url: urls[url] for url in help_pages if url in urls},
                                         "meaning": meaning_header(meaning)})
     files[FILE_NAMES["lexicon"]] = dumps(lexicon or {})
     if meaning is not None:
         files[FILE_NAMES["basis"]] = dumps(meaning.basis)
-        files.update({FILE_NAMES["sectionVectors"].format(group=g): dumps(group) for g, group in enumerate(meaning.groups)})
-    for number, page in enumerate(pages):
-        files[FILE_NAMES["page"].format(page=number)] = dumps({
-            "url": page.url, "title": page.title, "summary": page.summary, "themes": page.themes,
-            "tags": page.tags, "blocks": [[b.id, b.heading, b.text] for b in page.blocks]})
+        files.update({FILE_NAMES["sectionVectors"].format(part=g): dumps(group) for g, group in enumerate(meaning.groups)})
     filters: dict[str, dict[str, list[int]]] = {"theme": defaultdict(list), "tag": defaultdict(list)}
     for number, page in enumerate(pages):
         for key in page.themes:

@@ -210,6 +210,9 @@ def describe_bytes(label: str, measured: list[tuple[int, int, dict]]) -> None:
         kind = name.split("/")[0] if "/" in name else re.sub(r"\.[a-z0-9_]+\.", ".*.", name)
         groups[kind] = groups.get(kind, 0) + size
     print("    largest, by file: " + ", ".join(f"{k} {kib(v)}" for k, v in sorted(groups.items(), key=lambda kv: -kv[1])))
+    counts = sorted(len(m[2]) for m in measured)
+    print(f"    files per first query (opening search included): {counts[0]} to {counts[-1]}"
+          " (the same for every question when the index is loaded whole or in parts: issue 20)")
 
 
 def describe_ms(label: str, times: list[float]) -> None:

@@ -159,18 +159,23 @@ def test_the_index_carries_the_meaning_tables_the_browser_reads(real_site):
     bundle = real_site / "search-index"
     index = json.loads((bundle / "index.json").read_text())
     header = index["meaning"]
-    assert header["dims"] == meaning.DIMS and header["groups"] >= 1 and header["probe"] >= 1
-    assert len(embedding_bytes(header["centroids"])) == header["groups"] * header["dims"]
+    groups = header["parts"]["sectionVectors"]["count"]
+    assert "wordVectors" not in header["parts"]
+    assert header["dims"] == meaning.DIMS and groups >= 1 and header["probe"] >= 1
+    assert len(embedding_bytes(header["centroids"])) == groups * header["dims"]
     files = index["format"]["files"]
     assert not (bundle / "m" / "w").exists() and "wordVectors" not in files  # no table of words: the browser runs the model
     basis = json.loads((bundle / files["basis"]).read_text())
     assert len(basis["scales"]) == header["dims"] and len(embedding_bytes(basis["v"])) == header["dims"] * 384
     ids = []
-    for group in range(header["groups"]):
-        data = json.loads((bundle / files["sectionVectors"].format(group=group)).read_text())
+    for group in range(groups):
+        data = json.loads((bundle / files["sectionVectors"].format(part=group)).read_text())
         assert len(embedding_bytes(data["v"])) == len(data["ids"]) // 2 * header["dims"]
         ids += list(zip(data["ids"][::2], data["ids"][1::2]))
-    pages = [json.loads(p.read_text()) for p in sorted((bundle / "p").glob("*.json"), key=lambda p: int(p.stem))]
+    records = {}
+    for part in (bundle / "p").glob("*.json"):
+        records.update({int(k): v for k, v in json.loads(part.read_text()).items()})
+    pages = [records[n] for n in sorted(records)]
     assert sorted(ids) == [(n, b) for n, page in enumerate(pages) for b in range(len(page["blocks"]))]
 
 

@@ -91,10 +91,23 @@ def table(rows: list[tuple[str, list[Ranks]]]) -> list[str]:
     return lines
 
 
+def nothing_here(queries: list[dict], ranks: list[Ranks]) -> str:
+    """How often a question no essay answers got "nothing here" (no result at all)."""
+    chosen = [r for q, r in zip(queries, ranks) if q["essay"] == NONE]
+    return f"{sum(r.essay == 1 for r in chosen) / len(chosen):.3f} of {len(chosen)}" if chosen else "none asked"
+
+
 def report(label: str, results: list[tuple[dict, Ranks]], others: list[tuple[str, list[Ranks]]] = (),
            misses: bool = True) -> str:
     lines = [f"{len(results)} {label} through the site's search (kb-search.js) in Chromium"]
     lines += table([("this search", [r for _, r in results]), *others])
+    queries = [q for q, _ in results]
+    covered = [i for i, q in enumerate(queries) if q["essay"] != NONE]
+    lines.append(f"  questions an essay answers ({len(covered)}), recall@3 by essay / by section:")
+    for name, ranks in [("this search", [r for _, r in results]), *others]:
+        essay = figures([ranks[i].essay for i in covered])["recall@3"] if covered else 0
+        section = figures([ranks[i].section for i in covered])["recall@3"] if covered else 0
+        lines.append(f"    {name:42}{essay:>10.3f}{section:>10.3f}   nothing here: {nothing_here(queries, ranks)}")
     missed = [(q, r) for q, r in results if not 0 < r.essay <= 3] if misses else []
     if missed:
         lines.append("Essay not in the top 3:")
@@ -145,7 +158,7 @@ def search_ranks(context, url: str, queries: list[dict], layers: dict | None = N
 
 
 def test_the_query_sets_are_realistic_and_point_at_real_sections(real_site):
-    assert len(QUERIES) >= 40 and len(HELD_OUT) >= 40 and len(HELD_OUT_2) >= 80
+    assert len(QUERIES) >= 150 and len(HELD_OUT) >= 40 and len(HELD_OUT_2) >= 80
     every = QUERIES + HELD_OUT + HELD_OUT_2
     assert len({q["query"].lower() for q in every}) == len(every), "a query appears twice"
     for query in every:
@@ -210,7 +223,10 @@ def report_set(name, results, off, sphinx) -> str:
 
 # The tuning set's gate (issue 6 set it at 0.9 for 22 essays and 46 questions; with 40 essays and 12
 # questions on topics no essay covers it is where this search stands, so that it does not get worse).
-TUNING_RECALL_AT_3_FLOOR = 0.78  # reached 0.793 on main after the collection and links merged (0.845 on the search branch)
+# Issue 20 grew the set to 153 questions, 37 of them on topics no essay covers (25 close to the
+# site's: doses, diagnosis tests, legal steps), and tuned the "nothing here" thresholds on it.
+TUNING_RECALL_AT_3_FLOOR = 0.72  # reached 0.745 (essay recall@3 0.819 on the 116 an essay answers)
+TUNING_NOTHING_HERE_FLOOR = 0.48  # reached 0.514 of the 37 (0.243 before issue 20's thresholds)
 
 
 @pytest.mark.browser
@@ -222,6 +238,9 @@ def test_recall_at_3_by_essay(measured, capsys, name, floor):
     with capsys.disabled():
         print("\n" + text)
     assert figures([r.essay for _, r in results])["recall@3"] >= floor, text
+    if name == "tuning":
+        none = [r for q, r in results if q["essay"] == NONE]
+        assert sum(r.essay == 1 for r in none) / len(none) >= TUNING_NOTHING_HERE_FLOOR, text
 
 
 # Issue 16's goal over both held-out sets together, by essay and by section. Once reached, the

@@ -1,5 +1,5 @@
 /* kb-search, core: a reader's words as the index has them, the words of a query, the lay lexicon,
- * edit distance and vector decoding, and the text shown (excerpts with the words
+ * edit distance, part hashing and vector decoding, and the text shown (excerpts with the words
  * found marked, the status line).
  * Pure functions: no state, no browser, no file. Module convention: see words.js.
  */
@@ -65,6 +65,16 @@
     return previous[b.length];
   }
 
+  // 32-bit FNV-1a of a text's UTF-8 bytes: the part that holds a word's stem is this modulo the
+  // number of parts (parts.js; essay_kb/search_index.py, fnv1a, computes the same).
+  function fnv1a(text) {
+    var hash = 0x811c9dc5;
+    new TextEncoder().encode(text).forEach(function (byte) {
+      hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+    });
+    return hash >>> 0;
+  }
+
   // Base64 text of 8-bit signed integers, as the build writes vectors.
   function int8s(text) {
     var binary = atob(text);
@@ -122,8 +132,9 @@
     return shown.length > TUNING.statusWords ? text + " …" : text;
   }
 
-  // The status line, for what a search came to: {error}, {noWords}, or {total, query, filtered}
-  // (query null when more results are added to those shown: the count is not read out again).
+  // The status line, for what a search came to: {error}, {noWords}, or {total, shown, query,
+  // filtered} (query null when more results are added to those shown: the count is not read out
+  // again). It counts the essays listed, not every page that shares a word with the question.
   function statusText(outcome) {
     if (outcome.error) return "Search could not load. Check your connection and try again, or browse by theme.";
     if (outcome.noWords) return "No searchable words. Type a word or two in letters or numbers.";
@@ -135,12 +146,14 @@
         (outcome.filtered ? " with this filter." : ".");
     }
     if (outcome.query === null) return null;
-    return (outcome.total === 1 ? "1 essay matches" : outcome.total + " essays match") + ", best first.";
+    var shown = outcome.shown === undefined ? outcome.total : Math.min(outcome.shown, outcome.total);
+    if (shown < outcome.total) return shown + " of " + outcome.total + " essays shown, best first.";
+    return (outcome.total === 1 ? "1 essay" : outcome.total + " essays") + ", best first.";
   }
 
   var core = {
     lexicon: lexicon, synonymsOf: synonymsOf, tokensOf: tokensOf, queryTerms: queryTerms,
-    editDistance: editDistance, int8s: int8s, escapeHtml: escapeHtml, matcher: matcher, marked: marked,
+    editDistance: editDistance, fnv1a: fnv1a, int8s: int8s, escapeHtml: escapeHtml, matcher: matcher, marked: marked,
     excerptHtml: excerptHtml, echo: echo, statusText: statusText,
   };
   kb.core = core;

@@ -21,12 +21,15 @@
     return new URL(document.documentElement.getAttribute("data-content_root") || "./", location.href);
   }
 
-  // "no-cache" asks the host whether a file changed since this browser fetched it (an unchanged
-  // file is not sent again), so a search just after the site is republished never mixes old and
-  // new files.
+  // A file that depends on nothing typed is fetched "no-cache": the host is asked whether it changed
+  // since this browser fetched it (an unchanged file is not sent again), so a search just after the
+  // site is republished never mixes old and new files. A file fetched because of a question (a part
+  // of a large site's index, reader.js) is "no-store": the browser's cache never keeps it, so the
+  // device holds no trace of what was searched for.
   function fetchLoader(bundle) {
-    return function (path) {
-      return fetch(new URL(bundle + path, siteRoot()), { credentials: "same-origin", cache: "no-cache" })
+    return function (path, how) {
+      var cache = how && how.question ? "no-store" : "no-cache";
+      return fetch(new URL(bundle + path, siteRoot()), { credentials: "same-origin", cache: cache })
         .then(function (r) {
           if (!r.ok) throw new Error(path + ": " + r.status);
           return r.json();
@@ -219,8 +222,12 @@
     // (window.kbSearchLayers = {lexicon: false, meaning: false, bestSections: false}); readers never do.
     var layers = window.kbSearchLayers || {};
     var embed = null;  // the model's, once the reader has asked for it and it has loaded
+    // kb-risk.js (loaded with every search box) says when a question expresses risk: the results
+    // under the help card then begin with the help pages (rank.js, helpFirst).
+    var risk = window.kbRisk;
     var search = reader.create({ load: fetchLoader(build.bundle), loadStemmer: scriptStemmer(build.stemmer),
-      files: build.files, layers: layers, embed: function (query) { return embed && embed(query); } });
+      files: build.files, layers: layers, embed: function (query) { return embed && embed(query); },
+      assessRisk: risk && function (q) { return risk.assess(q); }, mentionsLoss: risk && risk.mentionsLoss });
     var pathOf = function (url) { return new URL(url, siteRoot()).pathname; };
     var shown = new panel.Panel(page || dialog, input, search, pathOf, { bestSections: layers.bestSections !== false });
     var loadModel = modelLoader(build.model);

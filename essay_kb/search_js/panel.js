@@ -235,7 +235,7 @@
     this.shown = pages.length;
     this.more.hidden = pages.length >= this.outcome.pages.length;
     var total = this.outcome.pages.length;
-    var status = core.statusText({ total: total, query: query, offTopic: this.outcome.offTopic,
+    var status = core.statusText({ total: total, shown: pages.length, query: query, offTopic: this.outcome.offTopic,
       filtered: Boolean(this.theme.value || this.tag.value) });
     if (status !== null) this.status.textContent = status;
     this.empty.hidden = total > 0;

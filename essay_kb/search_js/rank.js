@@ -200,13 +200,99 @@
     });
   }
 
-  // The best sections across the shown essays: [{page, section}], best first.
+  // The essays worth showing: each holds enough of the question (by rarity), or is near it in
+  // meaning; not every page that shares one word with it.
+  function shortlist(pages) {
+    return pages.filter(function (page) {
+      return page.covered >= TUNING.shortlistShare || page.nearest >= TUNING.shortlistCosine;
+    });
+  }
+
+  // Under the help card, for a reader's own risk (the question is not about a loss): the help
+  // pages the card's categories name (kb-risk.js: risk.pages, by address; `help`: address -> page
+  // number, from index.json) come first, in the card's order, then the rest.
+  function helpFirst(pages, risk, help, allowed) {
+    if (risk.loss) return pages;
+    var first = [];
+    (risk.pages || []).forEach(function (p) {
+      var id = help.get(p.url);
+      if (id === undefined || first.some(function (page) { return page.id === id; })) return;
+      var page = pages.filter(function (x) { return x.id === id; })[0] ||
+        { id: id, score: 0, coveredIdf: 0, covered: 0, blocks: [] };
+      page.help = true;
+      first.push(page);
+    });
+    return first.concat(pages.filter(function (page) { return first.indexOf(page) < 0; }));
+  }
+
+  // Under the help card, for a reader's own risk: sections about someone else's death by suicide
+  // (mentionsLoss, from kb-risk.js's loss vocabulary, on the heading or the essay's title) are set
+  // aside, and an essay whose best section was one of them leaves the results.
+  function setAsideLoss(outcome, from, to, mentionsLoss) {
+    if (!outcome.risk || outcome.risk.loss || !mentionsLoss) return;
+    var score = function (s) { return s.fused === undefined ? s.score : s.fused; };
+    var gone = new Set();
+    outcome.pages.slice(from, to).forEach(function (page) {
+      if (!page.sections || page.help) return;
+      var whole = mentionsLoss(page.data.title || "");
+      var top = page.sections.reduce(function (a, s) { return score(s) > score(a) ? s : a; }, page.sections[0]);
+      page.sections.forEach(function (section) {
+        if (whole || mentionsLoss(section.heading || "")) {
+          section.setAside = true;
+          section.score = 0;
+          section.fused = 0;
+          section.hits = false;
+        }
+      });
+      if (top && top.setAside) gone.add(page);
+    });
+    outcome.pages = outcome.pages.filter(function (page) { return !gone.has(page); });
+  }
+
+  // A question about a loss to suicide (kb-risk.js's loss vocabulary matched it, and the help card
+  // is not for the reader's own risk): the essays with a section on such a loss come first, and
+  // that section leads them. `records`: page id -> the page as the index holds it (those here).
+  function lossFirst(pages, records, mentionsLoss) {
+    var first = [];
+    records.forEach(function (record, id) {
+      if (record.blocks.some(function (b) { return mentionsLoss(b[1]); })) {
+        var page = pages.filter(function (x) { return x.id === id; })[0] || { id: id, score: 0, coveredIdf: 0, covered: 0, blocks: [] };
+        page.loss = true;
+        first.push(page);
+      }
+    });
+    first.sort(function (a, b) { return pages.indexOf(a) - pages.indexOf(b); });
+    return first.concat(pages.filter(function (page) { return first.indexOf(page) < 0; }));
+  }
+
+  function leadLoss(outcome, from, to, mentionsLoss) {
+    outcome.pages.slice(from, to).forEach(function (page) {
+      if (!page.loss || !page.sections) return;
+      var top = page.sections.reduce(function (a, s) { return Math.max(a, s.fused || 0, s.score || 0); }, 0);
+      page.sections.forEach(function (section) {
+        if (mentionsLoss(section.heading || "")) { section.fused = 1 + top; section.score = 1 + top; section.lead = true; }
+      });
+    });
+  }
+
+  // The best sections across the shown essays: [{page, section}], best first; a help page's (under
+  // the help card) or a leading section before any other.
   function bestSections(pages) {
     var all = [];
+    var lead = [];
+    var score = function (s) { return s.fused === undefined ? s.score : s.fused; };
     pages.forEach(function (page) {
-      (page.sections || []).forEach(function (section) { if (section.fused > 0) all.push({ page: page, section: section }); });
+      if (page.help && page.sections) {
+        var top = page.sections.reduce(function (a, s) { return score(s) > score(a) ? s : a; }, page.sections[0]);
+        lead.push({ page: page, section: top });
+        return;
+      }
+      (page.sections || []).forEach(function (section) {
+        if (section.lead) lead.push({ page: page, section: section });
+        else if (section.fused > 0) all.push({ page: page, section: section });
+      });
     });
-    return all.sort(function (a, b) { return b.section.fused - a.section.fused; }).slice(0, TUNING.bestSections);
+    return lead.concat(all.sort(function (a, b) { return b.section.fused - a.section.fused; })).slice(0, TUNING.bestSections);
   }
 
   // A section as a link: {href, title, excerpt} (title and excerpt are HTML).
@@ -236,6 +322,7 @@
     idf: idf, saturate: saturate, mergePostings: mergePostings, rankEssays: rankEssays, WAIT: WAIT,
     withoutCommonWords: withoutCommonWords, splitSections: splitSections, fusedScore: fusedScore,
     fuseEssays: fuseEssays, covers: covers, fuseSections: fuseSections, bestSections: bestSections,
+    shortlist: shortlist, helpFirst: helpFirst, setAsideLoss: setAsideLoss, lossFirst: lossFirst, leadLoss: leadLoss,
     hitOf: hitOf, hitsOf: hitsOf,
   };
   kb.rank = rank;

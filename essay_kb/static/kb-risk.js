@@ -3,7 +3,10 @@
    (essay_kb/data/risk-phrases.yaml), compiled by the build into window.kbRiskPhrases
    (_static/kb-risk-phrases.js); in Node, pass it to compile(). kb-search-help.js shows the card.
 
-   kbRisk.assess(query)         -> null, or {categories, lines, message, page, url, pages}
+   kbRisk.assess(query)         -> null, or {categories, lines, message, page, url, pages, loss}
+                                   (loss: the question is about someone else's death by suicide,
+                                   the vocabulary's "loss" phrases, not the reader's own risk)
+   kbRisk.mentionsLoss(text)    -> whether a text (a section's heading) is about such a death
    kbRisk.safetyPageFor(query)  -> the matching help page's address from the site root
                                    ("help/thinking-about-suicide/"), or null
 */
@@ -46,6 +49,7 @@
 
   function compile(data) {
     return {
+      loss: (data && data.loss || []).map(function (source) { return new RegExp(source, "g"); }),
       categories: (data && data.categories || []).map(function (category) {
         return {
           key: category.key, message: category.message, lines: category.lines || [],
@@ -108,7 +112,13 @@
       page: pages.length ? pages[0].page : null,
       url: pages.length ? pages[0].url : null,
       pages: pages,
+      loss: texts.some(function (text) { return spans(vocab.loss, text).length > 0; }),
     };
+  }
+
+  function mentionsLoss(text, compiled) {
+    var vocab = vocabulary(compiled);
+    return Boolean(vocab) && variants(text).some(function (t) { return spans(vocab.loss, t).length > 0; });
   }
 
   function safetyPageFor(query, compiled) {
@@ -121,5 +131,6 @@
     return loaded;
   }
 
-  return { normalise: normalise, compile: compile, load: load, assess: assess, safetyPageFor: safetyPageFor };
+  return { normalise: normalise, compile: compile, load: load, assess: assess, safetyPageFor: safetyPageFor,
+    mentionsLoss: mentionsLoss };
 });

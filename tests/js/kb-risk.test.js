@@ -105,3 +105,15 @@ test("the browser's copy of the vocabulary is used when none is given", () => {
   risk.load(compiledVocabulary());
   assert.ok(risk.assess("i want to die"));
 });
+
+test("a question about someone else's death by suicide is a loss, not the reader's own risk", () => {
+  assert.equal(risk.mentionsLoss("my brother killed himself", vocabulary), true);
+  assert.equal(risk.mentionsLoss("Grief after someone dies by suicide", vocabulary), true);
+  assert.equal(risk.mentionsLoss("my dad took his own life", vocabulary), true);
+  for (const own of ["i want to die", "i want to kill myself", "my friend wants to kill herself", "If you are thinking about suicide"]) {
+    assert.equal(risk.mentionsLoss(own, vocabulary), false, own);
+    const found = assess(own);
+    assert.ok(!found || found.loss === false, own);
+  }
+  assert.deepEqual(assess("i want to die").pages.map((p) => p.url), ["help/thinking-about-suicide/"]);
+});

@@ -15,6 +15,10 @@ from essay_kb.lexicon import Entry, browser_table, parse_line  # noqa: E402
 from essay_kb.search_index import Block, Page, bundle_files  # noqa: E402
 
 FIXTURE = HERE / "fixture.json"
+# The same pages as a large site writes them: words and pages in parts, a few fetched per question.
+PARTS_FIXTURE = HERE / "fixture-parts.json"
+PARTS = {"WHOLE_BYTES": {"words": 0, "pages": 0}, "PART_BYTES": {"words": 150, "pages": 300},
+         "FETCH": {"words": 3, "pages": 3}}
 
 PAGES = [
     Page("essays/cancels/", "When your therapist cancels", [
@@ -55,12 +59,25 @@ def fixture_files() -> dict[str, str]:
     return bundle_files(PAGES, fixture_lexicon())
 
 
-def fixture_text() -> str:
-    return json.dumps(fixture_files(), ensure_ascii=False, sort_keys=True, indent=0) + "\n"
+def parts_fixture_files() -> dict[str, str]:
+    from essay_kb import search_index
+    saved = {name: getattr(search_index, name) for name in PARTS}
+    try:
+        for name, value in PARTS.items():
+            setattr(search_index, name, value)
+        return bundle_files(PAGES, fixture_lexicon(), help_pages=["essays/grief/"])
+    finally:
+        for name, value in saved.items():
+            setattr(search_index, name, value)
+
+
+def fixture_text(files: dict[str, str] | None = None) -> str:
+    return json.dumps(fixture_files() if files is None else files, ensure_ascii=False, sort_keys=True, indent=0) + "\n"
 
 
 def main() -> None:
     FIXTURE.write_text(fixture_text(), encoding="utf-8")
+    PARTS_FIXTURE.write_text(fixture_text(parts_fixture_files()), encoding="utf-8")
 
 
 if __name__ == "__main__":

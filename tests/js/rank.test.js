@@ -79,3 +79,22 @@ test("hits link to the section's id, encoded, and an essay found by its fields s
   const shown = rank.hitsOf(byFields, isMatch, pathOf);
   assert.deepEqual(shown.map((h) => [h.href, h.title, h.excerpt]), [["/essays/x/", "Introduction", "About &lt;fees&gt;."]]);
 });
+
+test("under the help card: the help pages first, suicide-loss sections set aside, a loss question led by them", () => {
+  const rankMod = require("./helpers.js").load("rank");
+  const help = new Map([["help/suicide/", 9]]);
+  const pages = [{ id: 1, covered: 1 }, { id: 9, covered: 0.2 }, { id: 2, covered: 1 }];
+  const risk = { loss: false, pages: [{ page: "help/suicide", url: "help/suicide/" }] };
+  assert.deepEqual(rankMod.helpFirst(pages, risk, help).map((p) => p.id), [9, 1, 2]);
+  assert.deepEqual(rankMod.helpFirst(pages, { ...risk, loss: true }, help).map((p) => p.id), [1, 9, 2]);
+  const mentionsLoss = (text) => /by suicide/.test(text);
+  const section = (heading, fused) => ({ heading, fused, score: fused, hits: true });
+  const grief = { id: 1, data: { title: "Grief" }, sections: [section("", 0.1), section("Grief after someone dies by suicide", 0.5)] };
+  const other = { id: 2, data: { title: "Sleep" }, sections: [section("", 0.3), section("Grief after someone dies by suicide", 0.1)] };
+  const outcome = { risk, pages: [grief, other] };
+  rankMod.setAsideLoss(outcome, 0, 2, mentionsLoss);
+  assert.deepEqual(outcome.pages.map((p) => p.id), [2]);  // its best section was the loss: it leaves
+  assert.equal(other.sections[1].fused, 0);
+  assert.deepEqual(rankMod.bestSections(outcome.pages).map((b) => b.section.heading), [""]);
+  assert.deepEqual(rankMod.shortlist([{ covered: 0.2, nearest: 0.1 }, { covered: 0.6 }, { covered: 0, nearest: 0.5 }]).length, 2);
+});

@@ -25,8 +25,10 @@ test("the status echoes at most a few of the reader's words", () => {
 test("a short query is echoed as typed; counts and filters are said plainly", () => {
   assert.equal(core.statusText({ total: 0, query: "qwxzv", filtered: false }), "Nothing matched “qwxzv”.");
   assert.equal(core.statusText({ total: 0, query: "qwxzv", filtered: true }), "Nothing matched “qwxzv” with this filter.");
-  assert.equal(core.statusText({ total: 1, query: "grief" }), "1 essay matches, best first.");
-  assert.equal(core.statusText({ total: 12, query: "grief" }), "12 essays match, best first.");
+  assert.equal(core.statusText({ total: 1, query: "grief" }), "1 essay, best first.");
+  assert.equal(core.statusText({ total: 3, shown: 3, query: "grief" }), "3 essays, best first.");
+  // It counts what it shows: never a larger number than the essays listed, without saying so.
+  assert.equal(core.statusText({ total: 12, shown: 6, query: "grief" }), "6 of 12 essays shown, best first.");
   // More results added to those shown: the count is not read out again.
   assert.equal(core.statusText({ total: 12, query: null }), null);
   assert.match(core.statusText({ error: true }), /^Search could not load/);
