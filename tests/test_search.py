@@ -35,7 +35,7 @@ def essay_slugs() -> list[str]:
 THEMES = yaml.safe_load((REPO / "docs" / "themes.yaml").read_text(encoding="utf-8"))
 CONTENT_PAGES = ["about-this-approach", "using-this-site", "glossary",  # the "About" pages but the link directory
                  "help/thinking-about-suicide", "help/hurting-yourself", "help/not-safe-at-home",
-                 "help/reading-safely"]  # and the help pages
+                 "help/reading-safely", "help/safety-plan"]  # and the help pages
 
 
 def pages(site: Path) -> dict[str, Path]:
@@ -81,7 +81,9 @@ def test_an_essay_is_indexed_as_its_reader_sees_its_article(real_site):
         for absent in ("Copy link", "min read", "you deserve help right now", "not therapy or medical advice",
                        "Related essays", "Referenced in"):
             assert absent not in text, f"{slug}: {absent!r} is indexed"
-        first_paragraph = html.select_one("article section p:not([class])").get_text(" ", strip=True)
+        # the opening's first paragraph ("In brief" above it is the essay's front matter, shown, not indexed)
+        first_paragraph = next(p for p in html.select("article section p:not([class])")
+                               if not p.find_parent(class_="kb-in-brief")).get_text(" ", strip=True)
         assert " ".join(first_paragraph.split()) in text, slug
 
 
@@ -99,7 +101,10 @@ def test_each_essay_carries_its_themes_tags_title_and_summary(real_site):
 def test_the_glossary_is_indexed_term_by_term(real_site):
     data = indexed_pages(real_site)["glossary/"]
     html = soup(real_site / "glossary" / "index.html")
-    assert [block[0] for block in data["blocks"][1:]] == [dt["id"] for dt in html.select("dl.glossary dt[id]")]
+    # one block per entry, under its first term (an entry may have a second, older name: an alias)
+    firsts = [dt["id"] for dt in html.select("dl.glossary dt[id]") if dt.find_previous_sibling() is None
+              or dt.find_previous_sibling().name != "dt"]
+    assert [block[0] for block in data["blocks"][1:]] == firsts
 
 
 def test_every_part_index_json_declares_exists_and_no_other(real_site):
@@ -303,7 +308,7 @@ def test_filtering_by_theme_and_by_tag_narrows_the_results(desktop, site_url):
     narrowed = {essay_of(h) for h in results(page)}
     in_theme = {slug for slug in essay_slugs() if theme in front_matter(slug)["themes"]}
     assert narrowed and narrowed <= in_theme and not essays <= in_theme
-    assert essays_matching(page) == len(narrowed) < matching
+    assert len(narrowed) <= essays_matching(page) < matching  # the status counts them ("6 of 7 essays shown")
     # Tags are offered once the filters are open; one narrows to the essays that carry it.
     page.select_option("[data-search-theme]", "")
     page.wait_for_selector("[data-search-tag] option[value='divorce']", state="attached")
@@ -410,11 +415,12 @@ def test_a_question_on_a_topic_no_essay_covers_says_so_with_themes_and_help_line
     assert "988" in help_lines.inner_text() and "911" in help_lines.inner_text()
     assert help_lines.locator("a[href='tel:988']").count() == 1
     assert not page.locator("[data-search-best]").is_visible()
-    # The same words with the meaning layer off are matched as before (what the threshold saves).
+    # Words alone say the same: no essay shares more than one weak word with it (the shortlist drops
+    # single weak matches), so nothing is listed either way.
     other = page.context.new_page()
     other.add_init_script("window.kbSearchLayers = {meaning: false};")
     other.goto(site_url + "search/")
-    assert search(other, "cheap flights to chicago in march") != []
+    assert search(other, "cheap flights to chicago in march") == []
 
 
 @browser_test

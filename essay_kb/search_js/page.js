@@ -178,8 +178,8 @@
       }
       // Tab and Shift+Tab go round the dialog's controls and never behind it.
       if (event.key !== "Tab") return;
-      var items = Array.prototype.filter.call(dialog.querySelectorAll("input, select, button, a[href], summary"),
-        function (el) { return !el.disabled && el.getClientRects().length > 0; });
+      var items = Array.prototype.filter.call(dialog.querySelectorAll("input, select, textarea, button, a[href], summary, [tabindex]:not([tabindex='-1'])"),
+        function (el) { return !el.disabled && el.getClientRects().length > 0 && !inClosedDetails(el); });
       var first = items[0];
       var last = items[items.length - 1];
       if (event.shiftKey && document.activeElement === first) { event.preventDefault(); last.focus(); }
@@ -195,6 +195,16 @@
     input.addEventListener("click", function () { if (!dialog.open) open(); });
     addPhoneButton(open);
     return { open: open, close: close };
+  }
+
+  // Chromium gives the contents of a closed <details> client rects, though Tab skips them: only its
+  // own <summary> can take focus.
+  function inClosedDetails(el) {
+    var details = el.parentElement && el.parentElement.closest("details:not([open])");
+    for (; details; details = details.parentElement && details.parentElement.closest("details:not([open])")) {
+      if (!(el.tagName === "SUMMARY" && el.parentElement === details)) return true;
+    }
+    return false;
   }
 
   // Furo's phone header has no search box: a button there opens the same dialog.
