@@ -52,7 +52,7 @@ SITE_DATA_TYPES = frozenset({".json", ".xml", ".inv", ".ico"})
 # .mjs, .wasm and .onnx: the sentence model and its runtime (search.py's _static/kb-model/), which
 # the build copies from pinned packages.
 STATIC_ONLY_TYPES = frozenset({".css", ".js", ".map", ".woff", ".woff2", ".mjs", ".wasm", ".onnx"})
-SITE_FILE_NAMES = frozenset({".buildinfo"})
+SITE_FILE_NAMES = frozenset({".buildinfo", "searchindex.js"})  # searchindex.js: Sphinx's own search (the benchmark's comparison build)
 ATTACHMENT_FOLDERS = ("_downloads", "_images")
 MAX_INCLUDE_DEPTH = 8
 

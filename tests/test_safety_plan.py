@@ -249,7 +249,8 @@ def test_a_small_phone_shows_the_essay_text_on_arrival(browser, site_url):
     page.goto(site_url + ESSAY, wait_until="networkidle")
     notice = page.locator("[data-crisis-notice]").bounding_box()
     assert notice["height"] <= 48, notice  # one line
-    first = page.locator("article > section > p:not(.kb-print-url)").first
+    # The essay's text starts with its "In brief" (the essay's own words, above the opening scene).
+    first = page.locator("article .kb-in-brief p:not(.kb-in-brief-label), article > section > p:not(.kb-print-url)").first
     box = first.bounding_box()
     line = float(first.evaluate("p => getComputedStyle(p).lineHeight").removesuffix("px"))
     # Its first two lines are on the first screen, below the exit bar and the header.
