@@ -424,7 +424,7 @@ def output_problems(outdir: Path, pages: set[Path]) -> list[tuple[Path, int, str
                 problems.append((path, 1, "it is an HTML file the build did not make, which could run scripts on the site's address"))
         elif parts[0] in ATTACHMENT_FOLDERS:
             problems += [(path, line, p) for line, p in attachment_problems(path, outdir, ATTACHMENT_TYPES)]
-        elif suffix in STATIC_ONLY_TYPES and parts[0] != "_static":
+        elif suffix in STATIC_ONLY_TYPES and parts[0] != "_static" and path.relative_to(outdir).as_posix() not in SITE_FILE_NAMES:
             problems.append((path, 1, f"it is a {suffix} file outside _static/, where only the site's own scripts and styles are"))
         elif suffix == ".svg":
             problems += [(path, line, p) for line, p in svg_problems(path.read_bytes())]
