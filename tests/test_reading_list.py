@@ -531,11 +531,11 @@ def test_what_a_list_fetches_leaves_nothing_in_the_http_cache(browser, site_url)
     # the cache is what is looked at. The site loads nothing from elsewhere (test_privacy.py).
     context = browser.new_context(**PHONE)
     page = context.new_page()
-    fetched = []
-    page.on("request", lambda r: fetched.append(r.url) if r.resource_type == "fetch" else None)
+    recorded = []
+    page.on("request", lambda r: recorded.append(r.url) if r.resource_type == "fetch" else None)
     page.goto(site_url + f"reading-list/#s={'.'.join(SENT)}&n=Read+this+before+Thursday")
     assert listed(page) == SENT
-    fetched = list(fetched)  # what the list fetched (the checks below fetch too)
+    fetched = list(recorded)  # what the list fetched (a copy: the checks below fetch too, into `recorded`)
     pages = [u for u in fetched if "/essays/" in u]
     shards = [u for u in fetched if "/reading-list/sections/" in u]
     assert len(pages) == 2 and shards  # two of the three sections are on one page, fetched once
