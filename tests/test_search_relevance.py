@@ -264,3 +264,57 @@ def test_both_held_out_sets_together(measured, capsys):
     for level in ("essay", "section"):
         reached = figures([getattr(r, level) for _, r in results])["recall@3"]
         assert reached >= HELD_OUT_FLOORS[level], f"by {level}: {reached:.3f} < {HELD_OUT_FLOORS[level]}\n{text}"
+
+
+# Held-out set 3 (issue 20): 126 questions written by the lead from reader situations before this
+# session's essays existed and without running the search; labelled by a helper from the essays alone
+# with every acceptable page and section. Never tuned on. A question counts as found when any
+# acceptable page is among the first three pages shown (any acceptable section among the first three
+# section links). Floors just under what the merged search reached when the set was first run.
+HELD_OUT_3 = yaml.safe_load((RELEVANCE / "heldout3" / "queries-heldout3.yaml").read_text(encoding="utf-8"))
+HELD_OUT_3_FLOORS = {"essay": 0.88, "section": 0.80}  # reached 0.901 and 0.829 with the model loaded
+
+
+def page_address(slug: str) -> str:
+    return f"/{slug}/" if slug.startswith("help/") else f"/essays/{slug}/"
+
+
+def any_acceptable(hrefs: list[str], query: dict) -> tuple[bool, bool]:
+    pages = list(dict.fromkeys(urlsplit(h).path for h in hrefs))
+    sections = [urlsplit(h).fragment for h in hrefs if urlsplit(h).fragment][:3]
+    wanted = {page_address(s) for s in query.get("essays") or [query["essay"]]}
+    return bool(set(pages[:3]) & wanted), bool(set(sections) & set(query.get("sections") or [query.get("section")]))
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_held_out_set_3(browser, site_url, capsys):
+    from conftest import DESKTOP
+    lines = []
+    for layers, label in ((None, "this search, the model loaded"), (LAYERS_OFF, "layers of issue 16 off (words alone, no lexicon)")):
+        context = browser.new_context(**DESKTOP)
+        page = context.new_page()
+        if layers is None:
+            with_model(page)
+        else:
+            page.add_init_script(f"window.kbSearchLayers = {json.dumps(layers)};")
+        page.goto(site_url + "search/")
+        if layers is None:
+            wait_for_model(page)
+        box, found, nothing = page.locator("[data-search-input]"), [], []
+        for query in HELD_OUT_3:
+            box.fill(query["query"])
+            hrefs = result_links(page)
+            if query["essay"] == NONE:
+                nothing.append(not hrefs)
+            else:
+                found.append(any_acceptable(hrefs, query))
+        context.close()
+        essay, section = (sum(f[i] for f in found) / len(found) for i in (0, 1))
+        lines.append(f"  {label}: essay recall@3 {essay:.3f}, section recall@3 {section:.3f} "
+                     f"(of {len(found)}); nothing here {sum(nothing)}/{len(nothing)}")
+        if layers is None:
+            reached = {"essay": essay, "section": section}
+    with capsys.disabled():
+        print("\nheld-out set 3 (126 questions, every acceptable page and section counts):\n" + "\n".join(lines))
+    assert all(reached[k] >= HELD_OUT_3_FLOORS[k] for k in HELD_OUT_3_FLOORS), lines
