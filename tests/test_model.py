@@ -54,7 +54,9 @@ def test_missing_summary_and_themes():
     _, problems = check("---\nsummary: \"  \"\npublished: 2026-01-01\n---\n")
     text = " ".join(m for _, m in messages(problems))
     assert "the essay has no 'summary'. Shown on theme pages" in text
-    assert "`summary: One or two plain sentences" in text
+    # it says how to add one, but offers no sentence to paste (a pasted example would publish as the author's)
+    assert "Add a line that starts `summary:` followed by your own words" in text
+    assert "One or two plain sentences" not in text
     assert "the essay has no 'themes'." in text and "Known theme keys: alpha, beta." in text
 
 
