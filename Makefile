@@ -28,12 +28,11 @@ define build_site
 		flock 9; fi; \
 	rm -rf $(BUILDDIR)/html.partial $(BUILDDIR)/problems.txt; \
 	if [ -d $(BUILDDIR)/html ]; then mv $(BUILDDIR)/html $(BUILDDIR)/html.partial; fi; \
-	$(SPHINXBUILD) -w $(BUILDDIR)/problems.txt $(1) $(SOURCEDIR) $(BUILDDIR)/html.partial || { \
+	$(SPHINXBUILD) -w $(BUILDDIR)/problems.txt -D kb_site_dir=$(BUILDDIR)/html $(1) $(SOURCEDIR) $(BUILDDIR)/html.partial || { \
 		rm -rf $(BUILDDIR)/html.partial $(BUILDDIR)/doctrees; \
 		echo >&2; $(BIN)/python -m essay_kb problems $(BUILDDIR)/problems.txt --site $(BUILDDIR)/html >&2; \
 		exit 1; }; \
-	mv $(BUILDDIR)/html.partial $(BUILDDIR)/html; \
-	echo "The site is in $(BUILDDIR)/html."
+	mv $(BUILDDIR)/html.partial $(BUILDDIR)/html
 endef
 
 .PHONY: help html test serve clean new ledger review bench lock check

@@ -35,6 +35,10 @@ def note_page(app, pagename, templatename, context, doctree) -> None:
 
 def start(app) -> None:
     app.builder.kb_rendered_pages = set()
+    if app.config.kb_site_dir:
+        # make html builds into <site>.partial and moves it into place once the build succeeds:
+        # Sphinx's own last line would name the .partial folder the author will never see.
+        app.builder.epilog = "The site is in " + app.config.kb_site_dir.replace("%", "%%") + "."
 
 
 ATTACHMENT_FOLDERS = ("_sources", "_downloads")  # and the builder's imagedir (_images)

@@ -40,6 +40,9 @@ CONFIG_VALUES = {
     # host:port of the live preview (`make serve`, sphinx-autobuild): the pages' security policy
     # then lets its reload script run. Leave empty for a published build.
     "kb_dev_server": ("", "html", str),
+    # Set by `make html`, which builds into <this>.partial and moves it here when the build
+    # succeeds: the build's last line then names the folder the site really ends up in.
+    "kb_site_dir": ("", "", str),
     # 1 in the live preview (`make serve`): drafts are shown and marked, and each page lists its
     # problems at the top (drafts.py, preview.py). 0 for the published site.
     "kb_preview": (0, "env", int),

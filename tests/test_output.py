@@ -87,6 +87,8 @@ def test_make_html_publishes_a_build_only_when_it_succeeds(site_copy, make_html)
     first = run(root)
     assert first.returncode == 0, first.stderr
     assert (build / "html" / "essays" / "three" / "index.html").exists() and not (build / "html.partial").exists()
+    # its last line names the folder the site is in, never the .partial folder it was built in
+    assert first.stdout.rstrip().splitlines()[-1] == f"The site is in {build}/html.", first.stdout[-300:]
     again = run(root)  # incremental: the moved folder is the last build, nothing is read or written again
     assert again.returncode == 0 and "0 added, 0 changed, 0 removed" in again.stdout
     assert "no targets are out of date" in again.stdout
