@@ -1,6 +1,6 @@
 """essay_kb: the Sphinx extension behind the knowledge base.
 
-One module per feature; ``setup()`` wires them together. See README.md for what each does.
+One module per feature; ``setup()`` wires them together. guide/engineering.md says what each does.
 """
 
 from __future__ import annotations

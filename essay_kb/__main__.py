@@ -2,7 +2,7 @@
 
     python -m essay_kb check             spelling, reading level, reviews due and links (make check)
     python -m essay_kb review            the essays due for clinical review (make review)
-    python -m essay_kb schema --markdown the README's front-matter field table
+    python -m essay_kb schema --markdown the author's guide's front-matter field table
     python -m essay_kb problems FILE      a failed build's problems, one per line (make html)
 
 (Run through the package: ``python -m essay_kb.schema`` would import the module twice, once

@@ -3,7 +3,7 @@ the reader's browser, which embeds the question itself with the same model file 
 
 The sentence model (``embedding.py``) gives each section a vector: its place in a space where texts
 of like meaning lie close. The browser runs the same int8 model on the reader's question (once the
-reader has it: see the README's search section) and ranks sections by cosine, fused with BM25
+reader has it: see guide/search.md) and ranks sections by cosine, fused with BM25
 (``rank.js``). Nothing here depends on a table computed for words: the only vectors are the
 sections', embedded once each (the cache) whatever the number of builds.
 

@@ -7,8 +7,8 @@ what it is when left out), and one line saying what it is for. Everything else f
 - the record an essay gets when its front matter is broken (``defaults``),
 - the file ``make new`` starts from (``scaffold``) and the example in the "no front matter"
   message (``skeleton``),
-- the field table in the README (``python -m essay_kb schema --markdown`` prints it; a test
-  compares the two),
+- the field table in the author's guide, guide/authoring.md (``python -m essay_kb schema
+  --markdown`` prints it; a test compares the two),
 - part of the environment's version (``signature``), so a changed table invalidates old builds.
 
 Adding a field is one line here.
@@ -67,7 +67,7 @@ def kind_of(raw) -> str:
 # -- kinds of value ------------------------------------------------------------------------------
 
 class Kind:
-    """A kind of value: how it reads in the README (``describe``), its value when absent
+    """A kind of value: how it reads in the author's guide (``describe``), its value when absent
     (``empty``), how a raw YAML value is checked and cleaned (``check``: the value and a list of
     problems), what the "missing" message adds (``hint``), what a new essay starts with (``start``)."""
 
@@ -89,7 +89,7 @@ class Kind:
         return field.example
 
     def when_absent(self) -> str | None:
-        """What the README says an optional field of this kind is when left out (None: its empty value)."""
+        """What the author's guide says an optional field of this kind is when left out (None: its empty value)."""
         return None
 
 
@@ -222,7 +222,7 @@ class ReviewerKey(Kind):
 class Field:
     name: str
     kind: Kind
-    help: str  # one line: what the field is for (README, "missing" messages, make new)
+    help: str  # one line: what the field is for (the guide's table, "missing" messages, make new)
     example: str  # a valid value as written in the front matter
     required: bool = False
     # Required only once the essay is published: a draft (``draft: true``) may leave it out.
@@ -325,7 +325,7 @@ def _default_text(field: Field) -> str:
 
 
 def markdown_table() -> str:
-    """The README's field table."""
+    """The field table of the author's guide (guide/authoring.md)."""
     rows = ["| field | value | required? | what it is for |", "| --- | --- | --- | --- |"]
     for f in FIELDS:
         need = ("required to publish (a draft may leave it out)" if f.publish_only else "required") if f.required \
@@ -348,7 +348,7 @@ def env_version(data_version: int) -> int:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m essay_kb schema", description="The essay front-matter schema.")
-    parser.add_argument("--markdown", action="store_true", help="print the README's field table")
+    parser.add_argument("--markdown", action="store_true", help="print the author's guide's field table")
     args = parser.parse_args(argv)
     if args.markdown:
         print(markdown_table())

@@ -18,7 +18,7 @@ nothing writes it to the URL, history or storage, and every file it loads comes 
 Why not Pagefind, which this site used first: at 1,000 essays its first query downloaded a median
 of 140 KiB and up to 187 KiB (a fixed 83 KiB of WebAssembly and script, then index chunks, which for a
 word that falls between two chunks include the 40 KB chunks of "the" or "a"), against the issue's
-150 KB; the README has the figures. Ranking, sections and excerpts were already this site's own.
+150 KB; guide/search.md has the figures. Ranking, sections and excerpts were already this site's own.
 
 Sphinx's own index (searchindex.js) is no longer used by any page, and it grows with the site
 (about 0.5 MB at 1,000 essays) and holds every page's words: it is not written at all.
@@ -65,7 +65,7 @@ STEMMER = Stemmer()  # one per process, so each distinct word is stemmed once
 # The sentence model in the reader's browser (search_js/model.js): the build's own model file, run by
 # ONNX Runtime Web (npm's onnxruntime-web, pinned in package-lock.json: its WebAssembly build without
 # threads or GPU, and the script that loads it), and the model's vocabulary. Served from the site
-# (MODEL_DIR), loaded only when the reader asks for it: see the README's search section.
+# (MODEL_DIR), loaded only when the reader asks for it: see guide/search.md, "Meaning".
 MODEL_DIR = "_static/kb-model"
 RUNTIME_DIR = Path(__file__).parent.parent / "node_modules" / "onnxruntime-web" / "dist"
 RUNTIME_FILES = ["ort.wasm.min.js", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm"]

@@ -5,7 +5,7 @@ otherwise, and whether every section of the site still tokenizes exactly as with
 
 A cut keeps BERT's special tokens and single characters (so no word becomes [UNK]), the word pieces of
 the site's sections and lexicon, and those of the N most frequent English words of a list given one
-word a line, most frequent first (the README's figures used wordfreq 3.1.1's top_n_list("en", 30000);
+word a line, most frequent first (guide/search.md's figures used wordfreq 3.1.1's top_n_list("en", 30000);
 wordfreq's data is CC-BY-SA-4.0 and is not shipped). A pruned model computes exactly what the whole
 model computes on the pruned tokenizer's pieces (the embedding rows kept are the same), so each cut is
 measured by tokenizing with it and running the whole model.

@@ -2,9 +2,9 @@
 
 REFUSALS is the one table of every refused input: what the author wrote, the change that writes it
 into a copy of tests/roots/test-basic, and the build's messages (as "file:line: message"; the
-beginning of each message is enough). One test per row builds it; README.md's table of refused
-inputs is made from the same rows: `.venv/bin/python tests/test_bad_input.py` rewrites it, and a
-test fails when it is out of date.
+beginning of each message is enough). One test per row builds it; the table of refused inputs in
+the author's guide (guide/authoring.md, "Every refused input") is made from the same rows:
+`.venv/bin/python tests/test_bad_input.py` rewrites it, and a test fails when it is out of date.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from conftest import REPO, edit, sphinx_build  # noqa: E402
 
-README = REPO / "README.md"
+GUIDE = REPO / "guide" / "authoring.md"  # the author's guide, "Every refused input"
 TABLE_START = "<!-- refused-inputs: made from tests/test_bad_input.py; do not edit by hand -->"
 TABLE_END = "<!-- /refused-inputs -->"
 
@@ -75,7 +75,7 @@ SCRIPT_SVG = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.dom
 @dataclass(frozen=True)
 class Refusal:
     probe: str
-    wrote: str  # for the README, as Markdown
+    wrote: str  # for the author's guide's table, as Markdown
     change: Callable[[Path], None]
     says: tuple[str, ...]
 
@@ -438,7 +438,7 @@ def test_refusals_are_each_probed_once():
     assert len(probes) == len(set(probes))
 
 
-def readme_table() -> str:
+def guide_table() -> str:
     rows = ["| You wrote | The build says (file:line: message) |", "| --- | --- |"]
     for refusal in REFUSALS:
         says = "<br>".join(f"`{message}`" for message in refusal.says)
@@ -446,16 +446,16 @@ def readme_table() -> str:
     return "\n".join([TABLE_START, *rows, TABLE_END])
 
 
-def readme_with_table(readme: str) -> str:
-    start, end = readme.index(TABLE_START), readme.index(TABLE_END) + len(TABLE_END)
-    return readme[:start] + readme_table() + readme[end:]
+def guide_with_table(guide: str) -> str:
+    start, end = guide.index(TABLE_START), guide.index(TABLE_END) + len(TABLE_END)
+    return guide[:start] + guide_table() + guide[end:]
 
 
-def test_readme_lists_every_refused_input():
-    readme = README.read_text(encoding="utf-8")
-    assert readme_with_table(readme) == readme, "README.md's table is out of date: run .venv/bin/python tests/test_bad_input.py"
+def test_the_authors_guide_lists_every_refused_input():
+    guide = GUIDE.read_text(encoding="utf-8")
+    assert guide_with_table(guide) == guide, "guide/authoring.md's table is out of date: run .venv/bin/python tests/test_bad_input.py"
 
 
 if __name__ == "__main__":
-    README.write_text(readme_with_table(README.read_text(encoding="utf-8")), encoding="utf-8")
-    print(f"{README}: the table of refused inputs now lists {len(REFUSALS)} inputs.")
+    GUIDE.write_text(guide_with_table(GUIDE.read_text(encoding="utf-8")), encoding="utf-8")
+    print(f"{GUIDE}: the table of refused inputs now lists {len(REFUSALS)} inputs.")

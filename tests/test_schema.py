@@ -1,4 +1,4 @@
-"""The front-matter schema is declared once (essay_kb/schema.py): the README's table is rendered from
+"""The front-matter schema is declared once (essay_kb/schema.py): the author's guide's table is rendered from
 it, and a field added to the table is checked, scaffolded, stored and documented with nothing else
 changed."""
 
@@ -13,7 +13,7 @@ from essay_kb.model import split_front_matter, validate_essay
 from essay_kb.new import essay_text
 
 THEMES = [{"key": "alpha"}, {"key": "beta"}]
-README_TABLE = re.compile(r"<!-- front-matter fields: .*? -->\n\n(\|.*?)\n\n", re.S)
+GUIDE_TABLE = re.compile(r"<!-- front-matter fields: .*? -->\n\n(\|.*?)\n\n", re.S)
 
 
 def check(text, reviewers=()):
@@ -22,9 +22,9 @@ def check(text, reviewers=()):
     return validate_essay(data, lines, THEMES, reviewers)
 
 
-def test_the_readme_field_table_is_the_one_the_schema_renders():
-    found = README_TABLE.search((REPO / "README.md").read_text(encoding="utf-8"))
-    assert found, "README.md lost its front-matter field table"
+def test_the_guides_field_table_is_the_one_the_schema_renders():
+    found = GUIDE_TABLE.search((REPO / "guide" / "authoring.md").read_text(encoding="utf-8"))
+    assert found, "guide/authoring.md lost its front-matter field table"
     assert found.group(1) == schema.markdown_table(), "regenerate it: python -m essay_kb schema --markdown"
 
 
@@ -62,7 +62,7 @@ def test_a_field_added_to_the_table_is_checked_scaffolded_and_documented(monkeyp
     # Scaffolded: a new essay starts with it, and is valid.
     text = essay_text("A title", "alpha", dt.date(2026, 5, 6))
     assert "\naudience: adults\n" in text and check(text)[1] == []
-    # The record of a broken essay has it; the README's table and the environment's version change.
+    # The record of a broken essay has it; the guide's table and the environment's version change.
     assert schema.defaults()["audience"] == ""
     assert "| `audience` | text, at most 40 characters, e.g. `adults` | required | Who the essay is written for. |" \
         in schema.markdown_table()
@@ -97,6 +97,6 @@ def test_env_version_follows_the_table_but_not_its_wording(monkeypatch):
     assert schema.env_version(1) != version
 
 
-def test_the_markdown_table_is_printed_for_the_readme(capsys):
+def test_the_markdown_table_is_printed_for_the_guide(capsys):
     assert schema.main(["--markdown"]) == 0
     assert capsys.readouterr().out == schema.markdown_table() + "\n"
