@@ -47,6 +47,7 @@ help:
 	@echo "make check   spelling, reading level and length, reviews due and links: one report"
 	@echo "make bench   build synthetic sites of 100 and 1,000 essays and print figures (SIZES=1000,10000 for others)"
 	@echo "make clean   remove $(BUILDDIR) (the virtual environment stays)"
+	@echo "make gaps    the questions in docs/questions.yaml the site's own search does not answer"
 
 # Two steps, so that building the site installs only what the build needs: requirements.lock and
 # the model (make html), then requirements-dev.lock for the tests and the author's tools (make test,
@@ -124,3 +125,11 @@ lock:
 	/tmp/essay-kb-lock/bin/pip freeze --exclude essay-kb > /tmp/essay-kb-all.txt
 	{ sed -n '1,2p' requirements.lock; cat /tmp/essay-kb-build.txt; } > requirements.lock.new && mv requirements.lock.new requirements.lock
 	{ sed -n '1,2p' requirements-dev.lock; grep -vxF -f /tmp/essay-kb-build.txt /tmp/essay-kb-all.txt; } > requirements-dev.lock.new && mv requirements-dev.lock.new requirements-dev.lock
+
+# The author's question bank (docs/questions.yaml) through the site's own search, on the site as
+# built now (so it builds first): the questions whose answer is not in the first three results,
+# and those with no answer yet. Fails only for errors (a bank that does not parse, an answer
+# naming a page or section the site does not have). Needs Node, as the search's tests do.
+.PHONY: gaps
+gaps: html
+	@$(BIN)/python -m essay_kb gaps --site $(BUILDDIR)/html

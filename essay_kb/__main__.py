@@ -4,6 +4,7 @@
     python -m essay_kb review            the essays due for clinical review (make review)
     python -m essay_kb schema --markdown the author's guide's front-matter field table
     python -m essay_kb problems FILE      a failed build's problems, one per line (make html)
+    python -m essay_kb gaps              the author's questions the search does not answer (make gaps)
 
 (Run through the package: ``python -m essay_kb.schema`` would import the module twice, once
 through essay_kb's own imports.)
@@ -13,9 +14,9 @@ from __future__ import annotations
 
 import sys
 
-from . import check, problems, review, schema
+from . import check, gaps, problems, review, schema
 
-COMMANDS = {"check": check.main, "problems": problems.main, "review": review.main, "schema": schema.main}
+COMMANDS = {"check": check.main, "problems": problems.main, "review": review.main, "schema": schema.main, "gaps": gaps.main}
 
 
 def main(argv=None) -> int:

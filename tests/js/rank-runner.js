@@ -4,30 +4,18 @@
 // Used by tests/bench_vocabulary.py to measure what pruning the model's vocabulary costs.
 "use strict";
 const fs = require("node:fs");
-const path = require("node:path");
 const helpers = require("./helpers.js");
 const [folder, input, tuningJson] = process.argv.slice(2);
 const queries = JSON.parse(fs.readFileSync(input, "utf8"));
 async function main() {
   const words = helpers.load("words");
   if (tuningJson) Object.assign(words.TUNING, JSON.parse(tuningJson));
-  const rank = helpers.load("rank");
   const vectors = new Map(queries.map((q) => [q.query, q.vector]));
   const reader = helpers.folderReader(folder, {}, (q) => vectors.get(q) ? Promise.resolve(Float32Array.from(vectors.get(q))) : null);
   const out = [];
   for (const q of queries) {
-    const outcome = await reader.search(q.query, {}, true);
-    if (!outcome || outcome === rank.WAIT) { out.push([]); continue; }
-    const n = Math.min(6, outcome.pages.length);
-    await reader.loadEssays(outcome, 0, n);
-    const pages = outcome.pages.slice(0, n);
-    const isMatch = reader.matcher(outcome.stems);
-    const pathOf = (u) => "/" + u;
-    const best = rank.bestSections(pages);
-    const above = new Set(best.map((b) => b.section));
-    const hrefs = best.map((b) => rank.hitOf(b.page, b.section, isMatch, pathOf).href);
-    pages.forEach((page) => rank.hitsOf(page, isMatch, pathOf, above).forEach((h) => hrefs.push(h.href)));
-    out.push(hrefs);
+    const { links } = await helpers.shownLinks(reader, q.query);
+    out.push(links.map((link) => link.href));
   }
   process.stdout.write(JSON.stringify(out));
 }

@@ -8,14 +8,13 @@
 "use strict";
 
 const fs = require("node:fs");
-const { folderReader, load } = require("./helpers.js");
+const { folderReader, load, riskHooks } = require("./helpers.js");
 const risk = require("../../essay_kb/static/kb-risk.js");
 
 async function main(folder, vocabularyFile, queries) {
   const vocabulary = risk.compile(JSON.parse(fs.readFileSync(vocabularyFile, "utf8")));
   const rank = load("rank");
-  const reader = folderReader(folder, {}, { assessRisk: (q) => risk.assess(q, vocabulary),
-    mentionsLoss: (t) => risk.mentionsLoss(t, vocabulary) });
+  const reader = folderReader(folder, {}, riskHooks(vocabulary));
   const out = {};
   for (const query of queries) {
     const outcome = await reader.search(query, {}, true);
