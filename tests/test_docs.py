@@ -120,7 +120,8 @@ def test_the_settings_reference_lists_every_setting():
 def test_the_engineering_notes_name_every_module():
     text = (GUIDE / "engineering.md").read_text(encoding="utf-8")
     modules = [p.name for p in (REPO / "essay_kb").glob("*.py")] + \
-              [p.name for p in (REPO / "essay_kb" / "search_js").glob("*.js")]
+              [p.name for p in (REPO / "essay_kb" / "search_js").glob("*.js")] + \
+              [f"node/{p.name}" for p in (REPO / "essay_kb" / "node").glob("*.js")]
     missing = sorted(name for name in modules if f"`{name}`" not in text)
     assert not missing, f"say what each does in guide/engineering.md's module tables: {', '.join(missing)}"
     lists = (GUIDE / "reading-lists.md").read_text(encoding="utf-8")
