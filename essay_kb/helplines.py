@@ -96,6 +96,22 @@ DEFAULT_HELP_LINES = {
         "call": "911", "text": "911", "text_where": "where your area offers it",
         "for": "immediate danger to life or safety",
     },
+    # 1-800-QUIT-NOW: the National Cancer Institute's number, which puts the caller through to their
+    # own state's quitline; QUITNOW to 333888 is the national texting portal (CDC). Hours differ by state.
+    "quitline": {
+        "name": "the national quitline",
+        "call": "1-800-784-8669", "text": "333888", "text_word": "QUITNOW",
+        "cost": "Free and confidential",
+        "for": "quitting smoking, vaping or other tobacco, with a coach from your state who helps you make a plan",
+    },
+    # Childhelp: support and advice about child abuse; not itself a line that takes reports.
+    "child-abuse": {
+        "name": "the Childhelp National Child Abuse Hotline",
+        "call": "1-800-422-4453", "text": "1-800-422-4453",
+        "hours": "Any hour, every day", "cost": "Free",
+        "languages": "English, with interpreters for many more languages",
+        "for": "a child or teen who is being hurt or neglected, or an adult who is worried about one",
+    },
 }
 
 # Other countries' lines, for kb_help_countries: only numbers checked against each service's own

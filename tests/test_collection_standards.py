@@ -59,6 +59,7 @@ HELP_LINES_NEEDED = {
     "depression-and-low-mood": {"crisis"},
     "grief-that-does-not-ease": {"crisis"},
     "when-your-teenager-pulls-away": {"crisis"},
+    "quitting-nicotine-and-vaping": {"quitline", "crisis"},
 }
 ANNOUNCING = re.compile(r"\b(this essay|in this essay|this piece|this article|here we look|below we)\b", re.I)
 TYPED_NUMBER = re.compile(r"\b(988|911|800-\d{3}-\d{4}|1-8\d\d-\d{3}-\d{4}|88788)\b")
