@@ -96,6 +96,12 @@ DEFAULT_HELP_LINES = {
         "call": "911", "text": "911", "text_where": "where your area offers it",
         "for": "immediate danger to life or safety",
     },
+    "child-exploitation": {
+        "name": "the CyberTipline of the National Center for Missing & Exploited Children",
+        "call": "1-800-843-5678",
+        "for": ("reporting the sexual exploitation of a child or teen, including threats to share their sexual "
+                "pictures; its Take It Down service helps remove such pictures of under-18s from many sites"),
+    },
 }
 
 # Other countries' lines, for kb_help_countries: only numbers checked against each service's own
