@@ -97,10 +97,11 @@ DEFAULT_HELP_LINES = {
         "for": "immediate danger to life or safety",
     },
     # 1-800-QUIT-NOW: the National Cancer Institute's number, which puts the caller through to their
-    # own state's quitline; QUITNOW to 333888 is the national texting portal (CDC). Hours differ by state.
+    # own state's quitline. Hours differ by state. (Its national texting portal is left out: the
+    # quitlines' association said in December 2025 that NCI means to stop it.)
     "quitline": {
         "name": "the national quitline",
-        "call": "1-800-784-8669", "text": "333888", "text_word": "QUITNOW",
+        "call": "1-800-784-8669",
         "cost": "Free and confidential",
         "for": "quitting smoking, vaping or other tobacco, with a coach from your state who helps you make a plan",
     },
@@ -111,6 +112,12 @@ DEFAULT_HELP_LINES = {
         "hours": "Any hour, every day", "cost": "Free",
         "languages": "English, with interpreters for many more languages",
         "for": "a child or teen who is being hurt or neglected, or an adult who is worried about one",
+    },
+    "child-exploitation": {
+        "name": "the CyberTipline of the National Center for Missing & Exploited Children",
+        "call": "1-800-843-5678",
+        "for": ("reporting the sexual exploitation of a child or teen, including threats to share their sexual "
+                "pictures; its Take It Down service helps remove such pictures of under-18s from many sites"),
     },
 }
 

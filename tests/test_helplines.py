@@ -135,7 +135,7 @@ def test_other_countries_are_offered_on_help_pages_and_in_the_notice(site_copy, 
 
 def test_the_quitline_and_the_child_abuse_line_are_in_the_defaults():
     # Essays on quitting, and the "not safe at home" page for a child, use them by name (review 5-B).
-    assert reach_text(DEFAULT_HELP_LINES["quitline"]) == "call 1-800-784-8669 or text QUITNOW to 333888"
+    assert reach_text(DEFAULT_HELP_LINES["quitline"]) == "call 1-800-784-8669"
     assert reach_text(DEFAULT_HELP_LINES["child-abuse"]) == "call 1-800-422-4453 or text 1-800-422-4453"
     for name in ("quitline", "child-abuse"):
         assert DEFAULT_HELP_LINES[name]["for"] and not check_help_lines({name: DEFAULT_HELP_LINES[name]})
