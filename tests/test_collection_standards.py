@@ -219,3 +219,12 @@ UNNAMED_EMERGENCY_LINE = re.compile(
 def test_the_emergency_line_is_named_through_the_setting(path):
     found = UNNAMED_EMERGENCY_LINE.search(prose(body(path)))
     assert not found, f"{path.stem}: '{found.group(0)}' — write {{helpline}}`emergency` instead"
+
+
+def test_every_help_page_ends_with_its_review(real_site):
+    for path in HELP_PAGES:
+        assert front(path).get("reviewed"), path.stem
+        article = soup(real_site / "help" / path.stem / "index.html").select_one("article")
+        [review_line] = article.select(".kb-page-review")
+        assert re.fullmatch(r"Reviewed \d{1,2} \w+ \d{4} by .+", review_line.get_text()), path.stem
+        assert review_line.find_next_sibling() is None, path.stem  # after the help, never above it
