@@ -92,6 +92,7 @@ def fill_placeholders(app, doctree, docname) -> None:
     navigation.fill_essay_meta(app, doctree, docname)
     directory.fill_directory(app, doctree, docname)
     connections.fill_connections(app, doctree, docname)
+    review.fill_page_review(app, doctree, docname)
 
 
 def setup(app):

@@ -116,6 +116,17 @@ def validate_essay(data: dict | None, key_lines: dict[str, int], themes: list[di
     return fields, [Problem(line, message) for line, message in problems]
 
 
+def validate_help_page(data: dict | None, key_lines: dict[str, int], reviewers=()) -> tuple[dict, list[Problem]]:
+    """Check a help page's front matter against ``schema.HELP_FIELDS``: (clean fields, problems)."""
+    if data is None:
+        return {}, [Problem(1, (
+            "this help page (kb_help_pages in conf.py) has no front matter, so it shows no clinical review. "
+            f"Start it with:\n{schema.skeleton(schema.HELP_FIELDS)}"))]
+    known = schema.Known(reviewers=tuple(reviewers))
+    fields, problems = schema.check(data, lambda key: key_lines.get(key, 1), known, schema.HELP_FIELDS, "help page")
+    return fields, [Problem(line, message) for line, message in problems]
+
+
 def slugify(text: str) -> str:
     """Lowercase ASCII words joined by hyphens: 'Café au lait' -> 'cafe-au-lait'."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")

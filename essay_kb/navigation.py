@@ -9,7 +9,6 @@ Previous/next links stay within the current essay's home theme.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from html import escape
 
@@ -17,7 +16,7 @@ from docutils import nodes
 
 from .dependencies import Placeholder, shown
 from .model import is_essay
-from .review import next_review, reviewer_role
+from .review import next_review, reviewer_role, time_html
 from .themes import THEMES_DIR, essays_in_theme, theme_docname, themes_by_key
 
 
@@ -170,15 +169,6 @@ def mark_navigable(app, doctree) -> None:
         title = next(iter(doctree.findall(nodes.title)), None)
         if title is not None:
             title.parent.insert(title.parent.index(title) + 1, kb_essay_meta())
-
-
-def human_date(iso: str) -> str:
-    day = dt.date.fromisoformat(iso)
-    return f"{day.day} {day.strftime('%B %Y')}"
-
-
-def time_html(iso: str) -> str:
-    return f'<time datetime="{iso}">{human_date(iso)}</time>'
 
 
 def fill_essay_meta(app, doctree, docname: str) -> None:

@@ -1,6 +1,11 @@
 """Clinical review, dated: every essay shows when it was last reviewed, when its next review is due,
 and who reviewed it, by role; ``make review`` lists what is due; every build reports what is overdue.
 
+Help pages (``kb_help_pages``) are reviewed the same way: their front matter (``schema.HELP_FIELDS``)
+holds ``reviewed`` and ``reviewer``, checked like an essay's with file:line messages; the page ends
+with "Reviewed <date> by <role>" (at the end rather than under the title, so that a reader in crisis
+meets the help first); ``make review`` and the build's overdue report list them with the essays.
+
 An essay's ``reviewed`` date is required and its ``reviewer`` is a key of ``kb_reviewers`` (a role,
 never a person's name; ``kb_default_reviewer`` when left out). The next review is due
 ``kb_review_interval_days`` after the last. The page shows both dates under its title (readers
@@ -20,13 +25,20 @@ import datetime as dt
 import os
 import sys
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 
+from docutils import nodes
 from sphinx.errors import ConfigError
 from sphinx.util import logging
 
+from . import schema
+from .collectors import PageDataCollector
+from .dependencies import Placeholder
+from .model import split_front_matter, validate_help_page
 from .previews import preview_text
 from .privacy import script_json
+from .warnings_ import KbWarning
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +63,15 @@ def next_review(reviewed: str, interval_days: int) -> str:
 
 def reviewer_role(config, essay: dict) -> str:
     return config.kb_reviewers[essay["reviewer"] or config.kb_default_reviewer]
+
+
+def human_date(iso: str) -> str:
+    day = dt.date.fromisoformat(iso)
+    return f"{day.day} {day.strftime('%B %Y')}"
+
+
+def time_html(iso: str) -> str:
+    return f'<time datetime="{iso}">{human_date(iso)}</time>'
 
 
 def check_settings(app, config) -> None:
@@ -102,6 +123,60 @@ def add_structured_data(app, pagename, templatename, context, doctree) -> None:
     context["metatags"] = context.get("metatags", "") + f'<script type="application/ld+json">{data}</script>\n'
 
 
+# -- help pages ----------------------------------------------------------------------------------
+
+class kb_page_review(Placeholder):
+    """Placeholder at the end of a help page: "Reviewed <date> by <role>"."""
+
+
+def is_help_page(app, docname: str) -> bool:
+    return docname in (app.config.kb_help_pages or {})
+
+
+class HelpPageCollector(PageDataCollector):
+    """``env.kb_help_reviews[docname]``: a help page's front matter checked against
+    ``schema.HELP_FIELDS`` (each problem a warning at its line), its title, and whether it is valid."""
+
+    stores = ("kb_help_reviews",)
+
+    def process_doc(self, app, doctree):
+        env = app.env
+        if not is_help_page(app, env.docname):
+            return
+        data, key_lines, problems = split_front_matter(env.doc2path(env.docname).read_text(encoding="utf-8-sig"))
+        fields, more = (validate_help_page(data, key_lines, app.config.kb_reviewers)
+                        if data or not problems else ({}, []))
+        problems += more
+        for problem in problems:
+            logger.warning(problem.message, location=(env.docname, problem.line), type="kb", subtype=KbWarning.PAGE)
+        title = next(iter(doctree.findall(nodes.title)), None)
+        env.kb_help_reviews[env.docname] = {**(fields or schema.defaults(schema.HELP_FIELDS)), "valid": not problems,
+                                            "title": title.astext() if title is not None else env.docname}
+
+
+def init_env(app) -> None:
+    if not hasattr(app.env, "kb_help_reviews"):
+        app.env.kb_help_reviews = {}
+
+
+def mark_help_page(app, doctree) -> None:
+    """A help page's review goes at the end of its article, after the help."""
+    if is_help_page(app, app.env.docname):
+        article = next((n for n in doctree.children if isinstance(n, nodes.section)), doctree)
+        article.append(kb_page_review())
+
+
+def fill_page_review(app, doctree, docname: str) -> None:
+    page = getattr(app.env, "kb_help_reviews", {}).get(docname)
+    for node in list(doctree.findall(kb_page_review)):
+        if not page or not page["valid"]:
+            node.replace_self([])
+            continue
+        html = (f'<p class="kb-page-review">Reviewed {time_html(page["reviewed"])} '
+                f'by {escape(reviewer_role(app.config, page))}</p>')
+        node.replace_self(nodes.raw("", html, format="html"))
+
+
 # -- what is due ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -135,9 +210,9 @@ def report_overdue(app, exception) -> None:
     """Every build says which essays are overdue for review, without failing."""
     if exception:
         return
-    essays = app.env.kb_essays
+    pages = [*app.env.kb_essays.items(), *getattr(app.env, "kb_help_reviews", {}).items()]
     listed = [(os.path.relpath(app.env.doc2path(d)), e["title"], e["reviewed"], reviewer_role(app.config, e))
-              for d, e in sorted(essays.items()) if e["valid"] and not e["draft"]]
+              for d, e in sorted(pages) if e["valid"] and not e.get("draft")]
     for due in due_reviews(listed, app.config.kb_review_interval_days, today(), within=-1):
         logger.info(f"review overdue: {due.path}: '{due.title}' was last reviewed {due.reviewed}, so its review "
                     f"was due {due.due} ({due.when()}). Once it is reviewed, update its 'reviewed:' date.")
@@ -153,30 +228,35 @@ def read_settings(confdir: Path) -> dict:
     from .settings import CONFIG_VALUES
 
     namespace = eval_config_file(confdir / "conf.py", Tags())
-    return {name: namespace.get(name, default) for name, (default, _, _) in CONFIG_VALUES.items()}
+    settings = {name: namespace.get(name, default) for name, (default, _, _) in CONFIG_VALUES.items()}
+    settings["kb_help_pages"] = namespace.get("kb_help_pages", {})  # declared by safety.py
+    return settings
 
 
 def collection(confdir: Path, srcdir: Path, settings: dict) -> tuple[list[tuple[str, str, str, str]], list[str]]:
-    """((path, title, reviewed, role) of every essay whose front matter is valid, paths of the others)."""
-    from .model import split_front_matter, validate_essay
+    """((path, title, reviewed, role) of every essay and help page whose front matter is valid,
+    paths of the others)."""
+    from .model import validate_essay
     from .source import read_source
     from .settings import load_themes
 
     themes = load_themes(confdir / settings["kb_themes_file"])
     reviewers = settings["kb_reviewers"]
     essays, broken = [], []
-    for path in sorted((srcdir / settings["kb_essays_dir"]).rglob("*.md")):
+    help_pages = [srcdir / f"{docname}.md" for docname in settings.get("kb_help_pages") or {}]
+    for path in sorted((srcdir / settings["kb_essays_dir"]).rglob("*.md")) + help_pages:
         text, unreadable = read_source(path)
         if unreadable:
             broken.append(os.path.relpath(path))
             continue
         data, lines, problems = split_front_matter(text)
-        fields, more = validate_essay(data, lines, themes, reviewers) if not problems else ({}, [])
+        fields, more = ((validate_help_page(data, lines, reviewers) if path in help_pages
+                         else validate_essay(data, lines, themes, reviewers)) if not problems else ({}, []))
         shown = os.path.relpath(path)
         if problems or more:
             broken.append(shown)
             continue
-        if fields["draft"]:
+        if fields.get("draft"):
             continue  # a draft has no review yet; it is not published
         title = next((line[2:].strip() for line in text.splitlines() if line.startswith("# ")), path.stem)
         essays.append((shown, title, fields["reviewed"], reviewers[fields["reviewer"] or settings["kb_default_reviewer"]]))
@@ -185,7 +265,7 @@ def collection(confdir: Path, srcdir: Path, settings: dict) -> tuple[list[tuple[
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m essay_kb review",
-                                     description="List the essays due for clinical review (make review).")
+                                     description="List the essays and help pages due for clinical review (make review).")
     parser.add_argument("--confdir", default=str(ROOT), help="the folder of conf.py")
     parser.add_argument("--docs", default=None, help="the source folder (default: docs/ beside conf.py)")
     parser.add_argument("--within", type=int, default=SOON_DAYS, help="days ahead to look (default: %(default)s)")
@@ -200,7 +280,7 @@ def main(argv=None) -> int:
         return 2
     interval = settings["kb_review_interval_days"]
     due = due_reviews(essays, interval, day, args.within)
-    print(f"Clinical review as of {day.isoformat()}: each essay is reviewed every {interval} days "
+    print(f"Clinical review as of {day.isoformat()}: each essay and help page is reviewed every {interval} days "
           f"(kb_review_interval_days); listed are those due within {args.within} days, and overdue.")
     for item in due:
         print(f"  {item.when():<20} {item.due}  {item.path}  \"{item.title}\" "
@@ -208,14 +288,18 @@ def main(argv=None) -> int:
     for path in broken:
         print(f"  could not read the dates of {path}: `make html` names the problem in its front matter")
     if due:
-        print(f"{len(due)} essay{'s' if len(due) != 1 else ''} to review. After a review, update 'reviewed:' "
+        print(f"{len(due)} page{'s' if len(due) != 1 else ''} to review. After a review, update 'reviewed:' "
               "(and 'reviewer:' when another role reviewed it).")
     else:
-        print(f"No essay is due for review in the next {args.within} days.")
+        print(f"Nothing is due for review in the next {args.within} days.")
     return 0
 
 
 def setup(app) -> None:
     app.connect("config-inited", check_settings)
     app.connect("html-page-context", add_structured_data)
+    app.add_node(kb_page_review)
+    app.add_env_collector(HelpPageCollector)
+    app.connect("builder-inited", init_env)
+    app.connect("doctree-read", mark_help_page)
 

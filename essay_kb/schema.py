@@ -259,34 +259,54 @@ FIELDS: tuple[Field, ...] = (
 )
 
 
-def names() -> list[str]:
-    return [f.name for f in FIELDS]
+# A help page (a page of ``kb_help_pages``) is clinical content read in the worst moments, so it
+# is reviewed and dated like an essay: its front matter is this table, checked at the same places.
+HELP_FIELDS: tuple[Field, ...] = (
+    Field("summary", Text(max_chars=300), required=True,
+          example="One or two plain sentences saying what the page offers a reader.",
+          help="Shown in search results and in link previews."),
+    Field("reviewed", Date(), required=True, example="2026-09-01",
+          help="The day of its last clinical review: the page says \"Reviewed\" on that day, and "
+               "`make review` lists the page when its next review is due."),
+    Field("reviewer", ReviewerKey(), example="psychologist",
+          help="Who reviewed it, by role (never a name): the page says \"Reviewed ... by\" that role."),
+)
+# Fields any page may hold besides its own table's; previews.py checks them.
+PAGE_FIELDS = ("discreet", "neutral-address")
 
 
-def defaults() -> dict:
-    return {f.name: f.default() for f in FIELDS}
+def names(fields: tuple[Field, ...] | None = None) -> list[str]:
+    return [f.name for f in (FIELDS if fields is None else fields)]
+
+
+def defaults(fields: tuple[Field, ...] | None = None) -> dict:
+    return {f.name: f.default() for f in (FIELDS if fields is None else fields)}
 
 
 def _blank(raw) -> bool:
     return raw is None or raw == [] or (isinstance(raw, str) and not raw.strip())
 
 
-def check(data: dict, line_of, known: Known) -> tuple[dict, list[tuple[int, str]]]:
-    """Check front matter ``data`` against the table: (clean fields, [(line, message)])."""
+def check(data: dict, line_of, known: Known, fields: tuple[Field, ...] | None = None,
+          page: str = "essay") -> tuple[dict, list[tuple[int, str]]]:
+    """Check front matter ``data`` against a table (the essays' unless ``fields`` is given; ``page``
+    names what it is in the messages): (clean fields, [(line, message)])."""
+    fields = FIELDS if fields is None else fields
+    allowed = names(fields) + ([] if fields is FIELDS else list(PAGE_FIELDS))
     problems = []
-    for key in sorted(set(data) - set(names())):
+    for key in sorted(set(data) - set(allowed)):
         problems.append((line_of(key), (
-            f"unknown front matter field '{key}'. Essays may use: {', '.join(sorted(names()))}. "
+            f"unknown front matter field '{key}'. {page.capitalize()}s may use: {', '.join(sorted(allowed))}. "
             "Check the spelling or remove it.")))
     cleaned = {}
     draft = data.get("draft") is True
-    for field in FIELDS:
+    for field in fields:
         raw = data.get(field.name)
         if _blank(raw):
             cleaned[field.name] = field.default()
             if field.required and not (field.publish_only and draft):
                 problems.append((line_of(field.name), (
-                    f"the essay has no '{field.name}'. {field.help} {field.kind.how_to_add(field)}"
+                    f"the {page} has no '{field.name}'. {field.help} {field.kind.how_to_add(field)}"
                     f"{field.kind.hint(known)}")))
             continue
         cleaned[field.name], found = field.kind.check(raw, field.name, known, cleaned)
@@ -298,9 +318,9 @@ def _front_matter(lines: list[str]) -> str:
     return "\n".join(["---", *lines, "---"])
 
 
-def skeleton() -> str:
-    """The required fields with example values: how an essay's front matter begins."""
-    return _front_matter([f"{f.name}: {f.example}" for f in FIELDS if f.required])
+def skeleton(fields: tuple[Field, ...] | None = None) -> str:
+    """The required fields with example values: how an essay's (or a ``fields`` page's) front matter begins."""
+    return _front_matter([f"{f.name}: {f.example}" for f in (FIELDS if fields is None else fields) if f.required])
 
 
 def scaffold(start: Start) -> str:
@@ -324,10 +344,10 @@ def _default_text(field: Field) -> str:
     return "none" if value in ("", []) else yaml.safe_dump(value, default_flow_style=True).strip().removesuffix("...").strip()
 
 
-def markdown_table() -> str:
-    """The field table of the author's guide (guide/authoring.md)."""
+def markdown_table(fields: tuple[Field, ...] | None = None) -> str:
+    """The field table of the author's guide (guide/authoring.md): of the essays, or of ``fields``."""
     rows = ["| field | value | required? | what it is for |", "| --- | --- | --- | --- |"]
-    for f in FIELDS:
+    for f in FIELDS if fields is None else fields:
         need = ("required to publish (a draft may leave it out)" if f.publish_only else "required") if f.required \
             else f"optional (default: {_default_text(f)})"
         rows.append(f"| `{f.name}` | {f.kind.describe()}, e.g. `{f.example}` | {need} | {f.help} |")
@@ -336,7 +356,8 @@ def markdown_table() -> str:
 
 def signature() -> str:
     """What of the table shapes the stored essay records (not the help text or the examples)."""
-    return json.dumps([[f.name, repr(f.kind), f.required, f.publish_only] for f in FIELDS])
+    return json.dumps([[[f.name, repr(f.kind), f.required, f.publish_only] for f in table]
+                       for table in (FIELDS, HELP_FIELDS)])
 
 
 def env_version(data_version: int) -> int:
@@ -349,9 +370,10 @@ def env_version(data_version: int) -> int:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m essay_kb schema", description="The essay front-matter schema.")
     parser.add_argument("--markdown", action="store_true", help="print the author's guide's field table")
+    parser.add_argument("--help-pages", action="store_true", help="with --markdown: the help pages' table")
     args = parser.parse_args(argv)
     if args.markdown:
-        print(markdown_table())
+        print(markdown_table(HELP_FIELDS if args.help_pages else None))
         return 0
     parser.print_help()
     return 2

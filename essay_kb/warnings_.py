@@ -72,4 +72,5 @@ class KbWarning(StrEnum):
         "that it cannot: the build stops before reading.")
     PAGE = "page", (
         "A front-matter field of a page that is not an essay (a help page, an about page) with a value "
-        "it cannot take, such as 'discreet' that is not true or false.")
+        "it cannot take, such as 'discreet' that is not true or false; or a help page whose front "
+        "matter lacks a field its table requires ('summary', 'reviewed') or holds one it does not know.")

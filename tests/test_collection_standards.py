@@ -206,3 +206,26 @@ def test_every_essay_shows_its_review_dates_near_the_title(real_site):
         assert "Last reviewed" in text and "Next review due" in text, text
         assert reviewed.select("time[datetime]"), path.stem
         assert "Reviewed by" in reviewed.find_next_sibling(class_="kb-meta-reviewer").get_text()
+
+
+HELP_PAGES = sorted((ESSAYS[0].parent.parent / "help").glob("*.md"))
+# "Call emergency services" names no line: a practice elsewhere, or a reader who does not know the
+# number, needs the role, which prints the configured line. "An emergency room" is a place, not a line.
+UNNAMED_EMERGENCY_LINE = re.compile(
+    r"\b(call|contact|reach|dial|phone)(ing)? (emergency services|for emergency help|for help right away|"
+    r"the emergency number|an ambulance)\b|\bemergency number\b", re.I)
+
+
+@pytest.mark.parametrize("path", ESSAYS + HELP_PAGES, ids=lambda p: p.stem)
+def test_the_emergency_line_is_named_through_the_setting(path):
+    found = UNNAMED_EMERGENCY_LINE.search(prose(body(path)))
+    assert not found, f"{path.stem}: '{found.group(0)}' — write {{helpline}}`emergency` instead"
+
+
+def test_every_help_page_ends_with_its_review(real_site):
+    for path in HELP_PAGES:
+        assert front(path).get("reviewed"), path.stem
+        article = soup(real_site / "help" / path.stem / "index.html").select_one("article")
+        [review_line] = article.select(".kb-page-review")
+        assert re.fullmatch(r"Reviewed \d{1,2} \w+ \d{4} by .+", review_line.get_text()), path.stem
+        assert review_line.find_next_sibling() is None, path.stem  # after the help, never above it

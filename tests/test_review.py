@@ -136,13 +136,13 @@ def test_review_lists_the_essays_due_within_30_days_and_overdue(site_copy):
         ("overdue", "30", "days", "two.md"), ("due", "19", "days", "three.md")]
     assert "(last reviewed 2026-04-01 by a licensed psychologist of the practice)" in result.stdout
     assert "four.md" not in result.stdout  # 45 days away
-    assert "4 essays to review" in result.stdout
+    assert "4 pages to review" in result.stdout
 
 
 def test_review_says_when_nothing_is_due(site_copy):
     root = site_copy()
     result = run_review("2026-12-01", "--confdir", str(root), "--docs", str(root))
-    assert result.returncode == 0 and "No essay is due for review in the next 30 days." in result.stdout
+    assert result.returncode == 0 and "Nothing is due for review in the next 30 days." in result.stdout
 
 
 def test_make_review_on_the_real_essays():
@@ -182,3 +182,96 @@ def test_a_default_reviewer_that_is_not_a_key_stops_the_build(site_copy, tmp_pat
     result = sphinx_build(root, tmp_path / "out", check=False)
     assert result.returncode != 0
     assert "kb_default_reviewer 'counsellor' is not a key of kb_reviewers (lcsw, psychologist)" in result.stderr
+
+
+# -- help pages are reviewed like essays ------------------------------------------------------------
+
+HELP_PAGE = """---
+summary: What to do right now, in one sentence.
+reviewed: 2026-04-01
+reviewer: psychologist
+---
+
+# Help right now
+
+{#help-now-first-steps}
+## First steps
+
+The help comes first on this page.
+"""
+TESTED = "help/thinking-about-suicide"  # the page under test; the other two are the ones the risk vocabulary links
+OTHERS = {"help/hurting-yourself": "Other help", "help/not-safe-at-home": "More help"}
+
+
+def with_help_pages(root, text=HELP_PAGE):
+    (root / "help").mkdir()
+    (root / f"{TESTED}.md").write_text(text, encoding="utf-8")
+    for number, (docname, title) in enumerate(OTHERS.items()):
+        (root / f"{docname}.md").write_text(HELP_PAGE.replace("Help right now", title).replace(
+            "help-now-first-steps", f"help-other-steps-{number}"), encoding="utf-8")
+    with (root / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write(f"kb_help_pages = {{'{TESTED}': 'Help right now', **dict.fromkeys({list(OTHERS)!r}, '')}}\n")
+    return root
+
+
+@pytest.fixture(scope="module")
+def help_site(tmp_path_factory):
+    return build_copy(tmp_path_factory, with_help_pages)
+
+
+def test_a_help_page_ends_with_its_review_date_and_reviewers_role(help_site):
+    article = soup(help_site / TESTED / "index.html").select_one("article")
+    [review_line] = article.select(".kb-page-review")
+    assert review_line.get_text() == "Reviewed 1 April 2026 by a licensed psychologist of the practice"
+    assert [t["datetime"] for t in review_line.select("time")] == ["2026-04-01"]
+    # After the help, not above it: the page's last element, below its last section.
+    assert review_line.find_previous_sibling("section")["data-section-id"] == "help-now-first-steps"
+    assert review_line.find_next_sibling() is None
+    # Only help pages carry it; essays keep their own line under the title.
+    for other in ("index.html", "essays/one/index.html", "glossary/index.html"):
+        assert not soup(help_site / other).select(".kb-page-review"), other
+
+
+def test_a_help_page_without_a_review_date_fails_the_build_at_its_line(site_copy, tmp_path):
+    root = with_help_pages(site_copy(), HELP_PAGE.replace("reviewed: 2026-04-01\n", ""))
+    result = sphinx_build(root, tmp_path / "out", check=False)
+    assert result.returncode != 0
+    assert re.search(rf"{TESTED}\.md:1: WARNING: the help page has no 'reviewed'\. The day of its last clinical "
+                     r"review: .*Add a line like this one: `reviewed: 2026-09-01`\. \[kb\.page\]", result.stderr), result.stderr
+    assert result.stderr.count("WARNING") == 1, result.stderr  # the other help pages are fine
+
+
+@pytest.mark.parametrize("old, new, line, message", [
+    ("reviewed: 2026-04-01", "reviewed: 1 April", 3, "'reviewed: 1 April' is not a date. Write it as YYYY-MM-DD"),
+    ("reviewer: psychologist", "reviewer: Dr Jones", 4, "unknown reviewer 'Dr Jones'. Known reviewers (the kb_reviewers"),
+    ("reviewer: psychologist", "reviewer: psychologist\nreviewd: 2026-05-01", 5,
+     "unknown front matter field 'reviewd'. Help pages may use: discreet, neutral-address, reviewed, reviewer, summary."),
+    ("summary: What to do right now, in one sentence.\n", "", 1, "the help page has no 'summary'."),
+])
+def test_each_help_page_field_is_checked_with_its_line(site_copy, tmp_path, old, new, line, message):
+    root = with_help_pages(site_copy(), HELP_PAGE.replace(old, new))
+    result = sphinx_build(root, tmp_path / "out", check=False)
+    assert result.returncode != 0
+    assert f"{TESTED}.md:{line}: WARNING: {message}" in result.stderr, result.stderr
+
+
+def test_a_help_page_with_no_front_matter_is_told_how_to_start_it(site_copy, tmp_path):
+    root = with_help_pages(site_copy(), HELP_PAGE.split("---\n", 2)[2])
+    result = sphinx_build(root, tmp_path / "out", check=False)
+    assert result.returncode != 0
+    assert (f"{TESTED}.md:1: WARNING: this help page (kb_help_pages in conf.py) has no front matter, so it "
+            "shows no clinical review. Start it with:\n---\nsummary: ") in result.stderr, result.stderr
+
+
+def test_make_review_and_the_build_list_help_pages_with_the_essays(site_copy, tmp_path, monkeypatch):
+    root = with_help_pages(site_copy())
+    result = run_review("2027-04-15", "--confdir", str(root), "--docs", str(root))
+    assert result.returncode == 0, result.stderr
+    [line] = [line for line in result.stdout.splitlines() if f"{TESTED}.md" in line]
+    assert line.split()[:4] == ["overdue", "by", "14", "days"]
+    assert '"Help right now" (last reviewed 2026-04-01 by a licensed psychologist of the practice)' in line
+    assert "8 pages to review" in result.stdout  # the five essays and the three help pages
+    monkeypatch.setenv("KB_TODAY", "2027-04-15")
+    built = sphinx_build(root, tmp_path / "out", quiet=False)
+    assert re.search(rf"^review overdue: \S*{TESTED}\.md: 'Help right now' was last reviewed 2026-04-01",
+                     built.stdout, re.M), built.stdout

@@ -49,13 +49,16 @@ def pdf_pages(pdf: bytes) -> int:
 
 # -- The plan as built ------------------------------------------------------------------------------
 
-def test_the_plan_is_six_steps_of_fields_that_keep_nothing(real_site):
+def test_the_plan_is_seven_steps_of_fields_that_keep_nothing(real_site):
     page = soup(real_site / "help" / "safety-plan" / "index.html")
     article = page.select_one("article")
     steps = [h.get_text(" ", strip=True) for h in article.select("h2")]
-    assert [s.split(".")[0] for s in steps[:6]] == ["1", "2", "3", "4", "5", "6"]
+    numbered = [s.split(".")[0] for s in steps if re.match(r"\d+\.", s)]
+    assert numbered == ["1", "2", "3", "4", "5", "6", "7"]
+    # The summary's count is the page's count (a review found "six steps" over seven).
+    assert "in seven steps" in page.select_one('meta[name="description"]')["content"]
     boxes = article.select("textarea")
-    assert len(boxes) == 7  # the six steps and "What matters most to me"
+    assert len(boxes) == 7  # one box per step
     assert not page.select("form") and not page.select("[action], [formaction]")
     for box in boxes:
         assert box["autocomplete"] == "off" and not box.has_attr("name"), box

@@ -26,6 +26,10 @@ def test_the_guides_field_table_is_the_one_the_schema_renders():
     found = GUIDE_TABLE.search((REPO / "guide" / "authoring.md").read_text(encoding="utf-8"))
     assert found, "guide/authoring.md lost its front-matter field table"
     assert found.group(1) == schema.markdown_table(), "regenerate it: python -m essay_kb schema --markdown"
+    help_table = re.search(r"<!-- help-page fields: .*? -->\n\n(\|.*?)\n\n", (REPO / "guide" / "authoring.md").read_text(encoding="utf-8"), re.S)
+    assert help_table, "guide/authoring.md lost its help pages' field table"
+    assert help_table.group(1) == schema.markdown_table(schema.HELP_FIELDS), \
+        "regenerate it: python -m essay_kb schema --markdown --help-pages"
 
 
 def test_a_new_essay_starts_valid_with_every_field_offered():
