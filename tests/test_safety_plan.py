@@ -56,7 +56,9 @@ def test_the_plan_is_seven_steps_of_fields_that_keep_nothing(real_site):
     numbered = [s.split(".")[0] for s in steps if re.match(r"\d+\.", s)]
     assert numbered == ["1", "2", "3", "4", "5", "6", "7"]
     # The summary's count is the page's count (a review found "six steps" over seven).
-    assert "in seven steps" in page.select_one('meta[name="description"]')["content"]
+    # (read from the page's front matter: the page is discreet, so its link preview says nothing of it)
+    assert "in seven steps" in (REPO / "docs" / "help" / "safety-plan.md").read_text(encoding="utf-8").split("---")[1]
+    assert page.select_one('meta[name="description"]')["content"] == "An essay from our practice."
     boxes = article.select("textarea")
     assert len(boxes) == 7  # one box per step
     assert not page.select("form") and not page.select("[action], [formaction]")
