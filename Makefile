@@ -46,7 +46,7 @@ help:
 	@echo "make ledger  record every published URL in links-ledger.txt (after adding essays or sections)"
 	@echo "make review  list the essays due for clinical review in the next 30 days, and overdue ones"
 	@echo "make check   spelling, reading level and length, reviews due and links: one report"
-	@echo "make bench   build synthetic sites of 100 and 1,000 essays and print figures (SIZES=1000,10000 for others)"
+	@echo "make bench   time a fresh clone's first make html, build synthetic sites of 100 and 1,000 essays, print figures (SIZES=1000,10000 for others)"
 	@echo "make clean   remove $(BUILDDIR) (the virtual environment stays)"
 
 # Two steps, so that building the site installs only what the build needs: requirements.lock and
@@ -109,6 +109,8 @@ review: $(VENV)/.installed
 
 # make bench SIZES=1000,10000: other corpus sizes (default 100,1000); EMBEDDINGS=dir: start from that
 # sentence-vector cache (the cold build, which embeds every passage, is then not measured).
+# It first clones HEAD and times a first `make html` there ("fresh clone, first build"); only that:
+# .venv/bin/python -m tests.bench --first-build-only [--cold-caches].
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m tests.bench $(if $(SIZES),--sizes $(SIZES)) $(if $(EMBEDDINGS),--embeddings $(EMBEDDINGS))
 	$(BIN)/python -m tests.bench_search
