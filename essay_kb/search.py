@@ -263,6 +263,9 @@ def build_index(app, exception) -> None:
     indexed = sorted(docname for docname in app.env.found_docs if is_indexed(app, docname))
     site = Path(app.outdir)
     pages = [page_record(app, docname) for docname in indexed]
+    # Said before the work starts, so a first build's log shows how long the embedding took (make bench).
+    logger.info("search: indexing %d pages (sections not in %s are embedded with the sentence model)...",
+                len(indexed), embedding_cache(app))
     entries, _ = lay_lexicon.read_lexicon(lexicon_path(app))  # its problems were reported after reading
     table = lay_lexicon.browser_table(entries)
     try:

@@ -18,6 +18,16 @@ Furo), then after an edit.
     .venv/bin/python -m tests.bench --sizes 100 --skip-default   # a quick run
     .venv/bin/python -m tests.bench --embeddings DIR     # start from that cache (cold not measured)
     make bench SIZES=1000,10000                          # 10,000 essays (default Furo only up to 1,000)
+    .venv/bin/python -m tests.bench --first-build-only   # only the fresh clone's first build
+    .venv/bin/python -m tests.bench --first-build-only --cold-caches   # ...as on a new machine
+
+Before the synthetic sites, it clones this repository's HEAD (committed work only) into the
+temporary folder and times `make html` there, as a new author's first build: the virtual
+environment and the build's packages installed, npm's runtime for the browser's model, every page
+read and written, every section embedded (no .venv, node_modules or _build in the clone). It prints
+the total as "fresh clone, first build" against the goal (at most 3 minutes on 2 cores), the parts
+(from the lines make prints as it goes), what was installed, and whether pip's and npm's download
+caches were empty or warm (--cold-caches turns them off: what a new machine pays).
 
 Each clean build's peak memory (the build process's maximum resident set, from wait4) is printed.
 """
@@ -155,9 +165,9 @@ def cold_embedding(out: Path, sample: int = 400) -> tuple[float, float, int]:
     from essay_kb.search_index import Block, Page
     texts = []
     for path in sorted((out / BUNDLE_DIR / "p").glob("*.json")):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        page = Page(data["url"], data["title"], [Block(*b) for b in data["blocks"]], data["summary"])
-        texts += [meaning.section_text(page, i, block) for i, block in enumerate(page.blocks)]
+        for data in json.loads(path.read_text(encoding="utf-8")).values():  # a file holds pages by id
+            page = Page(data["url"], data["title"], [Block(*b) for b in data["blocks"]], data["summary"])
+            texts += [meaning.section_text(page, i, block) for i, block in enumerate(page.blocks)]
     chosen = texts[::max(1, len(texts) // sample)][:sample]
     model = embedding.Model()
     start, cpu = time.perf_counter(), time.process_time()
@@ -295,6 +305,155 @@ def measure(kind: str, n: int, work: Path, browser: Browser, timeout: float,
     return figures
 
 
+# -- fresh clone, first build ---------------------------------------------------------------------
+
+FIRST_BUILD_GOAL_S = 180  # issue 24: a new author's first `make html` on 2 cores
+# The parts of a first `make html`, each ended by the first line of make's output matching its
+# pattern (make echoes a command before running it; Sphinx and the extension log as they go).
+FIRST_BUILD_PARTS = [
+    ("virtual environment (python3 -m venv)", re.compile(r"pip install .*-r requirements\.lock")),
+    ("pip: the build's packages (requirements.lock)", re.compile(r"-r requirements-model\.lock")),
+    ("pip: the sentence model (requirements-model.lock)", re.compile(r"touch \.venv/\.installed")),
+    ("npm ci --omit=dev: the browser's model runtime", re.compile(r"touch node_modules/\.runtime")),
+    ("Sphinx: reading and writing the pages", re.compile(r"^search: indexing \d+ pages")),
+    ("search index: every section embedded, cold cache", re.compile(r"^search: indexed")),
+    ("the rest (site moved into place)", None),  # to the end
+]
+# What a first build leaves installed in the clone.
+FIRST_BUILD_INSTALLS = (".venv", "node_modules")
+# Not passed on to the clone's make: they would point it at this checkout's environment or caches.
+FIRST_BUILD_UNSET = ("KB_EMBEDDING_CACHE", "VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")
+
+
+@dataclass
+class FirstBuild:
+    seconds: float = 0.0
+    cpu: float = 0.0  # CPU seconds of make and everything it ran: on a shared machine it varies far less
+    ok: bool = False
+    clone_s: float = 0.0
+    commit: str = ""
+    parts: list[tuple[str, float]] = field(default_factory=list)
+    caches: list[str] = field(default_factory=list)
+    installed: list[tuple[str, int]] = field(default_factory=list)  # (folder, bytes)
+    embedded: int = 0
+    log_tail: str = ""
+
+
+def folder_bytes(folder: Path) -> int:
+    """Bytes of the files under ``folder`` (links not followed), 0 if there is none."""
+    total = 0
+    for root, _, files in os.walk(folder):
+        for name in files:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_size
+            except OSError:
+                pass
+    return total
+
+
+def command_output(args: list[str], env: dict) -> str:
+    try:
+        return subprocess.run(args, capture_output=True, text=True, env=env, timeout=60).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def cache_states(env: dict) -> list[str]:
+    """pip's and npm's download caches as the clone's `make html` will find them, said plainly."""
+    def mb(n: int) -> str:
+        return f"{n / 1e6:,.0f} MB"
+
+    states = []
+    if env.get("PIP_NO_CACHE_DIR", "").lower() in ("1", "true", "yes", "on"):
+        states.append("pip cache off (PIP_NO_CACHE_DIR: every wheel fetched again)")
+    else:
+        pip_dir = command_output([env.get("PYTHON", "python3"), "-m", "pip", "cache", "dir"], env)
+        held = sum(folder_bytes(Path(pip_dir, sub)) for sub in ("http", "http-v2")) if pip_dir else 0
+        states.append(f"pip cache {'empty' if not held else 'warm'} ({pip_dir or 'none'}: {mb(held)} of downloads)")
+    npm_dir = env.get("npm_config_cache") or command_output(["npm", "config", "get", "cache"], env)
+    held = folder_bytes(Path(npm_dir, "_cacache")) if npm_dir else 0
+    states.append(f"npm cache {'empty' if not held else 'warm'} ({npm_dir or 'none'}: {mb(held)})")
+    config = command_output([env.get("PYTHON", "python3"), "-m", "pip", "config", "list"], env)
+    local = [line.split("=", 1)[0] for line in config.splitlines() if "file:" in line or "find-links" in line]
+    if local:
+        states.append(f"pip also reads local indexes on this machine ({', '.join(local)}): some wheels come from disk")
+    return states
+
+
+def split_parts(lines: list[tuple[float, str]], total: float) -> list[tuple[str, float]]:
+    """The seconds each of FIRST_BUILD_PARTS took, from (seconds since start, line) pairs: each part
+    runs from the end of the one before to its first matching line. Parts whose line never came (an
+    install already done) are left out."""
+    parts, start, position = [], 0.0, 0
+    for name, pattern in FIRST_BUILD_PARTS:
+        if pattern is None:
+            parts.append((name, total - start))
+            break
+        found = next((i for i in range(position, len(lines)) if pattern.search(lines[i][1])), None)
+        if found is None:
+            continue
+        parts.append((name, lines[found][0] - start))
+        start, position = lines[found][0], found + 1
+    return parts
+
+
+def first_build(repo: Path, work: Path, timeout: float, cold_caches: bool = False) -> FirstBuild:
+    """Clone ``repo``'s HEAD (committed work only) into ``work`` and time `make html` there, as a
+    new author's first build: no .venv, node_modules or _build, so everything is installed and every
+    section embedded. ``cold_caches``: pip's cache off and an empty npm cache, as on a new machine."""
+    result = FirstBuild()
+    clone = work / "fresh-clone"
+    shutil.rmtree(clone, ignore_errors=True)
+    env = {key: value for key, value in os.environ.items() if key not in FIRST_BUILD_UNSET}
+    env["PYTHONUNBUFFERED"] = "1"  # each line as it happens, so the parts are timed where they end
+    if cold_caches:
+        env["PIP_NO_CACHE_DIR"] = "1"
+        env["npm_config_cache"] = str(work / "empty-npm-cache")
+        shutil.rmtree(env["npm_config_cache"], ignore_errors=True)
+    start = time.perf_counter()
+    subprocess.run(["git", "clone", "--quiet", str(repo), str(clone)], check=True, env=env, timeout=timeout)
+    result.clone_s = time.perf_counter() - start
+    result.commit = command_output(["git", "-C", str(clone), "rev-parse", "--short", "HEAD"], env)
+    result.caches = cache_states(env)
+    lines: list[tuple[float, str]] = []
+    start, cpu = time.perf_counter(), cpu_seconds()
+    process = subprocess.Popen(["make", "html"], cwd=clone, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, errors="replace")
+    killer = threading.Timer(timeout, process.kill)
+    killer.start()
+    try:
+        for line in process.stdout:
+            lines.append((time.perf_counter() - start, line.rstrip("\n")))
+        process.wait()
+    finally:
+        killer.cancel()
+    result.seconds, result.cpu = time.perf_counter() - start, cpu_seconds() - cpu
+    result.ok = process.returncode == 0
+    result.parts = split_parts(lines, result.seconds)
+    result.embedded = embedded("\n".join(line for _, line in lines))
+    result.installed = [(name, folder_bytes(clone / name)) for name in FIRST_BUILD_INSTALLS]
+    result.log_tail = "\n".join(line for _, line in lines[-40:])
+    return result
+
+
+def first_build_report(r: FirstBuild) -> list[str]:
+    lines = [f"| fresh clone, first build (`make html`, commit {r.commit}) | "
+             + (f"{r.seconds:.0f} s ({r.seconds / 60:.1f} min; goal ≤ {FIRST_BUILD_GOAL_S / 60:.0f} min: "
+                f"{verdict(r.seconds <= FIRST_BUILD_GOAL_S)}) |" if r.ok else f"FAILED after {r.seconds:.0f} s |"),
+             "|---|---:|"]
+    lines += [f"| {name} | {seconds:.1f} s |" for name, seconds in r.parts]
+    lines.append(f"| CPU time of make and all it ran (no build on {CORES} free cores can take less than "
+                 f"this ÷ {CORES}) | {r.cpu:.0f} s (÷ {CORES} = {r.cpu / CORES:.0f} s) |")
+    lines.append(f"| installed | " + ", ".join(f"{name} {size / 1e6:,.0f} MB" for name, size in r.installed) + " |")
+    lines.append(f"| sections embedded | {r.embedded:,} |")
+    lines.append(f"| (not counted: git clone) | {r.clone_s:.1f} s |")
+    lines.append("")
+    lines.append(f"Caches: {'; '.join(r.caches)}. Load average at the end: {os.getloadavg()[0]:.1f} on {CORES} cores.")
+    if not r.ok:
+        lines += ["", "The end of its output:", "", "```", r.log_tail, "```"]
+    return lines
+
+
 # -- report --------------------------------------------------------------------------------------
 
 def kb(n: int) -> str:
@@ -406,6 +565,10 @@ def main(argv=None) -> int:
     parser.add_argument("--timeout", type=float, default=7200, help="seconds allowed for one build")
     parser.add_argument("--embeddings", type=Path, help="start from this sentence-vector cache (then the cold "
                         "build, which embeds every passage, is not measured)")
+    parser.add_argument("--first-build-only", action="store_true", help="only the fresh clone's first `make html`")
+    parser.add_argument("--skip-first-build", action="store_true", help="leave out the fresh clone's first build")
+    parser.add_argument("--cold-caches", action="store_true", help="first build with pip's cache off and an "
+                        "empty npm cache (what a new machine pays: every package downloaded)")
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "").replace(",", "")) for s in args.sizes.split(",") if s.strip()]
     kinds = ["kb"] + ([] if args.skip_default else ["furo"])
@@ -414,8 +577,14 @@ def main(argv=None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     browser = Browser()
     results = []
+    fresh = None
     try:
-        for kind in kinds:
+        if not args.skip_first_build:
+            # First, while pip's and npm's caches are as the user left them.
+            print(f"  fresh clone of {REPO} (HEAD): make html ...", end="", flush=True, file=sys.stderr)
+            fresh = first_build(REPO, work, args.timeout, args.cold_caches)
+            print(f" {fresh.seconds:.0f} s" + ("" if fresh.ok else " (FAILED)"), file=sys.stderr)
+        for kind in () if args.first_build_only else kinds:
             for n in sizes:
                 if kind == "furo" and n > FURO_MAX:
                     continue  # hours, and the comparison at 1,000 already says how it scales
@@ -424,9 +593,14 @@ def main(argv=None) -> int:
         browser.close()
         if not args.workdir and not args.keep:
             shutil.rmtree(work, ignore_errors=True)
-        elif results:
+        elif results or fresh:
             print(f"Builds kept in {work}", file=sys.stderr)
 
+    if fresh is not None:
+        print("\n## Fresh clone, first build\n")
+        print("\n".join(first_build_report(fresh)))
+    if args.first_build_only:
+        return 0 if fresh.ok else 1
     results.sort(key=lambda r: (r.n, r.kind != "kb"))
     print(f"\n## Benchmark: synthetic knowledge bases ({', '.join(f'{n:,}' for n in sizes)} essays, "
           f"~900 words each, 6 themes)\n")
