@@ -119,6 +119,18 @@ DEFAULT_HELP_LINES = {
         "for": ("reporting the sexual exploitation of a child or teen, including threats to share their sexual "
                 "pictures; its Take It Down service helps remove such pictures of under-18s from many sites"),
     },
+    # LGBTQ+ peer and crisis lines (review 6-C). Only the call number is given: hours, cost and text or
+    # chat routes were not verified. 988's own LGBTQ+ option ("press 3") ended in July 2025: not offered.
+    "lgbtq-youth": {
+        "name": "the Trevor Project's lifeline",
+        "call": "1-866-488-7386",
+        "for": "LGBTQ+ young people under 25 who are in crisis or thinking about suicide",
+    },
+    "trans": {
+        "name": "Trans Lifeline",
+        "call": "877-565-8860",
+        "for": "peer support from a line run by and for trans people",
+    },
 }
 
 # Other countries' lines, for kb_help_countries: only numbers checked against each service's own

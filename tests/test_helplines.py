@@ -139,3 +139,14 @@ def test_the_quitline_and_the_child_abuse_line_are_in_the_defaults():
     assert reach_text(DEFAULT_HELP_LINES["child-abuse"]) == "call 1-800-422-4453 or text 1-800-422-4453"
     for name in ("quitline", "child-abuse"):
         assert DEFAULT_HELP_LINES[name]["for"] and not check_help_lines({name: DEFAULT_HELP_LINES[name]})
+
+
+def test_the_lgbtq_lines_are_in_the_defaults_with_only_what_was_checked():
+    # The LGBTQ+ essay's "peer support lines" are real lines, named through the role (review 6-C).
+    assert reach_text(DEFAULT_HELP_LINES["lgbtq-youth"]) == "call 1-866-488-7386"
+    assert reach_text(DEFAULT_HELP_LINES["trans"]) == "call 877-565-8860"
+    for name in ("lgbtq-youth", "trans"):
+        line = DEFAULT_HELP_LINES[name]
+        assert line["for"] and not check_help_lines({name: line})
+        # Hours, cost and a text or chat route were not verified, so the card promises none of them.
+        assert set(line) == {"name", "call", "for"}
