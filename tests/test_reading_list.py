@@ -146,12 +146,20 @@ def test_the_script_looks_for_an_id_in_the_file_the_build_put_it_in(real_site):
 
 
 def test_the_served_scripts_are_the_modules_and_the_vendored_qr_library(basic_site):
+    """Every page carries the add buttons (SCRIPT_FILE); they load the rest (TOOLS_FILE, named with
+    its version) when the list is first needed."""
     served = (basic_site / "_static" / reading_list.SCRIPT_FILE).read_text(encoding="utf-8")
+    tools = (basic_site / "_static" / reading_list.TOOLS_FILE).read_text(encoding="utf-8")
     for name in reading_list.SCRIPT_SOURCES:
         assert (reading_list.SCRIPT_DIR / name).read_text(encoding="utf-8") in served, name
+    for name in reading_list.TOOLS_SOURCES:
+        assert (reading_list.SCRIPT_DIR / name).read_text(encoding="utf-8") in tools, name
+        assert f"/* {name} */" not in served, name
+    assert tools.startswith(f"/* {reading_list.TOOLS_FILE}") and f"window.{reading_list.TOOLS_GLOBAL} = function" in tools
     settings = json.loads(re.search(r"kbReadingList\.page\.start\((\{.*\})\);", served).group(1))
+    assert re.fullmatch(r"_static/kb-reading-list-tools\.js\?v=[0-9a-f]{12}", settings.pop("tools").pop("file"))
     assert settings == {"page": "reading-list/", "sections": "reading-list/sections/", "shards": reading_list.SHARDS,
-                        "site": BASE, "directory": "links/",
+                        "site": BASE, "directory": "links/", "tools": {"global": reading_list.TOOLS_GLOBAL},
                         "qr": {"file": "_static/kb-qrcode.js", "global": "kbQrcode"}}
     qr = (basic_site / "_static" / reading_list.QR_FILE).read_text(encoding="utf-8")
     assert reading_list.QR_SOURCE.read_text(encoding="utf-8") in qr
