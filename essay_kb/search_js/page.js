@@ -179,7 +179,9 @@
       : setUpDialog(dialog, input, function () {
         loadEngine().then(function (engine) { engine.load(); }, function () { /* the status line says so */ });
       });
-    if (page) prepare();
+    // The search page needs it at once; so do the tests that load the meaning model before they
+    // search (window.kbSearchModel = true, engine.js), as a reader's click would have loaded both.
+    if (page || window.kbSearchModel) prepare();
     document.addEventListener("keydown", function (event) {
       var shortcut = (event.key === "k" || event.key === "K") && (event.ctrlKey || event.metaKey) && !event.altKey;
       var slash = event.key === "/" && !event.ctrlKey && !event.metaKey && !event.altKey && !isTyping(event.target);
