@@ -22,7 +22,7 @@ import pytest
 
 from conftest import DESKTOP, PHONE, REPO, ROOTS, serve, soup, sphinx_build
 
-from essay_kb import reading_list
+from essay_kb import reading_list, scripts
 
 BASE = "https://kb.test/"
 REAL_BASE = "https://notes.example.org/"
@@ -151,9 +151,9 @@ def test_the_served_scripts_are_the_modules_and_the_vendored_qr_library(basic_si
     served = (basic_site / "_static" / reading_list.SCRIPT_FILE).read_text(encoding="utf-8")
     tools = (basic_site / "_static" / reading_list.TOOLS_FILE).read_text(encoding="utf-8")
     for name in reading_list.SCRIPT_SOURCES:
-        assert (reading_list.SCRIPT_DIR / name).read_text(encoding="utf-8") in served, name
+        assert scripts.minified(name, (reading_list.SCRIPT_DIR / name).read_text(encoding="utf-8")) in served, name
     for name in reading_list.TOOLS_SOURCES:
-        assert (reading_list.SCRIPT_DIR / name).read_text(encoding="utf-8") in tools, name
+        assert scripts.minified(name, (reading_list.SCRIPT_DIR / name).read_text(encoding="utf-8")) in tools, name
         assert f"/* {name} */" not in served, name
     assert tools.startswith(f"/* {reading_list.TOOLS_FILE}") and f"window.{reading_list.TOOLS_GLOBAL} = function" in tools
     settings = json.loads(re.search(r"kbReadingList\.page\.start\((\{.*\})\);", served).group(1))

@@ -19,8 +19,10 @@
  * a classic script, one function called with the namespace object `kbReadingList`. It registers its
  * part there (kbReadingList.core, .data, ...) and, when `module` exists (Node), as module.exports;
  * it takes the parts it needs from the namespace, or under Node with require(), and touches no
- * browser object while it loads. essay_kb/reading_list.py (SCRIPT_SOURCES) joins the files, in
- * that order, into the one served _static/kb-reading-list.js.
+ * browser object while it loads. essay_kb/reading_list.py joins the files, in order, into two
+ * served files (essay_kb/scripts.py): _static/kb-reading-list.js (SCRIPT_SOURCES: link.js and
+ * page.js, on every page) and _static/kb-reading-list-tools.js (TOOLS_SOURCES, this file among
+ * them), which page.js loads on first use.
  */
 (function (kb) {
   "use strict";
