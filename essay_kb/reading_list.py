@@ -17,8 +17,10 @@ What the build does for it, here:
   ``[page, id today, heading, page title, short code, discreet page]``. It is split into ``SHARDS``
   files by a hash of the key (``shard_of``, the same in ``core.js``), so opening a list loads only
   the files of its own keys, however large the site grows.
-- **the scripts**: ``kb-reading-list.js``, joined from the modules in ``reading_list_js/`` as
-  search.py joins its own (same convention, see ``search_js/words.js``), and ``kb-qrcode.js``, the
+- **the scripts**: ``kb-reading-list.js`` (the add buttons, on every page) and
+  ``kb-reading-list-tools.js`` (the list itself, loaded by the first at the first "Add", on the
+  list page, or on a page whose address holds a list), joined from the modules in
+  ``reading_list_js/`` as search.py joins its own (``scripts.py``), and ``kb-qrcode.js``, the
   QR code library ``qrcode-generator`` kept verbatim in ``vendor/`` (MIT) and wrapped to set one
   global; the list page loads it when it draws the code.
 
@@ -36,6 +38,7 @@ from sphinx.environment.collectors import EnvironmentCollector
 
 from .permalinks import current_addresses, files, ledger_codes, page_path, read_redirects, resolve, split
 from .previews import is_discreet, meta_tags, preview_fields
+from . import scripts
 from .search import write_if_changed
 from .output import site_file
 
@@ -50,8 +53,12 @@ TEMPLATE = "reading-list.html"
 CSS_FILE = "kb-reading-list.css"
 SCRIPT_FILE = "kb-reading-list.js"
 SCRIPT_DIR = Path(__file__).parent / "reading_list_js"
-# Each module needs only those before it (the convention of search_js/words.js).
-SCRIPT_SOURCES = ["core.js", "data.js", "picker.js", "list.js", "page.js"]
+# Each module needs only those before it (the convention of search_js/words.js). Every page carries
+# SCRIPT_SOURCES (the add buttons); they load TOOLS_FILE when the list is first needed (scripts.py).
+SCRIPT_SOURCES = ["link.js", "page.js"]
+TOOLS_FILE = "kb-reading-list-tools.js"
+TOOLS_GLOBAL = "kbReadingListTools"
+TOOLS_SOURCES = ["core.js", "data.js", "picker.js", "list.js", "tools.js"]
 QR_SOURCE = Path(__file__).parent / "vendor" / "qrcode-generator.js"
 QR_FILE = "kb-qrcode.js"
 QR_GLOBAL = "kbQrcode"
@@ -167,10 +174,12 @@ def write_section_map(app, exception) -> None:
 
 # -- the page and its scripts --------------------------------------------------------------------
 
-def script_settings(app) -> dict:
-    """What the browser needs from the build: where the list page, the map and the QR library
-    are (from the site's root), the public address links are made from, and the link directory."""
+def script_settings(app, tools: str = "") -> dict:
+    """What the browser needs from the build: where the list's own code, the list page, the map
+    and the QR library are (from the site's root), the public address links are made from, and the
+    link directory. ``tools``: the tools' address with its version (scripts.versioned)."""
     return {
+        "tools": {"file": tools or f"_static/{TOOLS_FILE}", "global": TOOLS_GLOBAL},
         "page": app.builder.get_target_uri(PAGENAME),
         "sections": f"{SECTIONS_DIR}/",
         "shards": SHARDS,
@@ -180,11 +189,12 @@ def script_settings(app) -> dict:
     }
 
 
-def reading_list_script(settings: dict) -> str:
-    parts = [f"/* {name} */\n" + (SCRIPT_DIR / name).read_text(encoding="utf-8") for name in SCRIPT_SOURCES]
-    return ("/* kb-reading-list.js: written by essay_kb/reading_list.py from essay_kb/reading_list_js/ (edit those). */\n"
-            "(function () {\n\"use strict\";\nvar kbReadingList = {};\n" + "".join(parts)
-            + f"kbReadingList.page.start({json.dumps(settings, sort_keys=True)});\n}})();\n")
+def reading_list_scripts(app) -> dict[str, str]:
+    """{file name under _static/: text}: the page's script and the tools it loads on first use."""
+    tools = scripts.later_script(TOOLS_FILE, "kbReadingList", SCRIPT_DIR, TOOLS_SOURCES, TOOLS_GLOBAL)
+    settings = script_settings(app, scripts.versioned(f"_static/{TOOLS_FILE}", tools))
+    return {SCRIPT_FILE: scripts.page_script(SCRIPT_FILE, "kbReadingList", SCRIPT_DIR, SCRIPT_SOURCES, settings),
+            TOOLS_FILE: tools}
 
 
 def qr_script() -> str:
@@ -196,7 +206,8 @@ def qr_script() -> str:
 
 def add_assets(app) -> None:
     if app.builder.format == "html":  # before the static files are copied and pages name them
-        write_if_changed(site_file(app.outdir, "_static", SCRIPT_FILE), reading_list_script(script_settings(app)))
+        for name, text in reading_list_scripts(app).items():
+            write_if_changed(site_file(app.outdir, "_static", name), text)
         write_if_changed(site_file(app.outdir, "_static", QR_FILE), qr_script())
     app.add_css_file(CSS_FILE)
     app.add_js_file(SCRIPT_FILE, loading_method="defer")

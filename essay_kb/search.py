@@ -8,10 +8,13 @@ static files under ``<site>/search-index/``: the words and pages in parts, and a
 typed). Each essay also carries its themes and tags (filters) and its title, summary and tags
 (searched, and shown in results).
 
-In the browser, ``kb-search.js`` loads ``index.json`` and, on a site of a few dozen essays, every
-part of the index when search opens; on a large site, a fixed number of parts per question. It is written here from the modules in ``search_js/`` (core,
-ranking, the index reader, the panel, the page), joined in order into that one served script, so a
-reader downloads one file and the modules load on their own in Node for the tests (``tests/js/``). The sidebar box, "/" or Ctrl+K open a search dialog;
+In the browser, the search loads ``index.json`` and, on a site of a few dozen essays, every
+part of the index when search opens; on a large site, a fixed number of parts per question. Its
+code is written here from the modules in ``search_js/`` (core, ranking, the index reader, the
+panel, the page) in two files (``scripts.py``): ``kb-search.js``, which every page carries (the
+dialog and the shortcuts, a few KB), and ``kb-search-engine.js``, everything else, which it loads
+the first time the reader goes to search (focusing or touching the box, "/", Ctrl+K, the phone's
+button, the search page); the modules load on their own in Node for the tests (``tests/js/``). The sidebar box, "/" or Ctrl+K open a search dialog;
 ``/search/`` shows the same panel inline. The query lives only in the page: no form submits it,
 nothing writes it to the URL, history or storage, and every file it loads comes from the site.
 
@@ -37,6 +40,7 @@ from sphinx.util import logging
 from . import lexicon as lay_lexicon
 from . import meaning as meaning_layer
 from . import output
+from . import scripts
 from .collectors import PageDataCollector
 from .navigation import fixed_pages
 from .permalinks import page_path
@@ -52,9 +56,13 @@ CSS_FILES = ["kb-search.css"]
 SCRIPT_FILE = "kb-search.js"
 JS_FILES = [SCRIPT_FILE]
 # The search's modules (essay_kb/search_js/), each needing only those before it; words.js's header
-# says how each registers itself. search_script() joins them into SCRIPT_FILE.
+# says how each registers itself. Every page carries page.js alone (SCRIPT_FILE: the dialog, the
+# shortcuts); it loads the rest (ENGINE_FILE) the first time the reader goes to search (scripts.py).
 SCRIPT_DIR = Path(__file__).parent / "search_js"
-SCRIPT_SOURCES = ["words.js", "core.js", "parts.js", "rank.js", "reader.js", "panel.js", "model.js", "page.js"]
+SCRIPT_SOURCES = ["page.js"]
+ENGINE_FILE = "kb-search-engine.js"
+ENGINE_GLOBAL = "kbSearchEngine"
+ENGINE_SOURCES = ["words.js", "core.js", "parts.js", "rank.js", "reader.js", "panel.js", "model.js", "engine.js"]
 # The Porter2 stemmer for the browser (kb-search.js stems the reader's words as the index does):
 # wink-porter2-stemmer, kept verbatim in essay_kb/vendor/ (tests compare it with the npm package
 # and with the stems the index uses), wrapped here because it is a CommonJS module.
@@ -128,7 +136,8 @@ def drop_sphinx_search(app) -> None:
 
 def add_assets(app) -> None:
     if app.builder.format == "html":  # before the static files are copied and pages name them
-        write_if_changed(site_file(app.outdir, "_static", SCRIPT_FILE), search_script())
+        for name, text in search_scripts().items():
+            write_if_changed(site_file(app.outdir, "_static", name), text)
     for name in CSS_FILES:
         app.add_css_file(name)
     for name in JS_FILES:
@@ -164,24 +173,24 @@ def stemmer_script() -> str:
     return f"(function (module) {{\n{source}\n}})(window.{STEMMER_GLOBAL} = {{ exports: null }});\n"
 
 
-def script_settings() -> dict:
+def script_settings(engine: str = "") -> dict:
     """What the browser needs from the build before index.json is here (the rest of the index's
-    layout is declared in index.json itself, by search_index.index_format)."""
-    return {"bundle": f"{BUNDLE_DIR}/", "files": {"index": FILE_NAMES["index"], "filters": FILE_NAMES["filters"],
+    layout is declared in index.json itself, by search_index.index_format); ``engine``: the
+    engine's address with its version (scripts.versioned)."""
+    return {"engine": {"file": engine or f"_static/{ENGINE_FILE}", "global": ENGINE_GLOBAL},
+            "bundle": f"{BUNDLE_DIR}/", "files": {"index": FILE_NAMES["index"], "filters": FILE_NAMES["filters"],
                                                   "lexicon": FILE_NAMES["lexicon"]},
             "stemmer": {"file": f"_static/{STEMMER_FILE}", "global": STEMMER_GLOBAL},
             "model": {"folder": f"{MODEL_DIR}/", "runtime": RUNTIME_FILES[0], "file": MODEL_FILE, "vocab": VOCAB_FILE,
                       "megabytes": MODEL_DOWNLOAD_MB}}
 
 
-def search_script() -> str:
-    """The one served search script: the modules in SCRIPT_SOURCES order inside one function that
-    holds their namespace (nothing global), then the page's search started with script_settings()."""
-    parts = [f"/* {name} */\n" + (SCRIPT_DIR / name).read_text(encoding="utf-8") for name in SCRIPT_SOURCES]
-    settings = json.dumps(script_settings(), sort_keys=True)
-    return ("/* kb-search.js: written by essay_kb/search.py from essay_kb/search_js/ (edit those). */\n"
-            "(function () {\n\"use strict\";\nvar kbSearch = {};\n" + "".join(parts)
-            + f"kbSearch.page.start({settings});\n}})();\n")
+def search_scripts() -> dict[str, str]:
+    """{file name under _static/: text}: the page's script and the engine it loads on first use."""
+    engine = scripts.later_script(ENGINE_FILE, "kbSearch", SCRIPT_DIR, ENGINE_SOURCES, ENGINE_GLOBAL)
+    settings = script_settings(scripts.versioned(f"_static/{ENGINE_FILE}", engine))
+    return {SCRIPT_FILE: scripts.page_script(SCRIPT_FILE, "kbSearch", SCRIPT_DIR, SCRIPT_SOURCES, settings),
+            ENGINE_FILE: engine}
 
 
 def write_bundle(site: Path, pages: list[Page], lexicon: dict[str, str] | None = None, meaning=None,

@@ -9,6 +9,9 @@
    - recall@1, recall@3 and MRR of the tuning and the held-out queries (tests/relevance/) by essay
      and by section, side by side with Sphinx's own search (the same site built with it switched
      back on, its searchtools.js run on its searchindex.js in the same browser).
+   - what an essay page transfers as it opens (gzipped, everything it loads by itself; issue 25's
+     target 55 KB), and on a fresh essay page, the time from the first key typed to the first
+     results (the search's code loads on first use) and from the last key to the whole question's.
 2. A synthetic site of 1,000 essays (tests/synthetic.py), written in the real essays' words:
    first-query bytes (also with a quarter of the queries typed a key at a time) and keystroke
    times for the same lay queries, and the size of Sphinx's index for the same essays.
@@ -16,6 +19,7 @@
     .venv/bin/python -m tests.bench_search                # the real site, then 1,000 synthetic essays
     .venv/bin/python -m tests.bench_search --sizes        # the real site only
     .venv/bin/python -m tests.bench_search --sizes 100 1000
+    .venv/bin/python -m tests.bench_search --page-only _build/html   # the essay page's weight and first key only
     KB_TYPING_MS=400 .venv/bin/python -m tests.bench_search   # type the keyed queries more slowly
 """
 
@@ -36,13 +40,16 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the tests import conftest as pytest does
 
-from essay_kb.search import BUNDLE_DIR, STEMMER_FILE  # noqa: E402
+from essay_kb.search import BUNDLE_DIR, ENGINE_FILE, STEMMER_FILE  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, REPO, serve, sphinx_build  # noqa: E402
 from tests.test_search_relevance import (HELD_OUT, HELD_OUT_2, LAYERS_OFF, QUERIES, rank,  # noqa: E402
                                          result_links, search_ranks, table)
 
 TARGET_FIRST_QUERY_BYTES = 150_000
 TARGET_KEYSTROKE_MS = 50
+TARGET_ESSAY_PAGE_BYTES = 55_000  # issue 25: an essay page, everything it loads by itself, gzipped
+ESSAY = "essays/friction-and-repair/"  # the essay Lighthouse measures (test_checkers.py)
+FIRST_KEY_RUNS = 7
 TYPING_DELAY_MS = 150  # between keys, typing quickly on a phone
 PAUSE_MS = 1000        # longer than the longest pause kb-search.js waits for (TUNING.pauseMs)
 TYPED_EVERY = 4        # typing every query key by key would take minutes
@@ -91,6 +98,94 @@ TIME_NEXT_SEARCH = """() => {
 }"""
 
 
+# Resolves with {first, last}: the milliseconds from the first keydown to the first results on
+# screen, and from the last keydown to the results of the whole question (the list holding hits
+# and not busy). Installed before the page's own scripts run (an init script).
+TIME_FIRST_KEYS = """
+window.__kbFirstKeys = new Promise((resolve) => {
+  let first = null, last = null, firstShown = null;
+  document.addEventListener('keydown', () => { const now = performance.now(); if (first === null) first = now; last = now; }, true);
+  const check = () => {
+    const list = document.querySelector('[data-search-results]');
+    if (first === null || !list || list.getAttribute('aria-busy') !== 'false' || !list.querySelector('a')) return;
+    const now = performance.now();
+    if (firstShown === null) firstShown = now - first;
+    if (window.__kbTyped && !window.__kbDone) { window.__kbDone = true; resolve({ first: firstShown, last: now - last }); }
+  };
+  new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-busy'] });
+  window.__kbCheck = check;
+});
+"""
+
+
+def page_transfer(browser, url: str) -> tuple[int, dict[str, int]]:
+    """Bytes a page transfers as it opens on a phone (every response until the network is idle,
+    its body as sent: gzipped like a static host), and per file."""
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    finished = []
+    page.on("requestfinished", lambda request: finished.append(request))
+    page.goto(url, wait_until="networkidle")
+    files = {urlsplit(r.url).path.rsplit("/", 1)[-1] or urlsplit(r.url).path: r.sizes()["responseBodySize"] for r in finished}
+    context.close()
+    return sum(files.values()), files
+
+
+# Lighthouse's "slow 4G" for a phone: 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up.
+SLOW_4G = {"offline": False, "latency": 150, "downloadThroughput": 1_600_000 / 8, "uploadThroughput": 750_000 / 8}
+
+
+def first_key_ms(browser, url: str, query: str, network: dict | None = None) -> list[dict]:
+    """On a fresh essay page (a new browser context: nothing cached), click the sidebar's search box
+    and type a question at once, a key every TYPING_DELAY_MS, as a reader who has just arrived:
+    milliseconds from the first key to the first results, and from the last key to the results of
+    the whole question, over FIRST_KEY_RUNS runs (``network``: Chromium's network emulation, for
+    the whole visit). Every key must reach the box (none lost)."""
+    runs = []
+    for _ in range(FIRST_KEY_RUNS):
+        context = browser.new_context(**DESKTOP)
+        context.add_init_script(TIME_FIRST_KEYS)
+        page = context.new_page()
+        if network:
+            cdp = context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            cdp.send("Network.emulateNetworkConditions", network)
+        page.goto(url, wait_until="load")
+        box = page.locator("[data-search-input]")
+        box.click()
+        page.keyboard.type(query, delay=TYPING_DELAY_MS)
+        page.evaluate("window.__kbTyped = true; window.__kbCheck()")
+        runs.append(page.evaluate("window.__kbFirstKeys"))
+        typed = box.input_value()
+        context.close()
+        if typed != query:
+            raise AssertionError(f"keys lost: typed {query!r}, the box holds {typed!r}")
+    return runs
+
+
+def bench_page(browser, site: Path) -> None:
+    """What an essay page carries, and the first key on it (issue 25)."""
+    url, server = serve(site)
+    try:
+        total, files = page_transfer(browser, url + ESSAY)
+        verdict = "within" if total <= TARGET_ESSAY_PAGE_BYTES else "OVER"
+        print(f"  essay page ({ESSAY}) on a phone, everything it loads by itself: {total / 1000:.1f} KB gzipped in "
+              f"{len(files)} files, {verdict} the target of {TARGET_ESSAY_PAGE_BYTES / 1000:.0f} KB")
+        print("    largest files: " + ", ".join(f"{name} {size / 1000:.1f} KB"
+                                                 for name, size in sorted(files.items(), key=lambda kv: -kv[1])[:8]))
+        query = QUERIES[0]["query"]
+        print(f"  first search on a fresh essay page (\"{query}\" typed a key every {TYPING_DELAY_MS} ms from the "
+              f"click on the box, {FIRST_KEY_RUNS} runs each, no key lost):")
+        for label, network in (("local network", None), ("slow 4G", SLOW_4G)):
+            runs = first_key_ms(browser, url + ESSAY, query, network)
+            first = statistics.median(r["first"] for r in runs)
+            last = statistics.median(r["last"] for r in runs)
+            print(f"    {label}: first key to first results median {first:.0f} ms (slowest "
+                  f"{max(r['first'] for r in runs):.0f} ms); last key to results median {last:.0f} ms")
+    finally:
+        server.shutdown()
+
+
 def wait_for_results(page) -> list[str]:
     return result_links(page)
 
@@ -100,8 +195,9 @@ def search_file(url: str) -> str | None:
     path = urlsplit(url).path
     if f"/{BUNDLE_DIR}/" in path:
         return path.split(f"/{BUNDLE_DIR}/", 1)[1]
-    if path.endswith(f"/_static/{STEMMER_FILE}"):
-        return STEMMER_FILE
+    for name in (STEMMER_FILE, ENGINE_FILE):  # the engine: loaded when search first opens (issue 25)
+        if path.endswith(f"/_static/{name}"):
+            return name
     return None
 
 
@@ -237,6 +333,7 @@ def bench_real_site(browser, work: Path) -> None:
         queries = [q["query"] for q in QUERIES]
         print(f"\nThe real site ({sum(1 for _ in (site / 'essays').glob('*/index.html'))} essays), "
               f"{len(queries)} lay queries from tests/relevance/")
+        bench_page(browser, site)
         measured = [first_query_bytes(browser, url + "essays/people-pleasing/", q) for q in queries]
         describe_bytes("first query, search files transferred", measured)
         print(f"  Sphinx's search, first query: {sphinx_first_query(sphinx_site)}")
@@ -322,9 +419,19 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000],
                         help="synthetic corpus sizes to measure (none: the real site only)")
+    parser.add_argument("--page-only", type=Path, metavar="SITE",
+                        help="only the essay page's weight and first key, for a site already built (such as an "
+                             "older commit's _build/html, to compare)")
     args = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         sys.exit(f"{CHROMIUM} is missing: apt-get install chromium")
+    if args.page_only:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            print(f"{args.page_only}:")
+            bench_page(browser, args.page_only)
+            browser.close()
+        return
     with tempfile.TemporaryDirectory(prefix="kb-bench-search-") as tmp, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         work = Path(tmp)

@@ -22,7 +22,7 @@ import pytest
 
 from conftest import DESKTOP, PHONE, REPO, ROOTS, serve, soup, sphinx_build
 
-from essay_kb import reading_list
+from essay_kb import reading_list, scripts
 
 BASE = "https://kb.test/"
 REAL_BASE = "https://notes.example.org/"
@@ -146,12 +146,20 @@ def test_the_script_looks_for_an_id_in_the_file_the_build_put_it_in(real_site):
 
 
 def test_the_served_scripts_are_the_modules_and_the_vendored_qr_library(basic_site):
+    """Every page carries the add buttons (SCRIPT_FILE); they load the rest (TOOLS_FILE, named with
+    its version) when the list is first needed."""
     served = (basic_site / "_static" / reading_list.SCRIPT_FILE).read_text(encoding="utf-8")
+    tools = (basic_site / "_static" / reading_list.TOOLS_FILE).read_text(encoding="utf-8")
     for name in reading_list.SCRIPT_SOURCES:
-        assert (reading_list.SCRIPT_DIR / name).read_text(encoding="utf-8") in served, name
+        assert scripts.minified(name, (reading_list.SCRIPT_DIR / name).read_text(encoding="utf-8")) in served, name
+    for name in reading_list.TOOLS_SOURCES:
+        assert scripts.minified(name, (reading_list.SCRIPT_DIR / name).read_text(encoding="utf-8")) in tools, name
+        assert f"/* {name} */" not in served, name
+    assert tools.startswith(f"/* {reading_list.TOOLS_FILE}") and f"window.{reading_list.TOOLS_GLOBAL} = function" in tools
     settings = json.loads(re.search(r"kbReadingList\.page\.start\((\{.*\})\);", served).group(1))
+    assert re.fullmatch(r"_static/kb-reading-list-tools\.js\?v=[0-9a-f]{12}", settings["tools"].pop("file"))
     assert settings == {"page": "reading-list/", "sections": "reading-list/sections/", "shards": reading_list.SHARDS,
-                        "site": BASE, "directory": "links/",
+                        "site": BASE, "directory": "links/", "tools": {"global": reading_list.TOOLS_GLOBAL},
                         "qr": {"file": "_static/kb-qrcode.js", "global": "kbQrcode"}}
     qr = (basic_site / "_static" / reading_list.QR_FILE).read_text(encoding="utf-8")
     assert reading_list.QR_SOURCE.read_text(encoding="utf-8") in qr
@@ -507,6 +515,7 @@ def test_any_list_can_be_sent_opaque_and_back(browser, site_url):
     add(page, PICKED[0]).click()
     url = page.locator("[data-reading-list-url]")
     readable = f"{REAL_BASE}reading-list/#s={PICKED[0]}"
+    url.wait_for()  # the panel comes with the list's code, loaded at this first "Add"
     page.wait_for_function("expected => document.querySelector('[data-reading-list-url]').textContent === expected", arg=readable)
     box = page.locator("[data-reading-list-opaque]")
     assert not box.is_checked()

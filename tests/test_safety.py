@@ -302,7 +302,8 @@ def test_no_page_reads_the_colour_choice_from_storage(real_site):
     for path in content_pages(real_site):
         html = path.read_text(encoding="utf-8")
         assert not re.search(r"\b(localStorage|sessionStorage)\s*[.\[]", html), path
-    for name in ("kb-theme.js", "kb-exit.js", "kb-risk.js", "kb-search-help.js", "kb-risk-phrases.js", "kb-search.js", "kb.js"):
+    for name in ("kb-theme.js", "kb-exit.js", "kb-risk.js", "kb-search-help.js", "kb-risk-phrases.js", "kb-search.js",
+                 "kb-search-engine.js", "kb-reading-list.js", "kb-reading-list-tools.js", "kb.js"):
         assert not re.search(r"\b(localStorage|sessionStorage|indexedDB|caches)\s*[.\[]|document\.cookie",
                              (real_site / "_static" / name).read_text(encoding="utf-8")), name
 

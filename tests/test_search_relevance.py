@@ -37,7 +37,7 @@ RECALL_AT_3_FLOOR = 0.9
 # that makes it worse there.
 HELD_OUT_RECALL_AT_3_FLOOR = 0.6
 NONE = "none"  # a question no essay answers
-# The layers issue 16 added, switched off (page.js reads this before the search starts).
+# The layers issue 16 added, switched off (engine.js reads it as the search starts).
 LAYERS_OFF = {"lexicon": False, "meaning": False, "bestSections": False}
 RESULT_LINKS = "[data-search-best] a, [data-search-results] a"
 
@@ -131,7 +131,7 @@ def run_queries(page, queries: list[dict]) -> list[tuple[dict, Ranks]]:
 
 
 def with_model(page) -> None:
-    """The page loads the sentence model as the reader's "Also search by meaning" would (page.js)."""
+    """The page loads the sentence model as the reader's "Also search by meaning" would (engine.js)."""
     page.add_init_script("window.kbSearchModel = true;")
 
 

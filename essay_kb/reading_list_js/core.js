@@ -19,28 +19,29 @@
  * a classic script, one function called with the namespace object `kbReadingList`. It registers its
  * part there (kbReadingList.core, .data, ...) and, when `module` exists (Node), as module.exports;
  * it takes the parts it needs from the namespace, or under Node with require(), and touches no
- * browser object while it loads. essay_kb/reading_list.py (SCRIPT_SOURCES) joins the files, in
- * that order, into the one served _static/kb-reading-list.js.
+ * browser object while it loads. essay_kb/reading_list.py joins the files, in order, into two
+ * served files (essay_kb/scripts.py): _static/kb-reading-list.js (SCRIPT_SOURCES: link.js and
+ * page.js, on every page) and _static/kb-reading-list-tools.js (TOOLS_SOURCES, this file among
+ * them), which page.js loads on first use.
  */
 (function (kb) {
   "use strict";
 
+  var link = kb.link || require("./link.js");
+
   var LIMITS = {
     sections: 10,      // a list to read between sessions; more is a booklet
-    idChars: 100,
+    idChars: link.ID_CHARS,
     noteChars: 140,    // "read this before Thursday", not a letter
     noteEncoded: 420,  // a note of emoji is cut shorter: each is 12 characters in the link
   };
-  var ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
   var CODE = /^[0-9a-z]{1,8}$/;  // permalinks.py CODE
   var CODE_KEY = "~";            // reading_list.py CODE_KEY
   // Never kept in a note: control characters, and the marks that reverse or reorder text (they
   // could make a note read differently from what it says).
   var UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
-  function isId(text) {
-    return typeof text === "string" && text.length <= LIMITS.idChars && ID.test(text);
-  }
+  var isId = link.isId;
 
   // An id, or a short code as the key "~code".
   function isKey(text) {
@@ -137,18 +138,6 @@
     return { ids: kept, note: note, dropped: unreadable + unique.length - kept.length, opaque: opaque };
   }
 
-  // Whether an address's "#..." part is a list (a section id never holds "=").
-  function isList(hash) {
-    return /(^#?|&)[sc]=/.test(String(hash || ""));
-  }
-
-  // The section id a section's permanent address ends in ("" if none).
-  function idOf(address) {
-    var at = String(address).indexOf("#");
-    var id = at < 0 ? "" : String(address).slice(at + 1);
-    return isId(id) ? id : "";
-  }
-
   // -- changes: each returns a new array of ids ---------------------------------------------------
 
   function isFull(ids) {
@@ -222,7 +211,7 @@
 
   var core = {
     LIMITS: LIMITS, CODE_KEY: CODE_KEY, isId: isId, isKey: isKey, wantsOpaque: wantsOpaque, cleanIds: cleanIds, normaliseNote: normaliseNote, format: format, parse: parse,
-    isList: isList, idOf: idOf, isFull: isFull, added: added, removed: removed, moved: moved, renamed: renamed,
+    isList: link.isList, idOf: link.idOf, isFull: isFull, added: added, removed: removed, moved: moved, renamed: renamed,
     shardOf: shardOf, shardName: shardName, qrPath: qrPath, qrPrintWidth: qrPrintWidth,
   };
   kb.core = core;

@@ -1,8 +1,8 @@
 /* kb-reading-list, picker: putting a list together, on any page but the list page.
  *
  * Each section's link row (in the link directory, and in the "Share or print" control under each
- * heading of an essay) gets an "Add to reading list" button carrying data-reading-list-add (the section's permanent address).
- * Once a section is picked, a panel at the bottom of the page shows the list (move up, move down,
+ * heading of an essay) has an "Add to reading list" button (page.js makes them, and loads this
+ * script at the first click). Once a section is picked, a panel at the bottom of the page shows the list (move up, move down,
  * remove), a note field, the list's link (data-reading-list-url) with "Copy link", and a way to
  * open it.
  *
@@ -16,35 +16,17 @@
   "use strict";
 
   var core = kb.core || require("./core.js");
+  var page = kb.page || require("./page.js");
 
-  var ROWS = ".kb-directory-sections > li > .kb-copy-row, article section[data-section-id] > .kb-section-tools .kb-copy-row";
   var WIDE = "(min-width: 63em)"; // Furo's breakpoint for a desktop layout
   var ADDRESS_PAUSE_MS = 400;     // typing a note rewrites the address once the typing pauses
+  var quoted = page.quoted;
+  var make = page.make;
 
-  function quoted(text) { return "“" + text + "”"; }
   function sections(count) { return count === 1 ? "1 section" : count + " sections"; }
-  function textOf(node) { return node ? node.textContent.replace(/\s+/g, " ").trim() : ""; }
 
-  function make(tag, attributes, text) {
-    var node = document.createElement(tag);
-    Object.keys(attributes || {}).forEach(function (name) { node.setAttribute(name, attributes[name]); });
-    if (text) node.textContent = text;
-    return node;
-  }
-
-  // A row's section: its heading and its page's title, as the page shows them.
-  function namesOf(row) {
-    var item = row.closest(".kb-directory-sections > li");
-    if (item) {
-      var essay = row.closest(".kb-directory-essay");
-      return { heading: textOf(item.querySelector(".kb-directory-section")), title: textOf(essay && essay.querySelector("h3")) };
-    }
-    var section = row.closest("section[data-section-id]");
-    return { heading: textOf(section.querySelector(":scope > h2, :scope > h3, :scope > h4")),
-             title: textOf(document.querySelector("article h1")) };
-  }
-
-  // env: {links (page.js), sections (data.js), onDirectory}.
+  // env: {links (tools.js), sections (data.js), onDirectory, rows: page.js's add buttons, as
+  // [{id, button, names}]}. Returns {toggle(id, button)}, for the click that loaded this script.
   function setUp(env) {
     var ids = [];
     var note = "";
@@ -94,16 +76,10 @@
     // -- the add buttons ------------------------------------------------------------------------
 
     function addButtons() {
-      document.querySelectorAll(ROWS).forEach(function (row) {
-        var copy = row.querySelector("[data-copy-link]");
-        var address = copy && copy.getAttribute("data-url");
-        var id = address && core.idOf(address);
-        if (!id || row.querySelector("[data-reading-list-add]")) return;
-        if (!names.has(id)) names.set(id, namesOf(row));
-        var button = make("button", { type: "button", "class": "kb-rl-add", "data-reading-list-add": address });
-        button.addEventListener("click", function () { toggle(id, button); });
-        row.appendChild(button);
-        buttons.set(id, (buttons.get(id) || []).concat([button]));
+      env.rows.forEach(function (row) {
+        if (!names.has(row.id)) names.set(row.id, row.names);
+        row.button.addEventListener("click", function () { toggle(row.id, row.button); });
+        buttons.set(row.id, (buttons.get(row.id) || []).concat([row.button]));
       });
     }
 
@@ -111,8 +87,7 @@
       buttons.forEach(function (list, id) {
         var picked = ids.indexOf(id) >= 0;
         list.forEach(function (button) {
-          button.textContent = picked ? "Remove from reading list" : "Add to reading list";
-          button.setAttribute("aria-label", (picked ? "Remove from reading list: " : "Add to reading list: ") + quoted(nameOf(id)));
+          page.label(button, picked, nameOf(id));
           button.classList.toggle("kb-rl-picked", picked);
         });
       });
@@ -354,6 +329,7 @@
     });
     document.addEventListener("click", carry);
     window.addEventListener("resize", makeRoom);
+    return { toggle: toggle };
   }
 
   var picker = { setUp: setUp };

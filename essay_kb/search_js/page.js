@@ -1,120 +1,61 @@
-/* kb-search, page: the search on a page of the site: the reader over fetch, the dialog, the
- * shortcuts ("/", Ctrl+K), the phone header's button, and forgetting on leaving.
+/* kb-search, page: what every page with a search box carries: the dialog, the shortcuts ("/",
+ * Ctrl+K), the phone header's button, forgetting on leaving, and loading the search itself
+ * (engine.js and the modules before it, _static/kb-search-engine.js) the first time the reader goes
+ * to search. Most visits never search: this part is small, and the rest comes only when needed.
  *
  * Private by design: the query is never put in a URL, the history, storage or a cookie; every file
- * comes from <site>/search-index/ and _static/; on leaving the page the query and every trace of
- * it in the reader are forgotten, so "Back" (which may restore this page as it was) does not show
- * it again.
+ * comes from <site>/search-index/ and _static/, the same files whatever is typed; on leaving the
+ * page the query and every trace of it in the reader are forgotten, so "Back" (which may restore
+ * this page as it was) does not show it again.
  *
- * start(build) is called by the served script once every part is loaded; `build` comes from
- * essay_kb/search.py: { bundle: "search-index/", files: {index, filters}, stemmer: {file, global} }.
- * Module convention: see words.js.
+ * start(build) is called by the served script; `build` comes from essay_kb/search.py:
+ * { engine: {file, global}, bundle: "search-index/", files: {index, filters, lexicon},
+ *   stemmer: {file, global}, model: {...} }. Module convention: see words.js.
  */
 (function (kb) {
   "use strict";
-
-  var reader = kb.reader || require("./reader.js");
-  var panel = kb.panel || require("./panel.js");
-  var model = kb.model || require("./model.js");
 
   function siteRoot() {
     return new URL(document.documentElement.getAttribute("data-content_root") || "./", location.href);
   }
 
-  // A file that depends on nothing typed is fetched "no-cache": the host is asked whether it changed
-  // since this browser fetched it (an unchanged file is not sent again), so a search just after the
-  // site is republished never mixes old and new files. A file fetched because of a question (a part
-  // of a large site's index, reader.js) is "no-store": the browser's cache never keeps it, so the
-  // device holds no trace of what was searched for.
-  function fetchLoader(bundle) {
-    return function (path, how) {
-      var cache = how && how.question ? "no-store" : "no-cache";
-      return fetch(new URL(bundle + path, siteRoot()), { credentials: "same-origin", cache: cache })
-        .then(function (r) {
-          if (!r.ok) throw new Error(path + ": " + r.status);
-          return r.json();
-        });
-    };
+  // A script of the site's own, added to the page: the policy allows the site's files ('self').
+  function loadScript(file) {
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = new URL(file, siteRoot()).href;
+      script.onload = resolve;
+      script.onerror = function () { script.remove(); reject(new Error(file + " did not load")); };
+      document.head.appendChild(script);
+    });
   }
 
-  // The Porter2 stemmer the index was built with (essay_kb/vendor/), loaded with the index.
-  function scriptStemmer(stemmer) {
-    return function () {
-      return new Promise(function (resolve, reject) {
-        var script = document.createElement("script");
-        script.src = new URL(stemmer.file, siteRoot()).href;
-        script.onload = function () { resolve(window[stemmer.global] && window[stemmer.global].exports); };
-        script.onerror = reject;
-        document.head.appendChild(script);
-      });
-    };
-  }
+  var ENGINE_FAILED = "Search could not load: this device may be offline. Try again when it is back online. " +
+    "The help lines on this page still work.";
 
-  // The sentence model on this device (model.js), loaded only when the reader asks for it (it is
-  // larger than the site's budget for what loads by itself): ONNX Runtime Web's script, then its
-  // WebAssembly, the model file and its vocabulary, all from the site's _static/kb-model/ and the
-  // same whatever is typed, so the browser may keep them like any page's files. Resolves with the
-  // embed function (question -> Promise of its unit vector).
-  function modelLoader(settings) {
-    var folder = new URL(settings.folder, siteRoot());
+  // The search itself (engine.js and the modules it needs, one served script), loaded the first
+  // time the reader goes to search: the box focused or touched, "/" or Ctrl+K, the phone's search
+  // button, or the search page. The same file whatever is typed. Resolves with engine.start's
+  // controls; if it could not load, the status line says so and the next try loads it again.
+  function engineLoader(build, input, root, isOpen) {
     var loading = null;
+    var status = root.querySelector("[data-search-status]");
     return function load() {
       if (loading) return loading;
-      loading = new Promise(function (resolve, reject) {
-        var script = document.createElement("script");
-        script.src = new URL(settings.runtime, folder).href;
-        script.onload = function () { resolve(window.ort); };
-        script.onerror = reject;
-        document.head.appendChild(script);
-      }).then(function (ort) {
-        ort.env.wasm.wasmPaths = folder.href;
-        ort.env.wasm.numThreads = 1;  // threads need cross-origin isolation, which a static host rarely gives
-        ort.env.wasm.proxy = false;
-        var get = function (name) {
-          return fetch(new URL(name, folder), { credentials: "same-origin" }).then(function (r) {
-            if (!r.ok) throw new Error(name + ": " + r.status);
-            return r;
-          });
-        };
-        return Promise.all([get(settings.vocab).then(function (r) { return r.json(); }),
-          get(settings.file).then(function (r) { return r.arrayBuffer(); })]).then(function (both) {
-          return ort.InferenceSession.create(new Uint8Array(both[1]), { executionProviders: ["wasm"] }).then(function (session) {
-            return model.embedder(ort, session, model.wordPiece(both[0]));
-          });
-        });
+      root.setAttribute("data-search-engine", "loading");
+      loading = loadScript(build.engine.file).then(function () {
+        window[build.engine.global](kb);  // the modules join this script's namespace
+        root.setAttribute("data-search-engine", "ready");
+        if (status.textContent === ENGINE_FAILED) status.textContent = "";
+        return kb.engine.start(build, { input: input, root: root, active: isOpen() });
+      }, function (error) {
+        loading = null;
+        root.setAttribute("data-search-engine", "failed");
+        status.textContent = ENGINE_FAILED;
+        throw error;
       });
-      loading.catch(function () { loading = null; });  // the control offers it again
       return loading;
     };
-  }
-
-  // The control that offers meaning, under the status line: "Also search by meaning (about 25 MB,
-  // once)". It says what happens while the model loads, and when it could not.
-  function meaningControl(root, settings, load, ready) {
-    var box = document.createElement("p");
-    box.className = "kb-search-meaning";
-    box.setAttribute("data-search-meaning", "");
-    var button = document.createElement("button");
-    button.type = "button";
-    button.className = "kb-search-meaning-button";
-    button.textContent = "Also search by meaning";
-    var note = document.createElement("span");
-    note.className = "kb-search-meaning-note";
-    note.textContent = " Finds essays in other words than yours. Downloads about " + settings.megabytes +
-      " MB to this device once; your words never leave it.";
-    box.appendChild(button);
-    box.appendChild(note);
-    var status = root.querySelector("[data-search-status]");
-    status.parentNode.insertBefore(box, status.nextSibling);
-    button.addEventListener("click", function () {
-      button.disabled = true;
-      note.textContent = " Loading the meaning model…";
-      load().then(ready, function () {
-        button.disabled = false;
-        note.textContent = " The meaning model could not load: words alone answer. Try again?";
-      });
-    });
-    return box;
   }
 
   function isTyping(target) {
@@ -228,32 +169,19 @@
     var page = document.querySelector("[data-search-page]");
     var dialog = document.querySelector("[data-search-dialog]");
     if (!input || !(page || dialog)) return;
-    // The relevance tests measure what each layer adds by switching it off before the page loads
-    // (window.kbSearchLayers = {lexicon: false, meaning: false, bestSections: false}); readers never do.
-    var layers = window.kbSearchLayers || {};
-    var embed = null;  // the model's, once the reader has asked for it and it has loaded
-    // kb-risk.js (loaded with every search box) says when a question expresses risk: the results
-    // under the help card then begin with the help pages (rank.js, helpFirst).
-    var risk = window.kbRisk;
-    var search = reader.create({ load: fetchLoader(build.bundle), loadStemmer: scriptStemmer(build.stemmer),
-      files: build.files, layers: layers, embed: function (query) { return embed && embed(query); },
-      assessRisk: risk && function (q) { return risk.assess(q); }, mentionsLoss: risk && risk.mentionsLoss });
-    var pathOf = function (url) { return new URL(url, siteRoot()).pathname; };
-    var shown = new panel.Panel(page || dialog, input, search, pathOf, { bestSections: layers.bestSections !== false });
-    var loadModel = modelLoader(build.model);
-    var control = null;
-    var ready = function (found) {
-      embed = found;
-      // The control says so, in its place: nothing below it moves.
-      if (control) control.textContent = "Searching by meaning too: the model runs on this device.";
-      (page || dialog).setAttribute("data-search-model", "ready");  // for the tests to wait on
-      shown.rerank();
-    };
-    if (layers.meaning !== false) control = meaningControl(page || dialog, build.model, loadModel, ready);
-    // The tests load the model as the control would, without a click (window.kbSearchModel = true).
-    if (window.kbSearchModel && layers.meaning !== false) loadModel().then(ready);
+    var loadEngine = engineLoader(build, input, page || dialog, function () { return Boolean(page || dialog.open); });
+    // Loading starts before the first key (a focus or a touch comes first), so the key is searched
+    // as soon as it is typed; a key typed before the engine is here stays in the box and is
+    // searched when it comes. The help card above the results (kb-search-help.js) needs none of it.
+    var prepare = function () { loadEngine().then(null, function () { /* the status line says so */ }); };
+    ["focus", "pointerdown", "input"].forEach(function (type) { input.addEventListener(type, prepare); });
     var controls = page ? { open: function () { input.focus(); }, close: function () {} }
-      : setUpDialog(dialog, input, search.load);
+      : setUpDialog(dialog, input, function () {
+        loadEngine().then(function (engine) { engine.load(); }, function () { /* the status line says so */ });
+      });
+    // The search page needs it at once; so do the tests that load the meaning model before they
+    // search (window.kbSearchModel = true, engine.js), as a reader's click would have loaded both.
+    if (page || window.kbSearchModel) prepare();
     document.addEventListener("keydown", function (event) {
       var shortcut = (event.key === "k" || event.key === "K") && (event.ctrlKey || event.metaKey) && !event.altKey;
       var slash = event.key === "/" && !event.ctrlKey && !event.metaKey && !event.altKey && !isTyping(event.target);
@@ -264,8 +192,6 @@
     });
     window.addEventListener("pagehide", function () {
       input.value = "";
-      shown.clear();
-      search.forget();
       controls.close();
     });
   }
@@ -275,7 +201,7 @@
     else setUp(build);
   }
 
-  var pageModule = { start: start, opensSearch: opensSearch };
+  var pageModule = { start: start, opensSearch: opensSearch, siteRoot: siteRoot, loadScript: loadScript };
   kb.page = pageModule;
   if (typeof module === "object" && module.exports) module.exports = pageModule;
 })(typeof kbSearch === "object" ? kbSearch : {});

@@ -7,8 +7,10 @@
  * with the namespace object `kbSearch`. It registers its part there (kbSearch.words, .core, ...)
  * and, when `module` exists (Node), also as module.exports. It takes the parts it needs from the
  * namespace, or under Node with require(), and touches no browser object while it loads. The build
- * (essay_kb/search.py, SCRIPT_SOURCES) joins the files, in the order they need, into the one
- * served _static/kb-search.js, inside one function that holds the namespace (nothing global).
+ * (essay_kb/search.py, essay_kb/scripts.py) joins them, in the order they need, into two served
+ * files: _static/kb-search.js (page.js, on every page, inside one function that holds the
+ * namespace: nothing global) and _static/kb-search-engine.js (the rest, ENGINE_SOURCES), which
+ * page.js loads on first use and runs with its own namespace.
  */
 (function (kb) {
   "use strict";
