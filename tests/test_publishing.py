@@ -301,6 +301,9 @@ def page_with(markup: str) -> str:
     ('<a href="javascript:alert(1)">x</a>', "code", "<a> href", "javascript:alert(1)"),
     ('<a href="data:text/html,hello">x</a>', "code", "<a> href", "data:text/html,hello"),
     ('<iframe src="data:text/html,hello"></iframe>', "code", "<iframe> src", "data:text/html,hello"),
+    # A <template>'s content is kept out of the document tree by the parser; it is read all the same.
+    ('<template><p><img alt="" src="https://cdn.example.com/t.png"></p></template>', "load", "<img> src",
+     "https://cdn.example.com/t.png"),
 ], ids=lambda value: value if isinstance(value, str) and len(value) < 20 else None)
 def test_the_page_check_finds_every_way_of_leaving_the_site(markup, kind, element, url):
     host = None if kind == "code" else urlsplit(url).hostname
