@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sphinx.util import logging
 
-from .model import is_essay, split_front_matter
+from .model import FRONT_MATTER, is_essay, split_front_matter
 from .source import decode
 from .warnings_ import KbWarning
 
@@ -24,6 +24,12 @@ logger = logging.getLogger(__name__)
 
 
 def is_draft(text: str) -> bool:
+    # Every build asks this of every essay before reading anything (an unchanged one too), so the
+    # YAML is parsed only when the front matter could name the field: "draft" written out, or
+    # escaped in a quoted name ("dr\\x61ft" holds a backslash). Anything else is not a draft.
+    front = FRONT_MATTER.match(text.removeprefix("\ufeff"))
+    if front is None or ("draft" not in (front.group(1) or "").lower() and "\\" not in (front.group(1) or "")):
+        return False
     data, _, _ = split_front_matter(text)
     return bool(data) and data.get("draft") is True
 
