@@ -7,6 +7,8 @@ from pathlib import Path
 
 from markupsafe import escape
 
+from . import scripts
+
 HERE = Path(__file__).parent
 CSS_FILES = ["kb.css"]
 JS_FILES = ["kb.js"]
@@ -18,7 +20,8 @@ UNUSED_ASSETS = {"_static/pygments.css", "_static/doctools.js", "_static/sphinx_
 
 def add_paths(app, config) -> None:
     config.templates_path.insert(0, str(HERE / "templates"))
-    config.html_static_path.append(str(HERE / "static"))
+    # Served minified, from a folder kept with the build's doctrees (scripts.served_static).
+    config.html_static_path.append(str(scripts.served_static(Path(app.doctreedir, "kb-static"))))
     # Furo shows the announcement at the top of every page, above the fold on a phone, with no
     # way to dismiss it: the crisis notice belongs there. The template fills in the text.
     options = dict(config.html_theme_options or {})
