@@ -18,7 +18,7 @@ Every script and style sheet the extension ships is served without its comments 
 whitespace (``minify_static``; rjsmin and rcssmin, which only drop what the language ignores):
 the comments are for whoever edits ``essay_kb/``, and about a third of what a page downloads of
 them. An essay page transfers about 9 KB gzipped less. They are minified into a folder beside the
-build's doctrees (``served_static``) that Sphinx copies from, so an unchanged file is never written
+build (``served_static``) that Sphinx copies from, so an unchanged file is never written
 again (Sphinx copies only a file that differs): an edit leaves them alone, and a deploy uploads
 nothing for them.
 """
