@@ -231,6 +231,11 @@ def dumps(data) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+def joined_object(values: dict[str, str]) -> str:
+    """``dumps`` of a dict whose values are already JSON text: the same characters, from the parts."""
+    return "{" + ",".join(f"{dumps(key)}:{values[key]}" for key in sorted(values)) + "}"
+
+
 def bundle_files(pages: list[Page], lexicon: dict[str, str] | None = None, meaning=None,
                  help_pages: list[str] = ()) -> dict[str, str]:
     """Every file of the bundle, by its path inside it. ``lexicon``: lexicon.browser_table();
@@ -242,17 +247,20 @@ def bundle_files(pages: list[Page], lexicon: dict[str, str] | None = None, meani
     common = common_stems(index, len(pages))
     records = [{"url": page.url, "title": page.title, "summary": page.summary, "themes": page.themes,
                 "tags": page.tags, "blocks": [[b.id, b.heading, b.text] for b in page.blocks]} for page in pages]
-    word_count = part_count("words", sum(len(s) + len(dumps(rows)) for s, rows in index.items()))
-    page_count = part_count("pages", sum(len(dumps(r)) for r in records))
+    # Each value is written as JSON once: its length sizes the parts, and the parts are joined from it.
+    row_texts = {s: dumps(rows) for s, rows in index.items()}
+    record_texts = {str(number): dumps(record) for number, record in enumerate(records)}
+    word_count = part_count("words", sum(len(s) + len(text) for s, text in row_texts.items()))
+    page_count = part_count("pages", sum(map(len, record_texts.values())))
     files = {}
     word_parts: list[dict] = [{} for _ in range(word_count)]
-    for s, rows in index.items():
-        word_parts[fnv1a(s) % word_count][s] = rows
-    files.update({FILE_NAMES["words"].format(part=n): dumps(part) for n, part in enumerate(word_parts)})
+    for s, text in row_texts.items():
+        word_parts[fnv1a(s) % word_count][s] = text
+    files.update({FILE_NAMES["words"].format(part=n): joined_object(part) for n, part in enumerate(word_parts)})
     page_parts: list[dict] = [{} for _ in range(page_count)]
-    for number, record in enumerate(records):
-        page_parts[number % page_count][str(number)] = record
-    files.update({FILE_NAMES["pages"].format(part=n): dumps(part) for n, part in enumerate(page_parts)})
+    for number, (key, text) in enumerate(record_texts.items()):
+        page_parts[number % page_count][key] = text
+    files.update({FILE_NAMES["pages"].format(part=n): joined_object(part) for n, part in enumerate(page_parts)})
     urls = {page.url: number for number, page in enumerate(pages)}
     parts = {"words": {"count": word_count, "fetch": FETCH["words"]}, "pages": {"count": page_count, "fetch": FETCH["pages"]}}
     files[FILE_NAMES["index"]] = dumps({"pages": len(pages), "lengths": [page_length(p.counts) for p in pages],
