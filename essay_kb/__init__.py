@@ -12,6 +12,7 @@ from . import connections, dependencies, directory, layout, permalinks, model, n
 from . import drafts, feed, helplines, markup, preview, not_found, output, previews, printing, privacy, reading_list, review, risk, safety, schema
 from . import files
 from . import safety_plan
+from . import scripts
 
 __version__ = "0.1.0"
 
@@ -125,6 +126,7 @@ def setup(app):
     reading_list.setup(app)
     output.setup(app)
     files.setup(app)
+    scripts.setup(app)
     # What pages show of other pages: each renderer is handed one of these values, and the pages'
     # fingerprints hash the same values (dependencies.py).
     dependencies.setup(app, [themes.theme_inputs, navigation.sidebar_inputs, directory.directory_inputs,

@@ -3,12 +3,9 @@ advice" line on every page (set once in conf.py). The crisis notice is safety.py
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from markupsafe import escape
-
-from . import scripts
 
 HERE = Path(__file__).parent
 CSS_FILES = ["kb.css"]
@@ -21,10 +18,7 @@ UNUSED_ASSETS = {"_static/pygments.css", "_static/doctools.js", "_static/sphinx_
 
 def add_paths(app, config) -> None:
     config.templates_path.insert(0, str(HERE / "templates"))
-    # Served minified, from a temporary folder (scripts.served_static): Sphinx copies a file from
-    # there only when it differs from the one already in the site. Removed when Python exits.
-    app.kb_static = tempfile.TemporaryDirectory(prefix="kb-static-")
-    config.html_static_path.append(str(scripts.served_static(Path(app.kb_static.name))))
+    # The package's static files are not on html_static_path: scripts.write_static writes them, minified.
     # Furo shows the announcement at the top of every page, above the fold on a phone, with no
     # way to dismiss it: the crisis notice belongs there. The template fills in the text.
     options = dict(config.html_theme_options or {})

@@ -17,10 +17,10 @@ The policy allows them as it allows every file the site ships (``'self'``, priva
 Every script and style sheet the extension ships is served without its comments and spare
 whitespace (``minify_static``; rjsmin and rcssmin, which only drop what the language ignores):
 the comments are for whoever edits ``essay_kb/``, and about a third of what a page downloads of
-them. An essay page transfers about 9 KB gzipped less. They are minified into a folder beside the
-build (``served_static``) that Sphinx copies from, so an unchanged file is never written
-again (Sphinx copies only a file that differs): an edit leaves them alone, and a deploy uploads
-nothing for them.
+them. An essay page transfers about 9 KB gzipped less. They are written into the site's
+``_static/`` by the extension itself (``write_static``), not copied there by Sphinx and minified
+afterwards: a file whose served form has not changed is never written again, so an edit leaves them
+alone and a deploy uploads nothing for them.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ from pathlib import Path
 
 import rcssmin
 import rjsmin
+
+from .output import site_file
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -61,17 +63,21 @@ def versioned(path: str, text: str) -> str:
     return f"{path}?v={hashlib.sha256(text.encode('utf-8')).hexdigest()[:12]}"
 
 
-def served_static(folder: Path) -> Path:
-    """``folder`` holding the extension's own static files as they are served: its scripts and style
-    sheets minified, the rest as they are. A file is written only when its content changed."""
-    folder.mkdir(parents=True, exist_ok=True)
+def write_static(app) -> None:
+    """builder-inited: the extension's own static files (essay_kb/static/) in the site's ``_static/``
+    as they are served, scripts and style sheets minified, each written only when its content
+    changed; before any page is written, so Sphinx's ``?v=`` checksums are the served files'."""
+    if app.builder.format != "html":
+        return
     for source in sorted(STATIC_DIR.iterdir()):
         data = source.read_bytes()
         if source.suffix in (".js", ".css"):
             data = minified(source.name, data.decode("utf-8")).encode("utf-8")
-        target = folder / source.name
+        target = site_file(app.outdir, "_static", source.name)
         if not target.is_file() or target.read_bytes() != data:
+            target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-    for stale in set(folder.iterdir()) - {folder / source.name for source in STATIC_DIR.iterdir()}:
-        stale.unlink()
-    return folder
+
+
+def setup(app) -> None:
+    app.connect("builder-inited", write_static)
