@@ -23,17 +23,21 @@ def rootdir():
 
 
 def sphinx_build(srcdir: Path, outdir: Path, *extra: str, confdir: Path | None = None,
-                 check: bool = True, quiet: bool = True) -> subprocess.CompletedProcess:
+                 check: bool = True, quiet: bool = True, stand_in_vectors: Path | None = None) -> subprocess.CompletedProcess:
     """Run sphinx-build as the Makefile does (dirhtml, warnings are errors); ``quiet`` keeps only
-    the warnings (no information lines)."""
-    args = [sys.executable, "-m", "sphinx", "-b", "dirhtml", "-W", "--keep-going", "-n", *(["-q"] if quiet else [])]
+    the warnings (no information lines). ``stand_in_vectors``: a cache folder of its own, filled with
+    stand-in vectors instead of running the sentence model (tests/bench_stand_in.py), for a test
+    about something the vectors do not touch (sizes, a sidebar) on a corpus too large to embed quickly."""
+    runner = "tests.bench_stand_in" if stand_in_vectors else "sphinx"
+    args = [sys.executable, "-m", runner, "-b", "dirhtml", "-W", "--keep-going", "-n", *(["-q"] if quiet else [])]
     if confdir is not None:
         args += ["-c", str(confdir)]
     args += [*extra, str(srcdir), str(outdir)]
     # Every test build shares one cache of sentence vectors (essay_kb/meaning.py): a text is
     # embedded once, whichever build meets it first.
     env = {**os.environ, "PYTHONPATH": str(REPO),
-           "KB_EMBEDDING_CACHE": os.environ.get("KB_EMBEDDING_CACHE", str(REPO / "_build" / "embeddings"))}
+           "KB_EMBEDDING_CACHE": str(stand_in_vectors) if stand_in_vectors else
+           os.environ.get("KB_EMBEDDING_CACHE", str(REPO / "_build" / "embeddings"))}
     result = subprocess.run(args, capture_output=True, text=True, cwd=REPO, env=env)
     if check and result.returncode != 0:
         raise AssertionError(f"build failed:\n{result.stdout}\n{result.stderr}")

@@ -84,3 +84,22 @@ def test_parts_whose_line_never_came_are_left_out():
     assert parts == {"Sphinx: reading and writing the pages": 5.0,
                      "search index: every section embedded, cold cache": 4.0,
                      "the rest (site moved into place)": 1.0}
+
+
+def test_stand_in_vectors_are_unit_vectors_fixed_by_the_text():
+    from essay_kb import embedding
+    from tests.bench_stand_in import StandInModel
+
+    model = StandInModel()
+    first, again = model.embed(["a section", "another one", "a section"]), model.embed(["a section"])
+    assert first.shape == (3, embedding.DIMS) and str(first.dtype) == "float32"
+    assert abs(float((first ** 2).sum(axis=1).max()) - 1) < 1e-5 and abs(float((first ** 2).sum(axis=1).min()) - 1) < 1e-5
+    assert (first[0] == first[2]).all() and (first[0] == again[0]).all() and not (first[0] == first[1]).all()
+
+
+def test_the_table_says_when_a_cold_build_used_stand_in_vectors():
+    figures = bench.Figures("kb", 10000, cold_s=100.0, cold_cpu=90.0, embedded_cold=5000, stand_in=True,
+                            sections_per_s=50.0, sections_per_cpu_s=25.0, sections=5000)
+    row = next(line for line in bench.table([figures]).splitlines() if line.startswith("| clean build, cold"))
+    assert "stand-in vectors, not the model" in row and "with the model ≈ 200 s" in row
+    assert any("Cold build at 10,000" in line and "estimated" in line for line in bench.targets([figures]))
