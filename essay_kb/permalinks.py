@@ -39,6 +39,10 @@ LEDGER_HEADER = """\
 """
 # A section's short code in the ledger: the base-36 number of the order it was recorded in.
 CODE = re.compile(r"^[0-9a-z]{1,8}$")
+# The ledger grows with the site, one line of about 60 bytes per address it ever published: 10,000
+# essays make about 6.4 MB, over the limit of a file the author writes (MAX_TEXT_BYTES), so it has
+# a limit of its own, about 100,000 essays' worth. It is read line by line, never as YAML.
+LEDGER_MAX_BYTES = 64_000_000
 
 
 # -- addresses ---------------------------------------------------------------------------------
@@ -131,7 +135,7 @@ def ledger_lines(path: Path) -> list[tuple[int, str, str]]:
     be read: ``read_ledger`` says why)."""
     if not path.exists():
         return []
-    text, problem = read_source(path)
+    text, problem = read_source(path, LEDGER_MAX_BYTES)
     if problem:
         return []
     out = []
@@ -145,7 +149,7 @@ def ledger_lines(path: Path) -> list[tuple[int, str, str]]:
 def read_ledger(path: Path) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     """(addresses with their lines, problems as (line, message)) of the ledger."""
     if path.exists():
-        _, problem = read_source(path)
+        _, problem = read_source(path, LEDGER_MAX_BYTES)
         if problem:
             return [], [problem]
     return [(number, address) for number, address, _ in ledger_lines(path)], []
@@ -313,7 +317,7 @@ def update_ledger(app, exception) -> None:
         return
     known = {address for _, address in ledger}
     new = [a for a in all_addresses(current_addresses(app.env)) if a not in known]
-    text = read_source(ledger_path)[0] if ledger_path.exists() else LEDGER_HEADER
+    text = read_source(ledger_path, LEDGER_MAX_BYTES)[0] if ledger_path.exists() else LEDGER_HEADER
     lines = with_codes(text.rstrip("\n").split("\n") + new)
     ledger_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     logger.info(f"links ledger: {len(new)} new address(es) recorded in {ledger_path.name}")

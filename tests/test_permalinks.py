@@ -111,3 +111,19 @@ def test_real_ledger_covers_every_published_address(real_site):
         assert path in ledger, f"{path} is not in links-ledger.txt: run `make ledger`"
         for section in html.select("section[data-section-id]"):
             assert f"{path}#{section['data-section-id']}" in ledger, f"run `make ledger` ({path})"
+
+
+def test_a_ledger_grows_past_the_limit_of_other_files_with_the_site(tmp_path, monkeypatch):
+    """10,000 essays make a ledger of about 6.4 MB (make bench-10000): more than an essay or a
+    settings file may be, still read; the ledger's own limit is refused with its size."""
+    from essay_kb import permalinks
+    from essay_kb.source import MAX_TEXT_BYTES
+    path = tmp_path / "links-ledger.txt"
+    lines = [f"/essays/essay-{n:05d}/#section-{s}" for n in range(12_000) for s in range(8)]
+    path.write_text(permalinks.LEDGER_HEADER + "\n".join(lines) + "\n", encoding="utf-8")
+    assert path.stat().st_size > MAX_TEXT_BYTES
+    addresses, problems = permalinks.read_ledger(path)
+    assert problems == [] and len(addresses) == len(lines)
+    monkeypatch.setattr(permalinks, "LEDGER_MAX_BYTES", MAX_TEXT_BYTES)
+    addresses, problems = permalinks.read_ledger(path)
+    assert addresses == [] and "more than the 2.0 MB" in problems[0][1]
