@@ -98,6 +98,9 @@ def stale_files(app) -> list[Path]:
     found = [p for p in outdir.rglob("*.html") if not p.relative_to(outdir).parts[0].startswith("_")]
     for folder in (*ATTACHMENT_FOLDERS, app.builder.imagedir):
         found += [p for p in (outdir / folder).rglob("*") if p.is_file()]
+    # Sphinx's copy of its previous build record, made when the configuration changed: nothing to
+    # publish (the output check refused it, so the first build after a change to conf.py failed).
+    found += [p for p in (outdir / ".buildinfo.bak",) if p.is_file()]
     return sorted(p for p in found if p not in expected)
 
 

@@ -66,6 +66,19 @@ def test_files_copied_as_they_are_stay(site_copy, tmp_path):
     assert (out / "google1234.html").exists()
 
 
+def test_a_build_after_a_change_to_the_configuration_succeeds_and_publishes_no_backup(site_copy, tmp_path):
+    """Sphinx copies its build record to .buildinfo.bak when the configuration changed (the author
+    edited conf.py): the copy is removed, not refused as a file the site does not publish."""
+    root = site_copy()
+    out = tmp_path / "out"
+    sphinx_build(root, out)
+    with (root / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write('html_title = "Another title"\n')
+    result = sphinx_build(root, out, quiet=False)
+    assert "build_info mismatch" in result.stdout + result.stderr  # the case this is about
+    assert not (out / ".buildinfo.bak").exists() and (out / ".buildinfo").exists()
+
+
 @pytest.fixture
 def make_html(tmp_path):
     """`make html` on a test root, in a build folder of its own; returns (run, build folder)."""
