@@ -12,6 +12,7 @@ from . import connections, dependencies, directory, layout, permalinks, model, n
 from . import drafts, feed, helplines, markup, preview, not_found, output, previews, printing, privacy, reading_list, review, risk, safety, schema
 from . import files
 from . import safety_plan
+from . import scale
 from . import scripts
 
 __version__ = "0.1.0"
@@ -47,6 +48,9 @@ HANDLER_ORDER = (
     Ordered("builder-inited", sitemap.use_plain_queue, 600,
             "Replaces the multiprocessing queue sphinx-sitemap makes at builder-inited with a plain one.",
             after=("sphinx_sitemap.record_builder_type",)),
+    Ordered("env-before-read-docs", scale.note_never_read, 900,
+            "Last, so that the documents it notes as never read are the list every other handler leaves.",
+            after=("essay_kb.model.skip_unreadable_files",)),
     Ordered("env-updated", navigation.start_sharing, 100,
             "First: from here on each theme's sidebar inputs are made once, for the fingerprints and the writers.",
             before=("essay_kb.dependencies.pages_to_rewrite",)),
@@ -99,6 +103,7 @@ def fill_placeholders(app, doctree, docname) -> None:
 def setup(app):
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_sitemap")
+    scale.setup(app)  # after myst_parser, whose reference resolver it replaces
     settings.setup(app)
     helplines.setup(app)
     safety.setup(app)

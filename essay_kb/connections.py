@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from html import escape
 
+import numpy as np
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.util import logging
@@ -27,6 +28,7 @@ from .warnings_ import KbWarning
 logger = logging.getLogger(__name__)
 
 RELATED_MIN, RELATED_MAX = 3, 5
+RELATED_BLOCK = 512  # essays ranked at a time (a block's scores: 512 by the number of essays)
 # Why these weights: a direct link is the author saying "read this next"; a shared home theme or
 # tag is a curated grouping; glossary terms overlap broadly, so each counts least.
 WEIGHTS = {"link": 5, "theme": 3, "home": 2, "tag": 2, "term": 1}
@@ -172,36 +174,44 @@ def features(essay: dict, terms) -> list[tuple[str, object]]:
 def compute_related(env) -> dict[str, list[str]]:
     """3 to 5 related essays per essay, best first; ties broken by title, so stable.
 
-    The same ranking as ``relatedness`` over every pair, but each essay's scores are summed only over
-    the essays that share something with it (10 times faster at 1,000 essays)."""
+    The same ranking as ``relatedness`` over every pair, computed as matrix products a block of
+    essays at a time: at 10,000 essays every essay shares a theme with a thousand others, so summing
+    pair by pair grew with the square of the site in Python (4 s at 2,000 essays); the products
+    grow the same way in numbers but cost well under a second there."""
     essays = {d: e for d, e in env.kb_essays.items() if e["valid"]}
-    linked = {(source, target) for source, links in essay_links(env).items() for target, _, _ in links}
     order = sorted(essays, key=lambda d: (essays[d]["title"].casefold(), d))
+    n = len(order)
+    if n < 2:
+        return {d: [] for d in order}
     position = {d: i for i, d in enumerate(order)}
-    shares = {d: features(essays[d], env.kb_terms.get(d, ())) for d in order}
-    sharing = defaultdict(list)
-    for docname in order:
-        for feature in shares[docname]:
-            sharing[feature].append(docname)
-    neighbours = defaultdict(list)  # a link either way counts for both ends
-    for source, target in linked:
-        if source in essays and target in essays:
-            neighbours[source].append(target)
-            neighbours[target].append(source)
+    columns: dict[tuple, int] = {}
+    cells = [(i, columns.setdefault(feature, len(columns)))
+             for i, d in enumerate(order) for feature in features(essays[d], env.kb_terms.get(d, ()))]
+    has = np.zeros((n, max(1, len(columns))), dtype=np.float32)
+    if cells:
+        has[tuple(np.array(cells).T)] = 1.0
+    weighted = has * np.array([WEIGHTS[kind] for kind, _ in columns] or [0], dtype=np.float32)
+    # A link either way counts for both ends (and twice when each links to the other).
+    ends = [(position[a], position[b]) for a, links in essay_links(env).items() if a in position
+            for b in {target for target, _, _ in links} if b in position]
+    ends = np.array(ends + [(b, a) for a, b in ends], dtype=np.int64).reshape(-1, 2)
+    shown = min(RELATED_MAX, n - 1)
+    # Rank by score, then by title order: one number per pair, larger is better (exact in float64).
+    tiebreak = np.arange(n, dtype=np.float64)
     related = {}
-    for docname in order:
-        scores = defaultdict(int)
-        for feature in shares[docname]:
-            for other in sharing[feature]:
-                scores[other] += WEIGHTS[feature[0]]
-        for other in neighbours[docname]:
-            scores[other] += WEIGHTS["link"]
-        scores.pop(docname, None)
-        best = sorted((d for d, score in scores.items() if score > 0), key=lambda d: (-scores[d], position[d]))
-        chosen = best[:RELATED_MAX]
-        if len(chosen) < RELATED_MIN:  # topped up with unrelated essays, in title order
-            chosen += [d for d in order if d != docname and d not in scores][:RELATED_MIN - len(chosen)]
-        related[docname] = chosen
+    for start in range(0, n, RELATED_BLOCK):
+        rows = np.arange(start, min(n, start + RELATED_BLOCK))
+        scores = (weighted[rows] @ has.T).astype(np.float64)
+        in_block = (ends[:, 0] >= rows[0]) & (ends[:, 0] <= rows[-1])
+        np.add.at(scores, (ends[in_block, 0] - start, ends[in_block, 1]), WEIGHTS["link"])
+        scores[rows - start, rows] = -1.0  # never itself
+        key = scores * n - tiebreak
+        best = np.argpartition(-key, shown - 1, axis=1)[:, :shown]
+        for r, row in enumerate(rows):
+            ranked = best[r][np.argsort(-key[r, best[r]], kind="stable")]
+            chosen = [order[j] for j in ranked if scores[r, j] > 0]
+            # Fewer than the minimum: topped up with unrelated essays, in title order (next in rank).
+            related[order[row]] = chosen if len(chosen) >= RELATED_MIN else [order[j] for j in ranked[:RELATED_MIN]]
     return related
 
 

@@ -89,15 +89,17 @@ def groups_of(vectors: np.ndarray, per_group: int = SECTIONS_PER_GROUP) -> tuple
     cap = int(np.ceil(GROUP_CAP * n / k))
     for _ in range(KMEANS_ROUNDS):
         sims = unit @ centroids.T
-        choice = np.argsort(-sims, axis=1, kind="stable")
-        assign = choice[:, 0].copy()
+        assign = sims.argmax(axis=1)  # the nearest group (the first of equals)
         counts = np.bincount(assign, minlength=k)
         # A group over its cap keeps its closest members; the rest go to their next choice with room.
+        # (Only these few sections' choices are ranked: ranking every section's k choices made this
+        # grow with the square of the site.)
         for c in np.flatnonzero(counts > cap):
             members = np.flatnonzero(assign == c)
             for i in members[np.argsort(-sims[members, c], kind="stable")][cap:]:
                 counts[c] -= 1
-                target = next(int(g) for g in choice[i, 1:] if counts[g] < cap)
+                choice = np.argsort(-sims[i], kind="stable")
+                target = next(int(g) for g in choice[1:] if counts[g] < cap)
                 assign[i] = target
                 counts[target] += 1
         members = [np.flatnonzero(assign == c) for c in range(k)]

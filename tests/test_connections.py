@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import pytest
 
 from conftest import edit, html_files, soup, sphinx_build
+from essay_kb import connections
 from essay_kb.connections import RELATED_MAX, RELATED_MIN, compute_related, first_sentence, relatedness
 
 
@@ -62,8 +63,10 @@ def every_pair_related(env) -> dict[str, list[str]]:
 
 
 @pytest.mark.parametrize("seed", range(20))
-def test_related_essays_are_the_best_of_every_pair(seed):
+def test_related_essays_are_the_best_of_every_pair(seed, monkeypatch):
     rng = random.Random(seed)
+    if seed % 2:  # ranked a few essays at a time, so that blocks' edges are crossed
+        monkeypatch.setattr(connections, "RELATED_BLOCK", rng.randint(1, 7))
     names = [f"e{n}" for n in range(rng.randint(2, 40))]
     themes, tags, words = list("xyz"), [f"t{n}" for n in range(6)], [f"w{n}" for n in range(8)]
     env = SimpleNamespace(
