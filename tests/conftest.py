@@ -22,12 +22,15 @@ def rootdir():
     return ROOTS
 
 
-def sphinx_build(srcdir: Path, outdir: Path, *extra: str, confdir: Path | None = None,
-                 check: bool = True, quiet: bool = True, stand_in_vectors: Path | None = None) -> subprocess.CompletedProcess:
+def sphinx_build(srcdir: Path, outdir: Path, *extra: str, confdir: Path | None = None, check: bool = True,
+                 quiet: bool = True, stand_in_vectors: Path | None = None, in_process: bool = True) -> subprocess.CompletedProcess:
     """Run sphinx-build as the Makefile does (dirhtml, warnings are errors); ``quiet`` keeps only
     the warnings (no information lines). ``stand_in_vectors``: a cache folder of its own, filled with
     stand-in vectors instead of running the sentence model (tests/bench_stand_in.py), for a test
-    about something the vectors do not touch (sizes, a sidebar) on a corpus too large to embed quickly."""
+    about something the vectors do not touch (sizes, a sidebar) on a corpus too large to embed quickly.
+    ``in_process``: built in this process (``build_in_process``: the same build without a new Python
+    for each), except a parallel build (``-j``: its workers would be forks of the test's process) and
+    a build with stand-in vectors (which replace the model in the process that builds)."""
     runner = "tests.bench_stand_in" if stand_in_vectors else "sphinx"
     args = [sys.executable, "-m", runner, "-b", "dirhtml", "-W", "--keep-going", "-n", *(["-q"] if quiet else [])]
     if confdir is not None:
@@ -38,10 +41,39 @@ def sphinx_build(srcdir: Path, outdir: Path, *extra: str, confdir: Path | None =
     env = {**os.environ, "PYTHONPATH": str(REPO),
            "KB_EMBEDDING_CACHE": str(stand_in_vectors) if stand_in_vectors else
            os.environ.get("KB_EMBEDDING_CACHE", str(REPO / "_build" / "embeddings"))}
-    result = subprocess.run(args, capture_output=True, text=True, cwd=REPO, env=env)
+    if in_process and not stand_in_vectors and not any(arg.startswith(("-j", "--jobs")) for arg in extra):
+        result = build_in_process(args, env)
+    else:
+        result = subprocess.run(args, capture_output=True, text=True, cwd=REPO, env=env)
     if check and result.returncode != 0:
         raise AssertionError(f"build failed:\n{result.stdout}\n{result.stderr}")
     return result
+
+
+def build_in_process(args: list[str], env: dict) -> subprocess.CompletedProcess:
+    """What ``subprocess.run(args)`` of sphinx-build gives, run in this process: the same argument
+    parsing, build and error handling (sphinx.cmd.build.build_main), without a Python starting and
+    importing Sphinx for each build (about half of a small build). For tests that build many small
+    sites and read only the messages and the output."""
+    import contextlib
+    import io
+
+    from sphinx.cmd.build import build_main
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    os.environ.update({name: value for name, value in env.items() if name == "KB_EMBEDDING_CACHE"})
+    os.chdir(REPO)
+    try:
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            code = build_main([*args[3:], "--no-color"])
+    except SystemExit as stopped:  # the extension ends a build whose settings are wrong this way
+        code = stopped.code if isinstance(stopped.code, int) else 1
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return subprocess.CompletedProcess(args, code, stdout.getvalue(), stderr.getvalue())
 
 
 def edit(path: Path, old: str, new: str) -> None:
