@@ -17,7 +17,9 @@ UNUSED_ASSETS = {"_static/pygments.css", "_static/doctools.js", "_static/sphinx_
 
 
 def add_paths(app, config) -> None:
-    config.templates_path.insert(0, str(HERE / "templates"))
+    # A new list: inserting into the one Sphinx gives would change Sphinx's default for every later
+    # build in the same process (a test's, a preview's).
+    config.templates_path = [str(HERE / "templates"), *config.templates_path]
     # The package's static files are not on html_static_path: scripts.write_static writes them, minified.
     # Furo shows the announcement at the top of every page, above the fold on a phone, with no
     # way to dismiss it: the crisis notice belongs there. The template fills in the text.

@@ -34,6 +34,9 @@ class StandardDomain(std.StandardDomain):
     def clear_doc(self, docname: str) -> None:
         if docname in self.never_read:
             self.never_read.discard(docname)  # a later clear (once it is read) walks as usual
+            # Sphinx's clear_doc makes the glossary terms' table as it walks it, and merging a
+            # parallel read's results expects that table (without it, -j 2 fails on a KeyError).
+            self.data.setdefault("terms", {})
             return
         super().clear_doc(docname)
 

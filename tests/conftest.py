@@ -23,14 +23,17 @@ def rootdir():
 
 
 def sphinx_build(srcdir: Path, outdir: Path, *extra: str, confdir: Path | None = None, check: bool = True,
-                 quiet: bool = True, stand_in_vectors: Path | None = None, in_process: bool = True) -> subprocess.CompletedProcess:
+                 quiet: bool = True, stand_in_vectors: Path | None = None, in_process: bool = False) -> subprocess.CompletedProcess:
     """Run sphinx-build as the Makefile does (dirhtml, warnings are errors); ``quiet`` keeps only
     the warnings (no information lines). ``stand_in_vectors``: a cache folder of its own, filled with
     stand-in vectors instead of running the sentence model (tests/bench_stand_in.py), for a test
     about something the vectors do not touch (sizes, a sidebar) on a corpus too large to embed quickly.
     ``in_process``: built in this process (``build_in_process``: the same build without a new Python
-    for each), except a parallel build (``-j``: its workers would be forks of the test's process) and
-    a build with stand-in vectors (which replace the model in the process that builds)."""
+    for each), for a test that builds many fresh sites once each and reads the messages. Not for a
+    build after a build: in one process Furo leaves a setting behind (``pygments_dark_style``), so
+    Sphinx sees the configuration changed and reads everything again. Never
+    a parallel build (``-j``: its workers would be forks of the test's process) or stand-in vectors
+    (which replace the model in the process that builds)."""
     runner = "tests.bench_stand_in" if stand_in_vectors else "sphinx"
     args = [sys.executable, "-m", runner, "-b", "dirhtml", "-W", "--keep-going", "-n", *(["-q"] if quiet else [])]
     if confdir is not None:

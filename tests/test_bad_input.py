@@ -415,7 +415,7 @@ def test_the_test_root_itself_builds_cleanly(site_copy, tmp_path):
 def test_bad_input_is_refused_with_file_line_and_fix(site_copy, tmp_path, refusal):
     root = site_copy()
     refusal.change(root)
-    result = sphinx_build(root, tmp_path / "out", check=False)
+    result = sphinx_build(root, tmp_path / "out", check=False, in_process=True)
     assert result.returncode != 0, "the build should have failed"
     messages = said(result.stderr, root)
     for message in refusal.says:
