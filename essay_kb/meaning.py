@@ -20,7 +20,6 @@ alone (BM25) answer.
 from __future__ import annotations
 
 import base64
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,62 +108,19 @@ def groups_of(vectors: np.ndarray, per_group: int = SECTIONS_PER_GROUP) -> tuple
     return centroids, [m.tolist() for m in members]
 
 
-def section_texts(pages: list[Page]) -> list[str]:
-    return [section_text(page, index, block) for page in pages for index, block in enumerate(page.blocks)]
+def compute(pages: list[Page], cache_dir: Path | None) -> Meaning:
+    """Every table the browser's meaning layer reads, for these pages."""
+    cache = embedding.Cache(cache_dir)
+    model: list[embedding.Model] = []
 
+    def model_factory():
+        if not model:
+            model.append(embedding.Model())
+        return model[0]
 
-class LazyModel:
-    """The sentence model, loaded when first asked for (loading it takes a second)."""
-
-    def __init__(self):
-        self._model: embedding.Model | None = None
-        self._lock = threading.Lock()
-
-    def __call__(self) -> embedding.Model:
-        with self._lock:
-            if self._model is None:
-                self._model = embedding.Model()
-            return self._model
-
-
-class Ahead:
-    """The sections' vectors, embedded in a thread while Sphinx writes the pages.
-
-    Sphinx writes pages on one core; the model (ONNX Runtime and the tokenizer, which let go of
-    Python's lock while they work) runs on every core. Started once the pages are read, the embedding
-    uses the cores Sphinx leaves idle, and ``compute`` then finds the vectors in the cache."""
-
-    def __init__(self, pages: list[Page], cache_dir: Path | None):
-        self.cache = embedding.Cache(cache_dir)
-        self.model = LazyModel()
-        self.embedded = 0
-        self._error: BaseException | None = None
-        self._texts = section_texts(pages)
-        self._thread = threading.Thread(target=self._run, name="kb-sentence-model", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            _, self.embedded = self.cache.get_many(self._texts, self.model)
-        except BaseException as exc:  # raised again where the build waits for it
-            self._error = exc
-
-    def wait(self) -> Ahead:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self
-
-
-def compute(pages: list[Page], cache_dir: Path | None, ahead: Ahead | None = None) -> Meaning:
-    """Every table the browser's meaning layer reads, for these pages (with the vectors ``ahead``
-    embedded already, if given: any section it did not have is embedded now)."""
-    ahead = ahead.wait() if ahead is not None else None
-    cache = ahead.cache if ahead else embedding.Cache(cache_dir)
-    model = ahead.model if ahead else LazyModel()
-    sections = [(number, index) for number, page in enumerate(pages) for index, _ in enumerate(page.blocks)]
-    section_vectors, embedded = cache.get_many(section_texts(pages), model)
-    embedded += ahead.embedded if ahead else 0
+    sections = [(number, index, section_text(page, index, block))
+                for number, page in enumerate(pages) for index, block in enumerate(page.blocks)]
+    section_vectors, embedded = cache.get_many([text for _, _, text in sections], model_factory)
     cache.save()
 
     basis = directions(section_vectors, max(1, min(DIMS, len(sections))))
@@ -173,7 +129,7 @@ def compute(pages: list[Page], cache_dir: Path | None, ahead: Ahead | None = Non
     projected = section_vectors.astype(np.float64) @ (basis_ints * basis_scales[:, None]).T
     centroids, members = groups_of(projected)
     section_ints, _ = quantize(projected)
-    groups = [{"ids": [n for i in group for n in sections[i]], "v": b64(section_ints[group])} for group in members]
+    groups = [{"ids": [n for i in group for n in sections[i][:2]], "v": b64(section_ints[group])} for group in members]
     centroid_ints, _ = quantize(centroids)
     return Meaning(groups, b64(centroid_ints), {"scales": [float(f"{s:.6g}") for s in basis_scales], "v": b64(basis_ints)},
                    embedded, len(sections) - embedded, dims=basis.shape[1])

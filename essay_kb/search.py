@@ -266,34 +266,19 @@ def check_lexicon(app, env) -> None:
         logger.warning(problem.message, location=f"{path}:{problem.line}", type="kb", subtype=KbWarning.LEXICON)
 
 
-def indexed_pages(app) -> list[Page]:
-    return [page_record(app, docname) for docname in sorted(d for d in app.env.found_docs if is_indexed(app, d))]
-
-
-def embed_ahead(app, env) -> None:
-    """env-updated: the pages are read, so their sections can be embedded while Sphinx writes the
-    pages (meaning.Ahead). Not in a parallel build: its writers are forked processes, and a process
-    should not fork while a thread of it runs the model."""
-    app.kb_embedding_ahead = None
-    if app.builder.format == "html" and app.parallel <= 1:
-        pages = indexed_pages(app)
-        app.kb_embedding_ahead = pages, meaning_layer.Ahead(pages, embedding_cache(app))
-
-
 def build_index(app, exception) -> None:
-    pages, ahead = getattr(app, "kb_embedding_ahead", None) or (None, None)
-    app.kb_embedding_ahead = None
     if exception or app.builder.format != "html":
-        return  # (a thread embedding ahead is left to finish on its own: nothing waits for it)
-    pages = pages if pages is not None else indexed_pages(app)
+        return
+    indexed = sorted(docname for docname in app.env.found_docs if is_indexed(app, docname))
     site = Path(app.outdir)
+    pages = [page_record(app, docname) for docname in indexed]
     # Said before the work starts, so a first build's log shows how long the embedding took (make bench).
     logger.info("search: indexing %d pages (sections not in %s are embedded with the sentence model)...",
-                len(pages), embedding_cache(app))
+                len(indexed), embedding_cache(app))
     entries, _ = lay_lexicon.read_lexicon(lexicon_path(app))  # its problems were reported after reading
     table = lay_lexicon.browser_table(entries)
     try:
-        meaning = meaning_layer.compute(pages, embedding_cache(app), ahead)
+        meaning = meaning_layer.compute(pages, embedding_cache(app))
     except meaning_layer.embedding.ModelMissing as exc:
         raise ExtensionError(f"search: {exc}") from exc
     help_pages = [page_path(docname)[1:] for docname in app.config.kb_help_pages]
@@ -304,7 +289,7 @@ def build_index(app, exception) -> None:
         raise ExtensionError(f"search: {exc}") from exc
     (site / "searchindex.js").unlink(missing_ok=True)  # left by a build from before this module
     logger.info("search: indexed %d pages into %d files in %s/; sentence vectors: %d embedded now, %d from %s",
-                len(pages), count, BUNDLE_DIR, meaning.embedded, meaning.cached, embedding_cache(app))
+                len(indexed), count, BUNDLE_DIR, meaning.embedded, meaning.cached, embedding_cache(app))
 
 
 def setup(app) -> None:
@@ -315,5 +300,4 @@ def setup(app) -> None:
     app.connect("builder-inited", init_env)
     app.add_env_collector(SearchCollector)
     app.connect("env-check-consistency", check_lexicon)
-    app.connect("env-updated", embed_ahead)
     app.connect("build-finished", build_index)

@@ -96,54 +96,6 @@ def test_a_text_is_embedded_once_across_builds_and_the_files_are_merged(tmp_path
     assert embedding.text_key("same") != embedding.text_key("same ")
 
 
-class ThreadNoting(CountingModel):
-    """Vectors varied enough to group, and the name of the thread each batch ran in."""
-
-    def __init__(self, fail=False):
-        super().__init__()
-        self.threads, self.fail = [], fail
-
-    def embed(self, texts):
-        import threading
-        if self.fail:
-            raise embedding.ModelMissing("no model here")
-        self.threads.append(threading.current_thread().name)
-        self.seen += texts
-        return np.stack([np.random.default_rng(len(self.seen) + i).standard_normal(384).astype(np.float32)
-                         for i, _ in enumerate(texts)])
-
-
-def pages_of(n):
-    return [Page(f"p{i}/", f"Page {i}", [Block("", "", f"intro {i}"), Block(f"s{i}", f"Part {i}", f"text {i}")], "Sum.")
-            for i in range(n)]
-
-
-def test_embedding_ahead_in_a_thread_gives_the_tables_embedding_at_the_end_gives(tmp_path, monkeypatch):
-    pages = pages_of(30)
-    noting = ThreadNoting()
-    monkeypatch.setattr(embedding, "Model", lambda: noting)
-    ahead = meaning.Ahead(pages, tmp_path / "ahead")
-    found = meaning.compute(pages, tmp_path / "ahead", ahead)
-    assert noting.threads == ["kb-sentence-model"]  # all of it in the thread, once
-    assert (found.embedded, found.cached) == (60, 0)
-    seen = list(noting.seen)
-    # The same texts, embedded in the same order, without the thread: the same tables.
-    noting.seen = []
-    at_the_end = meaning.compute(pages, tmp_path / "end")
-    assert noting.seen == seen and noting.threads[-1] == "MainThread"
-    assert (at_the_end.groups, at_the_end.centroids, at_the_end.basis) == (found.groups, found.centroids, found.basis)
-    # A page the thread did not see (added since) is embedded at the end.
-    more = pages_of(31)
-    assert meaning.compute(more, tmp_path / "ahead", meaning.Ahead(pages, tmp_path / "ahead")).embedded == 2
-
-
-def test_a_failure_in_the_thread_is_raised_where_the_build_waits(tmp_path, monkeypatch):
-    monkeypatch.setattr(embedding, "Model", lambda: ThreadNoting(fail=True))
-    ahead = meaning.Ahead(pages_of(3), tmp_path)
-    with pytest.raises(embedding.ModelMissing, match="no model here"):
-        meaning.compute(pages_of(3), tmp_path, ahead)
-
-
 # -- The tables -------------------------------------------------------------------------------------
 
 def test_vectors_are_8_bit_integers_with_a_scale():
