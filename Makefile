@@ -52,7 +52,7 @@ help:
 	@echo "make review  list the essays due for clinical review in the next 30 days, and overdue ones"
 	@echo "make check   spelling, reading level and length, reviews due and links: one report"
 	@echo "make bench   time a fresh clone's first make html, build synthetic sites of 100 and 1,000 essays, print figures (SIZES=1000,10000 for others)"
-	@echo "make bench-10000   the same for 1,000 and 10,000 essays, this site only (about 75 minutes)"
+	@echo "make bench-10000   the same for 1,000 and 10,000 essays, this site only (about an hour)"
 	@echo "make clean   remove $(BUILDDIR) (the virtual environment stays)"
 	@echo "make gaps    the questions in docs/questions.yaml the site's own search does not answer"
 
@@ -87,10 +87,12 @@ node_modules/.runtime: package-lock.json
 	touch $@
 
 # The tests run on every core (pytest-xdist; a file's tests stay together, so its fixtures are built
-# once), and the ten slowest are listed. Then the search's JavaScript on its own, without a browser
-# (Node's built-in runner, tests/js/).
+# once), and the ten slowest are listed; then the tests marked "alone" (Lighthouse's page speed,
+# which a busy machine lowers), with nothing beside them. Then the search's JavaScript on its own,
+# without a browser (Node's built-in runner, tests/js/).
 test: $(VENV)/.dev-installed node_modules/.installed
-	$(BIN)/python -m pytest -n auto --dist loadfile --durations=10 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto --dist loadfile --durations=10 -m "not alone" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m alone $(PYTEST_ARGS)
 	node --test tests/js/
 
 # The live preview is written to $(BUILDDIR)/preview, never to $(BUILDDIR)/html, so nothing a
@@ -124,7 +126,7 @@ bench: $(VENV)/.dev-installed
 
 # 1,000 and 10,000 essays, this site only (default Furo would take hours at 10,000), each size's cache
 # filled with stand-in vectors first (embedding 10,000 essays with the model takes about two hours of
-# both cores; its throughput is measured on a sample). About 75 minutes on 2 cores.
+# both cores; its throughput is measured on a sample). About an hour on 2 cores.
 bench-10000: $(VENV)/.dev-installed
 	$(BIN)/python -m tests.bench --sizes 1000,10000 --skip-default --skip-first-build --stand-in-vectors
 

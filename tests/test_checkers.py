@@ -169,9 +169,12 @@ def test_a_link_to_a_missing_section_is_found(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.alone
 @pytest.mark.parametrize("kind", ["home", "theme", "essay"])
 def test_lighthouse_scores_100(site_url, kind, tmp_path):
-    """Slow (about 15 s a page): runs in .ci/run (KB_FULL_CHECKS=1) and on demand."""
+    """Slow (about 15 s a page): runs in .ci/run (KB_FULL_CHECKS=1) and on demand. Alone (make test
+    runs it after the rest): its throttled phone scores blocking time from the trace it records, and
+    a build on the other core lengthened every task (performance 75 to 98 beside the suite, 100 alone)."""
     if not os.environ.get("KB_FULL_CHECKS"):
         pytest.skip("set KB_FULL_CHECKS=1 (as .ci/run does) to run Lighthouse")
     need(LIGHTHOUSE, "lighthouse")
