@@ -41,7 +41,10 @@ TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f41157
 MODEL_ID = f"{MODEL_NAME}-onnx-int8@{MODEL_SHA256[:12]}+{TOKENIZER_SHA256[:12]}"
 MAX_TOKENS = 256      # the model's max_seq_length: longer texts are cut, as sentence-transformers does
 DIMS = 384
-BATCH_TOKENS = 8192   # tokens per run (padding included): bounds memory, keeps every core busy
+# Tokens per run (padding included). Small runs keep each layer's activations in the CPU's cache:
+# on 2 cores 1,024 embedded the same vectors about a fifth faster than 8,192 (guide/benchmarks.md,
+# "Build cost of the sentence model"); a run's rows never change another row's vector.
+BATCH_TOKENS = 1024
 MAX_ROWS = 256
 
 
