@@ -89,7 +89,8 @@ node_modules/.runtime: package-lock.json
 # The tests run on every core (pytest-xdist; a file's tests stay together, so its fixtures are built
 # once), and the ten slowest are listed; then the tests marked "alone" (Lighthouse's page speed,
 # which a busy machine lowers), with nothing beside them. Then the search's JavaScript on its own,
-# without a browser (Node's built-in runner, tests/js/).
+# without a browser (Node's built-in runner, tests/js/). PYTEST_ARGS reach both pytest runs (so
+# `-k` or `-x` apply to each); a `--junitxml=F` in them would be written twice, the second over the first.
 test: $(VENV)/.dev-installed node_modules/.installed
 	$(BIN)/python -m pytest -n auto --dist loadfile --durations=10 -m "not alone" $(PYTEST_ARGS)
 	$(BIN)/python -m pytest -m alone $(PYTEST_ARGS)

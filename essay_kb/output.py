@@ -120,6 +120,16 @@ def remove_stale_files(app, exception) -> None:
                     ", ".join(os.path.relpath(p, outdir) for p in stale[:5]) + (" ..." if len(stale) > 5 else ""))
 
 
+def write_if_changed(path: Path, content: str | bytes) -> None:
+    """``content`` at ``path``, written only if the file differs: an unchanged file keeps its time,
+    so an incremental build touches, and a deploy uploads, only what changed."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    if path.is_file() and path.read_bytes() == data:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
 def write_folder(folder: Path, files: dict[str, str], record: Path | None = None) -> None:
     """Make ``folder`` hold exactly ``files`` ({relative path: text}): files whose content changed are
     written, the others are left untouched (so an incremental build touches, and a deploy uploads,

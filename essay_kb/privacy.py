@@ -125,9 +125,11 @@ class PageInventory:
             self.addresses += [("load", "<style> element", url) for url in CSS_URL.findall(text)]
 
 
-def local_name(tag: str) -> str:
-    """"{http://www.w3.org/2000/svg}image" -> "image"."""
-    return tag.rsplit("}", 1)[-1].lower()
+def local_name(name: str) -> str:
+    """A tag or attribute name as the checks compare it: in lower case, since inside ``<svg>`` and
+    ``<math>`` Lexbor keeps a name's case (``foreignObject``). (Lexbor gives names without the
+    ``{namespace}`` html5lib put before them, and ``xlink:href`` as written.)"""
+    return name.lower()
 
 
 def elements_of(node: LexborNode):

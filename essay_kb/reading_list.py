@@ -39,8 +39,7 @@ from sphinx.environment.collectors import EnvironmentCollector
 from .permalinks import current_addresses, files, ledger_codes, page_path, read_redirects, resolve, split
 from .previews import is_discreet, meta_tags, preview_fields
 from . import scripts
-from .search import write_if_changed
-from .output import site_file
+from .output import site_file, write_if_changed
 
 PAGENAME = "reading-list"
 SECTIONS_DIR = f"{PAGENAME}/sections"

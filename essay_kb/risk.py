@@ -27,9 +27,8 @@ from sphinx.util import logging
 from .helplines import DEFAULT_HELP_LINES, card_item_html
 from .permalinks import page_path
 from .source import compose_yaml, read_source, sentence
-from .search import write_if_changed
 from .warnings_ import KbWarning
-from .output import site_file
+from .output import site_file, write_if_changed
 
 logger = logging.getLogger(__name__)
 

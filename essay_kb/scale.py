@@ -1,6 +1,6 @@
 """Two lookups of Sphinx and MyST that grow with the square of the site, made to grow with it.
 
-Profiles of clean builds at 200 and 2,000 synthetic essays (guide/benchmarks.md, "Where it bends")
+Profiles of clean builds at 200 and 2,000 synthetic essays (guide/benchmarks.md, "Where it bent, and what straightened it")
 found two upstream scans of every label of the site, each done once per page or per link:
 
 - Sphinx clears each document before reading it, and the std domain's ``clear_doc`` walks every
@@ -28,7 +28,7 @@ class StandardDomain(std.StandardDomain):
     """Sphinx's std domain, except that clearing a document never read before does nothing, and
     that it can list one page's labels without walking the site's."""
 
-    never_read: set[str] = frozenset()      # set per build by note_never_read
+    never_read: frozenset[str] | set[str] = frozenset()      # set per build by note_never_read
     by_doc: dict[str, list] | None = None   # made at the first labels_of() after the pages are read
 
     def clear_doc(self, docname: str) -> None:

@@ -32,7 +32,7 @@ from pathlib import Path
 import rcssmin
 import rjsmin
 
-from .output import site_file
+from .output import site_file, write_if_changed
 
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -73,10 +73,7 @@ def write_static(app) -> None:
         data = source.read_bytes()
         if source.suffix in (".js", ".css"):
             data = minified(source.name, data.decode("utf-8")).encode("utf-8")
-        target = site_file(app.outdir, "_static", source.name)
-        if not target.is_file() or target.read_bytes() != data:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+        write_if_changed(site_file(app.outdir, "_static", source.name), data)
 
 
 def setup(app) -> None:

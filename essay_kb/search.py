@@ -47,7 +47,7 @@ from .permalinks import page_path
 from .search_index import FILE_NAMES, Block, Page, Stemmer, block_counts, blocks_of, bundle_files, words
 from .themes import theme_docname
 from .warnings_ import KbWarning
-from .output import site_file
+from .output import site_file, write_if_changed
 
 logger = logging.getLogger(__name__)
 
@@ -234,14 +234,6 @@ def place(source: Path, path: Path) -> None:
         os.link(source, path)
     except OSError:
         shutil.copyfile(source, path)
-
-
-def write_if_changed(path: Path, text: str) -> None:
-    data = text.encode("utf-8")
-    if path.is_file() and path.read_bytes() == data:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
 
 
 def lexicon_path(app) -> Path:

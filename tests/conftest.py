@@ -22,6 +22,9 @@ def rootdir():
     return ROOTS
 
 
+BUILD_TIMEOUT_S = 20 * 60
+
+
 def sphinx_build(srcdir: Path, outdir: Path, *extra: str, confdir: Path | None = None, check: bool = True,
                  quiet: bool = True, stand_in_vectors: Path | None = None, in_process: bool = False) -> subprocess.CompletedProcess:
     """Run sphinx-build as the Makefile does (dirhtml, warnings are errors); ``quiet`` keeps only
@@ -47,7 +50,10 @@ def sphinx_build(srcdir: Path, outdir: Path, *extra: str, confdir: Path | None =
     if in_process and not stand_in_vectors and not any(arg.startswith(("-j", "--jobs")) for arg in extra):
         result = build_in_process(args, env)
     else:
-        result = subprocess.run(args, capture_output=True, text=True, cwd=REPO, env=env)
+        # A bound, so that a build which never ends fails its test instead of holding a worker:
+        # when a parallel read fails, sphinx-build's parent can wait forever for a child blocked on
+        # a pipe (sphinx/util/parallel.py). The slowest test build takes a few minutes.
+        result = subprocess.run(args, capture_output=True, text=True, cwd=REPO, env=env, timeout=BUILD_TIMEOUT_S)
     if check and result.returncode != 0:
         raise AssertionError(f"build failed:\n{result.stdout}\n{result.stderr}")
     return result
@@ -65,7 +71,7 @@ def build_in_process(args: list[str], env: dict) -> subprocess.CompletedProcess:
 
     stdout, stderr = io.StringIO(), io.StringIO()
     saved_env, saved_cwd = dict(os.environ), os.getcwd()
-    os.environ.update({name: value for name, value in env.items() if name == "KB_EMBEDDING_CACHE"})
+    os.environ["KB_EMBEDDING_CACHE"] = env["KB_EMBEDDING_CACHE"]
     os.chdir(REPO)
     try:
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
