@@ -14,7 +14,7 @@ from pathlib import Path
 from feedgen.feed import FeedGenerator
 
 from .themes import themes_by_key
-from .output import site_file
+from .output import site_file, write_if_changed
 
 FEED_FILE = "feed.xml"
 
@@ -70,8 +70,8 @@ def write_feed(app, exception) -> None:
     target = site_file(app.outdir, FEED_FILE)
     if xml is None:
         target.unlink(missing_ok=True)
-    elif not target.exists() or target.read_bytes() != xml:
-        target.write_bytes(xml)
+    else:
+        write_if_changed(target, xml)
 
 
 def advertise_feed(app, pagename, templatename, context, doctree) -> None:

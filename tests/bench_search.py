@@ -279,7 +279,7 @@ def build_with_sphinx_search(srcdir: Path, confdir: Path, work: Path) -> Path:
     conf.mkdir(parents=True)
     (conf / "conf.py").write_text(SPHINX_SEARCH_CONF.format(conf=str(confdir / "conf.py")), encoding="utf-8")
     out = work / "sphinx-search-html"
-    sphinx_build(srcdir, out, "-j", "auto", confdir=conf)
+    sphinx_build(srcdir, out, "-j", "auto", confdir=conf, timeout=None)
     (out / "bench-sphinx-search.html").write_text(SPHINX_SEARCH_HARNESS, encoding="utf-8")
     return out
 
@@ -327,7 +327,7 @@ def relevance_table(ours: list, off: list, sphinx: list) -> None:
 
 def bench_real_site(browser, work: Path) -> None:
     site = work / "real-html"
-    sphinx_build(REPO / "docs", site, confdir=REPO)
+    sphinx_build(REPO / "docs", site, confdir=REPO, timeout=None)
     sphinx_site = build_with_sphinx_search(REPO / "docs", REPO, work)
     url, server = serve(site)
     sphinx_url, sphinx_server = serve(sphinx_site)
@@ -402,7 +402,7 @@ def bench_synthetic(browser, work: Path, n: int) -> None:
         return
     src = write_corpus(work / f"synthetic-{n}", n)
     site = work / f"synthetic-{n}-html"
-    sphinx_build(src, site, "-j", "auto", confdir=src)
+    sphinx_build(src, site, "-j", "auto", confdir=src, timeout=None)
     sphinx_site = build_with_sphinx_search(src, src, work / f"synthetic-{n}-sphinx")
     url, server = serve(site)
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -26,7 +27,8 @@ BUILD_TIMEOUT_S = 20 * 60
 
 
 def sphinx_build(srcdir: Path, outdir: Path, *extra: str, confdir: Path | None = None, check: bool = True,
-                 quiet: bool = True, stand_in_vectors: Path | None = None, in_process: bool = False) -> subprocess.CompletedProcess:
+                 quiet: bool = True, stand_in_vectors: Path | None = None, in_process: bool = False,
+                 timeout: float | None = BUILD_TIMEOUT_S) -> subprocess.CompletedProcess:
     """Run sphinx-build as the Makefile does (dirhtml, warnings are errors); ``quiet`` keeps only
     the warnings (no information lines). ``stand_in_vectors``: a cache folder of its own, filled with
     stand-in vectors instead of running the sentence model (tests/bench_stand_in.py), for a test
@@ -36,7 +38,8 @@ def sphinx_build(srcdir: Path, outdir: Path, *extra: str, confdir: Path | None =
     build after a build: in one process Furo leaves a setting behind (``pygments_dark_style``), so
     Sphinx sees the configuration changed and reads everything again. Never
     a parallel build (``-j``: its workers would be forks of the test's process) or stand-in vectors
-    (which replace the model in the process that builds)."""
+    (which replace the model in the process that builds). ``timeout``: seconds before the build is
+    taken for hung and fails (None for benchmarks, whose large builds are meant to take long)."""
     runner = "tests.bench_stand_in" if stand_in_vectors else "sphinx"
     args = [sys.executable, "-m", runner, "-b", "dirhtml", "-W", "--keep-going", "-n", *(["-q"] if quiet else [])]
     if confdir is not None:
@@ -50,13 +53,30 @@ def sphinx_build(srcdir: Path, outdir: Path, *extra: str, confdir: Path | None =
     if in_process and not stand_in_vectors and not any(arg.startswith(("-j", "--jobs")) for arg in extra):
         result = build_in_process(args, env)
     else:
-        # A bound, so that a build which never ends fails its test instead of holding a worker:
-        # when a parallel read fails, sphinx-build's parent can wait forever for a child blocked on
-        # a pipe (sphinx/util/parallel.py). The slowest test build takes a few minutes.
-        result = subprocess.run(args, capture_output=True, text=True, cwd=REPO, env=env, timeout=BUILD_TIMEOUT_S)
+        result = run_bounded(args, env, timeout)
     if check and result.returncode != 0:
         raise AssertionError(f"build failed:\n{result.stdout}\n{result.stderr}")
     return result
+
+
+def run_bounded(args: list[str], env: dict, timeout: float | None) -> subprocess.CompletedProcess:
+    """``subprocess.run(args)``, but a build still running after ``timeout`` seconds is killed with
+    every process it started, and fails with what it printed. A bound, so that a build which never
+    ends fails its test instead of holding a worker: when a parallel read fails, sphinx-build's
+    parent can wait forever for a child blocked on a pipe (sphinx/util/parallel.py). Its own session
+    (process group) is what lets the workers be killed with it."""
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO, env=env,
+                               start_new_session=True)
+    try:
+        stdout, stderr = process.communicate(timeout=timeout)
+    except BaseException as stopped:  # the timeout, or the run interrupted (Ctrl-C): nothing left running
+        os.killpg(process.pid, signal.SIGKILL)
+        stdout, stderr = process.communicate()
+        if isinstance(stopped, subprocess.TimeoutExpired):
+            raise AssertionError(f"the build was still running after {timeout:.0f} s and was stopped, "
+                                 f"with its workers:\n{stdout}\n{stderr}") from None
+        raise
+    return subprocess.CompletedProcess(args, process.returncode, stdout, stderr)
 
 
 def build_in_process(args: list[str], env: dict) -> subprocess.CompletedProcess:
