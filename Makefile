@@ -97,9 +97,10 @@ test: $(VENV)/.dev-installed node_modules/.installed
 	node --test tests/js/
 
 # The live preview is written to $(BUILDDIR)/preview, never to $(BUILDDIR)/html, so nothing a
-# preview shows (a draft, a page with a problem) can be uploaded by mistake.
+# preview shows (a draft, a page with a problem) can be uploaded by mistake. essay_kb/serve.py keeps
+# the build in memory between page edits (sphinx-autobuild's server, without its new process per build).
 serve: $(VENV)/.dev-installed node_modules/.runtime
-	$(BIN)/sphinx-autobuild -b dirhtml -c $(CONFDIR) -d $(BUILDDIR)/preview-doctrees -D kb_dev_server=127.0.0.1:8000 -D kb_preview=1 --host 127.0.0.1 --port 8000 \
+	$(BIN)/python -m essay_kb serve -b dirhtml -c $(CONFDIR) -d $(BUILDDIR)/preview-doctrees -D kb_dev_server=127.0.0.1:8000 -D kb_preview=1 --host 127.0.0.1 --port 8000 \
 		--watch essay_kb --ignore "*/themes/*" $(SOURCEDIR) $(BUILDDIR)/preview
 
 new: $(VENV)/.installed

@@ -34,11 +34,17 @@ def note_page(app, pagename, templatename, context, doctree) -> None:
 
 
 def start(app) -> None:
-    app.builder.kb_rendered_pages = set()
+    new_build(app)
     if app.config.kb_site_dir:
         # make html builds into <site>.partial and moves it into place once the build succeeds:
         # Sphinx's own last line would name the .partial folder the author will never see.
         app.builder.epilog = "The site is in " + app.config.kb_site_dir.replace("%", "%%") + "."
+
+
+def new_build(app, *_) -> list[str]:
+    """At each build's start (a kept application builds many times: essay_kb.serve)."""
+    app.builder.kb_rendered_pages = set()
+    return []  # env-get-outdated: no page added to those read
 
 
 ATTACHMENT_FOLDERS = ("_sources", "_downloads")  # and the builder's imagedir (_images)
@@ -173,5 +179,6 @@ def write_folder(folder: Path, files: dict[str, str], record: Path | None = None
 
 def setup(app) -> None:
     app.connect("builder-inited", start)
+    app.connect("env-get-outdated", new_build, priority=0)
     app.connect("html-page-context", note_page)
     # build-finished: remove_stale_files is connected from essay_kb.HANDLER_ORDER (its order matters).

@@ -85,6 +85,31 @@ def test_the_preview_shows_each_page_its_problems_and_the_home_page_lists_them(s
     assert not any("kb-preview-problems" in p.read_text(encoding="utf-8") for p in site.rglob("*.html"))
 
 
+def test_the_home_pages_list_of_problems_follows_each_incremental_preview_build(site_copy, tmp_path):
+    """A problem found while a page is read (an unknown theme) or written (a reference to no label)
+    is listed on the home page from the build that finds it until the build that no longer does,
+    whichever other pages are edited between."""
+    root = site_copy()
+    out = tmp_path / "preview"
+
+    def listed() -> set[str]:
+        sphinx_build(root, out, "-D", "kb_preview=1", check=False)
+        home = soup(out / "index.html").select_one(".kb-preview-problems")
+        return {a["href"].strip("/").split("/")[-1] for a in home.select("a")} if home else set()
+
+    assert listed() == set()
+    edit(root / "essays" / "two.md", "themes: [", "themes: [no-such-theme, ")
+    with (root / "essays" / "four.md").open("a", encoding="utf-8") as essay:
+        essay.write("\nSee {ref}`no-such-label`.\n")
+    assert listed() == {"two", "four"}
+    edit(root / "essays" / "one.md", "# Essay one", "# Essay one, retitled")  # neither problem page is read or written again
+    assert listed() == {"two", "four"}
+    edit(root / "essays" / "two.md", "themes: [no-such-theme, ", "themes: [")
+    assert listed() == {"four"}
+    edit(root / "essays" / "four.md", "\nSee {ref}`no-such-label`.\n", "\n")
+    assert listed() == set()
+
+
 def test_a_failed_build_ends_with_one_line_per_problem():
     here = Path.cwd()  # absolute paths are shown from the current folder, as the author types them
     text = (f"{here}/docs/essays/a.md:4: WARNING: unknown theme 'x'. Known theme keys: y. [kb.essay]\n"

@@ -129,7 +129,7 @@ def test_the_live_preview_never_writes_the_site_that_is_published(tmp_path):
     build = tmp_path / "build"
     plan = subprocess.run(["make", "--no-print-directory", "-n", "-o", ".venv/.installed", "serve", f"BUILDDIR={build}"],
                           cwd=REPO, capture_output=True, text=True, check=True).stdout
-    assert "sphinx-autobuild" in plan and f"{build}/preview" in plan
+    assert "essay_kb serve" in plan and f"{build}/preview" in plan
     assert f"{build}/html" not in plan and f"{build}/doctrees" not in plan
 
 

@@ -1,0 +1,151 @@
+"""`make serve` (essay_kb/serve.py): the preview keeps its build in memory between page edits, and
+what it shows is what a fresh build of the same files shows."""
+
+import http.client
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import BUILD_TIMEOUT_S, REPO, edit, html_files, sphinx_build
+from essay_kb.new import main as new_essay
+from essay_kb.serve import Builds, Options
+from test_structure import INCREMENTAL_CHANGES
+
+PREVIEW = {"kb_preview": "1", "kb_dev_server": "127.0.0.1:8000"}  # what make serve sets
+
+
+def preview_builds(root: Path, out: Path) -> Builds:
+    return Builds(Options(root, out, root, out.parent / f"{out.name}-doctrees", "dirhtml", dict(PREVIEW)))
+
+
+def fresh_preview(root: Path, out: Path) -> Path:
+    sphinx_build(root, out, *[arg for name, value in PREVIEW.items() for arg in ("-D", f"{name}={value}")])
+    return out
+
+
+@pytest.fixture
+def cache_for_workers(monkeypatch):
+    """The worker inherits this process's environment: the tests' shared cache of sentence vectors."""
+    monkeypatch.setenv("KB_EMBEDDING_CACHE", os.environ.get("KB_EMBEDDING_CACHE", str(REPO / "_build" / "embeddings")))
+
+
+def test_page_edits_are_built_by_the_same_worker_and_equal_a_fresh_build(site_copy, tmp_path, cache_for_workers):
+    root = site_copy()
+    INCREMENTAL_CHANGES["theme-index-elsewhere"][0](root)  # a page listing every theme's essays
+    builds = preview_builds(root, tmp_path / "kept")
+    try:
+        assert builds() == 0
+        worker = builds.worker.pid
+        for name in ("retitle", "move-theme", "retitle-an-about-page", "delete"):
+            before = {p: p.stat().st_mtime_ns for p in root.rglob("*.md")}
+            INCREMENTAL_CHANGES[name][1](root)
+            changed = [p for p in root.rglob("*.md") if before.get(p) != p.stat().st_mtime_ns]
+            changed += [p for p in before if not p.exists()]
+            assert builds(changed_paths=changed) == 0, name
+        # A problem shown on its page and listed on the home page, then fixed: neither is left behind.
+        for old, new, shown in (("themes: [", "themes: [no-such-theme, ", True), ("themes: [no-such-theme, ", "themes: [", False)):
+            edit(root / "essays" / "two.md", old, new)
+            assert builds(changed_paths=[root / "essays" / "two.md"]) == 0
+            for page in ("essays/two", "."):
+                text = (tmp_path / "kept" / page / "index.html").read_text(encoding="utf-8")
+                assert ("kb-preview-problems" in text) is shown, page
+        new_essay(["--title", "A new essay", "--theme", "beta", "--docs", str(root), "--themes-file", str(root / "themes.yaml")])
+        assert builds(changed_paths=[root / "essays" / "a-new-essay.md"]) == 0
+        assert builds.worker.pid == worker and builds.builds == 8  # one application, built eight times
+    finally:
+        builds.stop()
+    assert html_files(tmp_path / "kept") == html_files(fresh_preview(root, tmp_path / "fresh"))
+
+
+def test_any_other_change_or_a_failed_build_starts_a_fresh_worker(site_copy, tmp_path, cache_for_workers):
+    """What a build reads once when it starts (here the themes file) is read again, as by a new
+    sphinx-build; a build that stops leaves no application half-updated for the next."""
+    root = site_copy()
+    builds = preview_builds(root, tmp_path / "kept")
+    try:
+        assert builds() == 0
+        first = builds.worker.pid
+        edit(root / "themes.yaml", "title: Alpha theme", "title: Alpha renamed")
+        assert builds(changed_paths=[root / "themes.yaml"]) == 0
+        assert builds.worker.pid != first and builds.builds == 1
+        assert "Alpha renamed" in (tmp_path / "kept" / "themes" / "alpha" / "index.html").read_text(encoding="utf-8")
+
+        outside = tmp_path / "outside.md"
+        outside.write_text("# Outside\n", encoding="utf-8")
+        (root / "essays" / "link.md").symlink_to(outside)  # refused by the source-tree check, every build
+        assert builds(changed_paths=[root / "essays" / "link.md"]) != 0
+        assert builds.worker is None
+        (root / "essays" / "link.md").unlink()
+        assert builds(changed_paths=[root / "essays" / "link.md"]) == 0
+    finally:
+        builds.stop()
+
+
+def test_only_markdown_inside_the_source_folder_is_a_page_edit(tmp_path):
+    options = Options(tmp_path / "docs", tmp_path / "out", tmp_path, tmp_path / "doctrees")
+    assert options.page_only([tmp_path / "docs" / "essays" / "one.md", tmp_path / "docs" / "index.md"])
+    assert not options.page_only([tmp_path / "docs" / "themes.yaml"])
+    assert not options.page_only([tmp_path / "docs" / "one.md", tmp_path / "conf.py"])
+    assert not options.page_only([tmp_path / "elsewhere.md"])
+    assert not options.page_only([])  # the first build
+
+
+def test_make_serve_rebuilds_a_saved_page_in_place_and_the_open_page_reloads(site_copy, tmp_path, cache_for_workers,
+                                                                             browser):
+    from sphinx_autobuild.utils import find_free_port
+
+    root = site_copy()
+    port = find_free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w") as sink:
+        server = subprocess.Popen([sys.executable, "-m", "essay_kb", "serve", "-b", "dirhtml", "-c", str(root),
+                                   "-d", str(tmp_path / "doctrees"), "-D", f"kb_dev_server=127.0.0.1:{port}",
+                                   "--port", str(port), str(root), str(tmp_path / "preview")],
+                                  cwd=REPO, stdout=sink, stderr=subprocess.STDOUT, text=True)
+    try:
+        url = f"http://127.0.0.1:{port}/essays/two/"
+        assert "Essay two" in wait_for(lambda: fetch(url), server, log)
+        page = browser.new_page()
+        blocked = []
+        page.on("console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None)
+        page.goto(url)
+        page.wait_for_function("() => window.kbReloadReady = true")  # the page as first loaded
+        edit(root / "essays" / "two.md", "# Essay two", "# Essay two, saved again")
+        # The reload script (sphinx-autobuild's, allowed by the preview's policy) reloads the page
+        # once the build is done: a new document, with the new title.
+        page.wait_for_function("() => !window.kbReloadReady && document.querySelector('h1').textContent.includes('saved again')",
+                               timeout=BUILD_TIMEOUT_S * 1000)
+        assert not blocked, blocked
+        page.close()
+        text = log.read_text(encoding="utf-8")
+        assert len(re.findall(r"^Running Sphinx v", text, re.M)) == 1, text  # built in place, not started again
+        assert "0 added, 1 changed, 0 removed" in text
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def fetch(url: str) -> str | None:
+    """The page, or None while there is none to serve whole (not built yet, or being rewritten)."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.read().decode("utf-8")
+    except (OSError, http.client.HTTPException):
+        return None
+
+
+def wait_for(condition, server: subprocess.Popen, log: Path):
+    """Until ``condition()`` holds, asked every 0.2 s; fails if the server ends first, or if it has
+    not held after as long as the suite gives any build (a hang, not a slow machine)."""
+    deadline = time.monotonic() + BUILD_TIMEOUT_S
+    while not (result := condition()):
+        if server.poll() is not None or time.monotonic() > deadline:
+            raise AssertionError(f"make serve ended or hung ({server.poll()}):\n{log.read_text(encoding='utf-8')}")
+        time.sleep(0.2)
+    return result
