@@ -152,6 +152,23 @@ def text_key(text: str) -> str:
     return hashlib.sha256(f"{MODEL_ID}\n{text}".encode("utf-8")).hexdigest()[:32]
 
 
+# Each cache file as read, by (path, size, modification time): a process that builds many times
+# (the kept preview, essay_kb/serve.py; tests) reads a file once. A file is never changed in place
+# (written whole, then renamed), so another file's stamp means another file.
+_READ: dict[tuple[str, int, int], dict[str, np.ndarray]] = {}
+
+
+def read_cache_file(path: Path) -> dict[str, np.ndarray]:
+    stat = path.stat()
+    stamp = (str(path), stat.st_size, stat.st_mtime_ns)
+    if stamp not in _READ:
+        for gone in [s for s in _READ if s[0] == stamp[0] or not os.path.exists(s[0])]:
+            del _READ[gone]
+        with np.load(path) as data:
+            _READ[stamp] = dict(zip(json.loads(str(data["keys"])), data["vectors"]))
+    return _READ[stamp]
+
+
 class Cache:
     """Vectors by text, on disk in ``folder``, keyed by ``text_key`` (the text and the model, so
     another model never reads these vectors). Each build that embeds something adds one
@@ -167,8 +184,7 @@ class Cache:
         self._files = sorted(folder.glob("*.npz")) if folder and folder.is_dir() else []
         for path in list(self._files):
             try:
-                with np.load(path) as data:
-                    self.vectors.update(zip(json.loads(str(data["keys"])), data["vectors"]))
+                self.vectors.update(read_cache_file(path))
             except FileNotFoundError:  # merged away by another build (make serve) sharing the cache
                 self._files.remove(path)
 

@@ -108,15 +108,21 @@ def groups_of(vectors: np.ndarray, per_group: int = SECTIONS_PER_GROUP) -> tuple
     return centroids, [m.tolist() for m in members]
 
 
+LOADED_MODELS: dict[type, "embedding.Model"] = {}
+
+
 def compute(pages: list[Page], cache_dir: Path | None) -> Meaning:
     """Every table the browser's meaning layer reads, for these pages."""
     cache = embedding.Cache(cache_dir)
-    model: list[embedding.Model] = []
 
     def model_factory():
-        if not model:
-            model.append(embedding.Model())
-        return model[0]
+        # Loaded once per process, when a build first has something to embed: a kept preview
+        # (essay_kb/serve.py) embeds an edit's sections without loading it again. By class, so that
+        # a stand-in model (tests/bench_stand_in.py) is never mistaken for the model.
+        kind = embedding.Model
+        if kind not in LOADED_MODELS:
+            LOADED_MODELS[kind] = kind()
+        return LOADED_MODELS[kind]
 
     sections = [(number, index, section_text(page, index, block))
                 for number, page in enumerate(pages) for index, block in enumerate(page.blocks)]

@@ -235,6 +235,30 @@ def dumps(data) -> str:
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+class LastTexts:
+    """The JSON text of each value of the last index this process made: a value equal to the one
+    under the same key then is not written again. A build's postings are half a million small lists;
+    in a process that builds again after an edit (the kept preview, essay_kb/serve.py) all but the
+    edited pages' are equal to the last build's. Compared, never assumed: the text is always that of
+    the value given."""
+
+    def __init__(self):
+        self.last: dict = {}
+        self.now: dict = {}
+
+    def dumps(self, key, value) -> str:
+        known = self.last.get(key)
+        text = known[1] if known is not None and known[0] == value else dumps(value)
+        self.now[key] = (value, text)
+        return text
+
+    def forget_unused(self) -> None:
+        self.last, self.now = self.now, {}
+
+
+LAST_TEXTS = LastTexts()
+
+
 def joined_object(values: dict[str, str]) -> str:
     """``dumps`` of a dict whose values are already JSON text: the same characters, from the parts."""
     return "{" + ",".join(f"{dumps(key)}:{values[key]}" for key in sorted(values)) + "}"
@@ -252,8 +276,9 @@ def bundle_files(pages: list[Page], lexicon: dict[str, str] | None = None, meani
     records = [{"url": page.url, "title": page.title, "summary": page.summary, "themes": page.themes,
                 "tags": page.tags, "blocks": [[b.id, b.heading, b.text] for b in page.blocks]} for page in pages]
     # Each value is written as JSON once: its length sizes the parts, and the parts are joined from it.
-    row_texts = {s: dumps(rows) for s, rows in index.items()}
-    record_texts = {str(number): dumps(record) for number, record in enumerate(records)}
+    row_texts = {s: LAST_TEXTS.dumps(("rows", s), rows) for s, rows in index.items()}
+    record_texts = {str(number): LAST_TEXTS.dumps(("page", number), record) for number, record in enumerate(records)}
+    LAST_TEXTS.forget_unused()
     word_count = part_count("words", sum(len(s) + len(text) for s, text in row_texts.items()))
     page_count = part_count("pages", sum(map(len, record_texts.values())))
     files = {}

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import multiprocessing
 import sys
 import traceback
@@ -38,6 +39,7 @@ class Options:
     doctreedir: Path
     builder: str = "dirhtml"
     overrides: dict[str, str] = field(default_factory=dict)
+    quiet: bool = False  # only warnings (sphinx-build -q): for benchmarks
 
     def page_only(self, changed: list[Path]) -> bool:
         """Whether every changed file is a page's Markdown (Sphinx notices these itself: their times,
@@ -47,13 +49,20 @@ class Options:
             path.suffix == PAGE_SUFFIX and path.resolve().is_relative_to(source) for path in changed)
 
 
+def preview_overrides(dev_server: str) -> dict[str, str]:
+    """What ``make serve`` sets (-D): the preview's pages, which allow the reload script from
+    ``dev_server`` (host:port)."""
+    return {"kb_preview": "1", "kb_dev_server": dev_server}
+
+
 # -- the worker: one Sphinx application, built again on request -------------------------------------
 
 def open_app(options: Options):
     from sphinx.application import Sphinx
 
     return Sphinx(str(options.sourcedir), str(options.confdir), str(options.outdir), str(options.doctreedir),
-                  options.builder, confoverrides=dict(options.overrides), status=sys.stdout, warning=sys.stderr)
+                  options.builder, confoverrides=dict(options.overrides), status=None if options.quiet else sys.stdout,
+                  warning=sys.stderr)
 
 
 def before_rebuild(app) -> None:
@@ -83,10 +92,19 @@ def work(options: Options, requests) -> None:
             while requests.recv():  # EOFError when the server has gone
                 if app is None:
                     app = open_app(options)
+                    app.build()
                 else:
                     before_rebuild(app)
-                app.build()
+                    # Python's cycle collector would walk the whole kept environment again and again
+                    # during a page's build (a tenth of its time at 1,000 essays): it runs after the
+                    # answer instead, while the author reads the page. One build's garbage waits.
+                    gc.disable()
+                    try:
+                        app.build()
+                    finally:
+                        gc.enable()
                 requests.send(app.statuscode)
+                gc.collect()
                 if app.statuscode:
                     return
     except EOFError:

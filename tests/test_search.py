@@ -192,6 +192,25 @@ def test_a_small_bundle_is_one_part_of_each_kind_and_a_large_one_parts_by_hash()
                for k in json.loads(files[f"p/{n}.json"]))
 
 
+def test_an_index_made_again_after_an_edit_reuses_only_the_texts_of_equal_values():
+    """A process that indexes again (the kept preview) writes exactly the files a fresh one would."""
+    before = [page("a/", ("", "A", "Fees and sessions.")), page("b/", ("", "B", "Sessions again."))]
+    after = [page("a/", ("", "A", "Fees and cancelled sessions.")), page("b/", ("", "B", "Sessions again."))]
+    search_index.LAST_TEXTS = search_index.LastTexts()
+    search_index.bundle_files(before)
+    reused = search_index.bundle_files(after)
+    search_index.LAST_TEXTS = search_index.LastTexts()
+    assert reused == search_index.bundle_files(after) != search_index.bundle_files(before)
+    texts = search_index.LastTexts()
+    assert texts.dumps("k", [[0, 1]]) == "[[0,1]]"
+    texts.forget_unused()
+    assert texts.dumps("k", [[0, 2]]) == "[[0,2]]"  # the same key, another value
+    texts.forget_unused()
+    assert texts.dumps("other", [1]) == "[1]" and list(texts.now) == ["other"]
+    texts.forget_unused()
+    assert "k" not in texts.last  # not used by the last index: forgotten
+
+
 @pytest.mark.skipif(not (REPO / "node_modules" / "wink-porter2-stemmer").is_dir(), reason="npm ci has not run")
 def test_the_browser_stemmer_is_the_npm_package_and_agrees_with_the_index(tmp_path):
     """kb-search.js stems a reader's words with wink-porter2-stemmer, kept verbatim in

@@ -14,10 +14,10 @@ import pytest
 
 from conftest import BUILD_TIMEOUT_S, REPO, edit, html_files, sphinx_build
 from essay_kb.new import main as new_essay
-from essay_kb.serve import Builds, Options
+from essay_kb.serve import Builds, Options, preview_overrides
 from test_structure import INCREMENTAL_CHANGES
 
-PREVIEW = {"kb_preview": "1", "kb_dev_server": "127.0.0.1:8000"}  # what make serve sets
+PREVIEW = preview_overrides("127.0.0.1:8000")
 
 
 def preview_builds(root: Path, out: Path) -> Builds:
