@@ -25,13 +25,28 @@ class kb_essay_meta(Placeholder):
 
 
 @dataclass(frozen=True)
-class SidebarInputs:
-    """What a page's sidebar and previous/next links show of other pages."""
+class ThemeEssays:
+    """A theme's home essays, in order, and the fixed pages: made once per theme per build."""
 
     theme: str | None  # the page's theme: an essay's home theme, or a theme page's own
     essays: tuple[tuple[str, str], ...]  # (docname, title) of that theme's home essays, in order
     about: tuple[tuple[str, str], ...]  # (docname, title) of the "About" pages that exist
     help: tuple[tuple[str, str], ...] = ()  # (docname, title) of the help pages, first in the menu
+
+
+@dataclass(frozen=True)
+class SidebarInputs:
+    """What one page's sidebar and previous/next links show of other pages: the window of its
+    theme's essays around it, not the whole theme, so that a title edited elsewhere in a theme of
+    hundreds rewrites only the pages that show it."""
+
+    theme: str | None
+    essays: tuple[tuple[str, str], ...]  # (docname, title): the window shown
+    more: bool  # the theme has essays outside the window (a link to the theme page says so)
+    about: tuple[tuple[str, str], ...]
+    help: tuple[tuple[str, str], ...] = ()
+    previous: tuple[str, str] | None = None  # (docname, title) in the essay's home theme
+    next: tuple[str, str] | None = None
 
 
 def current_theme(app, pagename: str) -> str | None:
@@ -44,10 +59,19 @@ def current_theme(app, pagename: str) -> str | None:
 
 
 def sidebar_inputs(app, pagename: str) -> SidebarInputs:
+    theme = theme_essays(app, current_theme(app, pagename))
+    docnames = [d for d, _ in theme.essays]
+    index = docnames.index(pagename) if pagename in docnames else -1
+    shown = tuple(window(list(theme.essays), index, app.config.kb_sidebar_window))
+    return SidebarInputs(theme.theme, shown, len(shown) < len(theme.essays), theme.about, theme.help,
+                         theme.essays[index - 1] if index > 0 else None,
+                         theme.essays[index + 1] if 0 <= index < len(docnames) - 1 else None)
+
+
+def theme_essays(app, theme: str | None) -> ThemeEssays:
     """One value per theme, made once per build rather than once per page: every page's sidebar,
     previous/next links and fingerprint need it, and sorting the whole collection for each page
     made writing grow with the square of the number of essays."""
-    theme = current_theme(app, pagename)
     shared = getattr(app, "kb_sidebars", None)
     if shared is not None and theme in shared:
         return shared[theme]
@@ -56,10 +80,10 @@ def sidebar_inputs(app, pagename: str) -> SidebarInputs:
     about, help_pages = (tuple((d, env.titles[d].astext() if d in env.titles else d)
                                for d in pages if d in env.all_docs)
                          for pages in (app.config.kb_sidebar_pages, app.config.kb_help_pages))
-    inputs = SidebarInputs(theme, essays, about, help_pages)
+    found = ThemeEssays(theme, essays, about, help_pages)
     if shared is not None:
-        shared[theme] = inputs
-    return inputs
+        shared[theme] = found
+    return found
 
 
 def start_sharing(app, env) -> None:
@@ -97,7 +121,7 @@ def page_group_html(pagename: str, caption: str, pages, link) -> list[str]:
     return out
 
 
-def sidebar_html(inputs: SidebarInputs, pagename: str, link, themes: list[dict], window_size: int) -> str:
+def sidebar_html(inputs: SidebarInputs, pagename: str, link, themes: list[dict]) -> str:
     """``link(docname)`` is the page's relative address of another page."""
     # Help for the worst moments comes first: on a phone it is the top of the menu.
     out = page_group_html(pagename, "Help now", inputs.help, link)
@@ -109,20 +133,18 @@ def sidebar_html(inputs: SidebarInputs, pagename: str, link, themes: list[dict],
         href = "#" if pagename == theme_docname(key) else escape(link(theme_docname(key)))
         out.append(f'<li class="{cls}"><a class="reference internal" href="{href}">{escape(theme["title"])}</a>')
         if is_active:
-            docnames = [d for d, _ in inputs.essays]
-            index = docnames.index(pagename) if pagename in docnames else -1
-            shown = window(inputs.essays, index, window_size)
             out.append('<ul class="current">')
-            for docname, title in shown:
+            for docname, title in inputs.essays:
                 here = docname == pagename
                 out.append(
                     f'<li class="toctree-l2{" current" if here else ""}"><a class="reference internal" '
                     f'href="{"#" if here else escape(link(docname))}">{escape(title)}</a></li>'
                 )
-            if len(shown) < len(inputs.essays):
+            if inputs.more:
+                # Without their number, which would change every page of the theme when one is added.
                 out.append(
                     f'<li class="toctree-l2"><a class="reference internal kb-more" href="{escape(link(theme_docname(key)))}">'
-                    f'All {len(inputs.essays)} essays in {escape(theme["title"])}</a></li>'
+                    f'All essays in {escape(theme["title"])}</a></li>'
                 )
             out.append("</ul>")
         out.append("</li>")
@@ -134,16 +156,7 @@ def sidebar_html(inputs: SidebarInputs, pagename: str, link, themes: list[dict],
 def page_sidebar_html(app, pagename: str) -> str:
     inputs = shown(app, pagename, sidebar_inputs)
     link = lambda target: app.builder.get_relative_uri(pagename, target)  # noqa: E731
-    return sidebar_html(inputs, pagename, link, app.config.kb_themes, app.config.kb_sidebar_window)
-
-
-def theme_neighbours(inputs: SidebarInputs, docname: str) -> tuple[tuple[str, str] | None, tuple[str, str] | None]:
-    """The previous and next essay, (docname, title), in the essay's home theme, in the theme's order."""
-    docnames = [d for d, _ in inputs.essays]
-    if docname not in docnames:
-        return None, None
-    i = docnames.index(docname)
-    return (inputs.essays[i - 1] if i > 0 else None), (inputs.essays[i + 1] if i + 1 < len(docnames) else None)
+    return sidebar_html(inputs, pagename, link, app.config.kb_themes)
 
 
 def on_page_context(app, pagename, templatename, context, doctree) -> None:
@@ -151,7 +164,8 @@ def on_page_context(app, pagename, templatename, context, doctree) -> None:
         html = page_sidebar_html(app, pagename)
         context["toctree"] = lambda **kwargs: html
     if pagename in app.env.kb_essays:
-        for key, target in zip(("prev", "next"), theme_neighbours(shown(app, pagename, sidebar_inputs), pagename)):
+        inputs = shown(app, pagename, sidebar_inputs)
+        for key, target in (("prev", inputs.previous), ("next", inputs.next)):
             context[key] = {
                 "link": app.builder.get_relative_uri(pagename, target[0]),
                 "title": escape(target[1]),
