@@ -98,15 +98,15 @@ def work(options: Options, requests) -> None:
                     # Python's cycle collector would walk the whole kept environment again and again
                     # during a page's build (a tenth of its time at 1,000 essays): it runs after the
                     # answer instead, while the author reads the page. One build's garbage waits.
+                    # (Turned on only after the answer: the first allocation would start it.)
                     gc.disable()
-                    try:
-                        app.build()
-                    finally:
-                        gc.enable()
+                    app.build()
                 requests.send(app.statuscode)
-                gc.collect()
                 if app.statuscode:
                     return
+                gc.enable()
+                gc.collect()
+                requests.send("idle")
     except EOFError:
         return
     except (Exception, SystemExit) as exc:  # noqa: BLE001 - shown, then a fresh worker
@@ -124,6 +124,7 @@ class Builds:
         self.context = multiprocessing.get_context("spawn")  # a fresh worker imports the code as it is now
         self.worker = None
         self.requests = None
+        self.busy = False
         self.builds = 0  # by the current worker (tests read it)
 
     def __call__(self, *, changed_paths=()) -> int:
@@ -134,8 +135,10 @@ class Builds:
             self.start()
         self.builds += 1
         try:
+            self.idle()
             self.requests.send(True)
             status = self.requests.recv()
+            self.busy = status == 0  # tidying up after the build (idle says when it is done)
         except (EOFError, OSError):
             status = 2
         if status:
@@ -143,6 +146,13 @@ class Builds:
             print("The build failed: fix the problem above and save again; the preview shows the last "
                   "pages built until then.", file=sys.stderr, flush=True)
         return status
+
+    def idle(self) -> None:
+        """Wait until the worker has done what it does after answering (freeing the build's memory):
+        a change saved in the meantime is built after it."""
+        if self.busy:
+            self.requests.recv()
+            self.busy = False
 
     def start(self) -> None:
         self.requests, theirs = self.context.Pipe()
@@ -166,6 +176,7 @@ class Builds:
             self.worker.join()
         self.requests.close()
         self.worker = self.requests = None
+        self.busy = False
 
 
 # -- the server: sphinx-autobuild's, each build run in this process's worker ------------------------

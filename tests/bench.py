@@ -326,6 +326,7 @@ def preview_edits(src: Path, out: Path, n: int, cache: Path) -> dict[str, float]
                              ("title", lambda: [edit_essay_title(src, n // 2 + 1)]),
                              ("new", lambda: [src / f"{add_essay(src, n)}.md"])):
             print(f"  essay_kb preview (make serve): {EDITS.get(name, 'first build')} ...", end="", flush=True, file=sys.stderr)
+            builds.idle()  # the author saves with the preview at rest, not while it frees the last build's memory
             changed = change()
             start = time.perf_counter()
             if builds(changed_paths=changed) != 0:
