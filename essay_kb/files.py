@@ -411,6 +411,24 @@ def sources_of(app) -> dict[Path, str]:
     return found
 
 
+# What the content checks found in each file of the output folder, by the file's stamp: a process
+# that builds again (the kept preview, essay_kb/serve.py) reads again only the files written since
+# (at 1,000 essays, a thousand page sources and QR codes each build). The change time is part of
+# the stamp: no one can set it, and any write changes it. `make html` builds once per process.
+_CHECKED: dict[str, tuple[tuple[int, int, int, int], list]] = {}
+
+
+def checked_once(path: Path, check) -> list:
+    found = path.lstat()
+    if not stat.S_ISREG(found.st_mode):  # a link's target can change while the link stays as it was
+        return check()
+    stamp = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
+    known = _CHECKED.get(str(path))
+    if known is None or known[0] != stamp:
+        known = _CHECKED[str(path)] = (stamp, check())
+    return known[1]
+
+
 def output_problems(outdir: Path, pages: set[Path]) -> list[tuple[Path, int, str]]:
     """(file, line, why) for every file of the output folder the site must not publish."""
     problems = []
@@ -423,11 +441,12 @@ def output_problems(outdir: Path, pages: set[Path]) -> list[tuple[Path, int, str
             if path not in pages:
                 problems.append((path, 1, "it is an HTML file the build did not make, which could run scripts on the site's address"))
         elif parts[0] in ATTACHMENT_FOLDERS:
-            problems += [(path, line, p) for line, p in attachment_problems(path, outdir, ATTACHMENT_TYPES)]
+            found = checked_once(path, lambda: attachment_problems(path, outdir, ATTACHMENT_TYPES))
+            problems += [(path, line, p) for line, p in found]
         elif suffix in STATIC_ONLY_TYPES and parts[0] != "_static" and path.relative_to(outdir).as_posix() not in SITE_FILE_NAMES:
             problems.append((path, 1, f"it is a {suffix} file outside _static/, where only the site's own scripts and styles are"))
         elif suffix == ".svg":
-            problems += [(path, line, p) for line, p in svg_problems(path.read_bytes())]
+            problems += [(path, line, p) for line, p in checked_once(path, lambda: svg_problems(path.read_bytes()))]
         elif not (suffix in ATTACHMENT_TYPES | SITE_DATA_TYPES | STATIC_ONLY_TYPES or path.name in SITE_FILE_NAMES):
             problems.append((path, 1, f"it is a {suffix or 'file without a type'}, which the site does not publish"))
     return problems

@@ -182,6 +182,24 @@ def test_every_file_of_the_output_folder_is_checked(tmp_path):
                        "stray/page.xhtml", "stray/app.js", "stray/tool.php", "_qr/x.svg"}
 
 
+def test_a_file_changed_since_the_last_check_is_checked_again_whatever_its_size_and_time(tmp_path):
+    """A process that checks the folder again (the kept preview) reuses what it found only for a
+    file no one wrote since: same size and modification time are not enough."""
+    from essay_kb.files import output_problems
+
+    site = tmp_path / "site"
+    picture = site / "_images" / "figure.svg"
+    picture.parent.mkdir(parents=True)
+    picture.write_text(FIGURE, encoding="utf-8")
+    assert output_problems(site, set()) == output_problems(site, set()) == []
+    before = picture.stat()
+    evil = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    picture.write_text(evil.ljust(len(FIGURE.encode("utf-8")) - 1) + "\n", encoding="utf-8")
+    os.utime(picture, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert picture.stat().st_size == before.st_size and picture.stat().st_mtime_ns == before.st_mtime_ns
+    assert [path for path, _, _ in output_problems(site, set())] == [picture]
+
+
 @pytest.mark.parametrize("svg", [
     '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
     '<svg xmlns="http://www.w3.org/2000/svg"><g onclick="go()"/></svg>',
