@@ -19,7 +19,7 @@ __version__ = "0.1.0"
 
 # Bump DATA_VERSION when the shape of other data stored in the environment (env.kb_*) changes;
 # the essay records' part follows the front-matter table (schema.FIELDS) by itself.
-DATA_VERSION = 7  # 7: env.kb_discreet_pages (previews.py)
+DATA_VERSION = 8  # 7: env.kb_discreet_pages (previews.py); 8: env.kb_search holds JSON text (search.py)
 ENV_VERSION = schema.env_version(DATA_VERSION)
 
 

@@ -95,7 +95,7 @@ def is_indexed(app, pagename: str) -> bool:
 
 
 def page_record(app, docname: str) -> Page:
-    read = app.env.kb_search.get(docname, {"blocks": [], "counts": {}})
+    read = read_record(docname, app.env.kb_search.get(docname))
     blocks = [Block(*block) for block in read["blocks"]]
     url = page_path(docname)[1:]
     essay = app.env.kb_essays.get(docname)
@@ -155,14 +155,31 @@ def search_page(app):
 class SearchCollector(PageDataCollector):
     """``env.kb_search[docname]``: the page's blocks as (id, heading, text) and their words counted
     (``block_counts``), read with the page: writing the index needs no doctree, and an incremental
-    build counts only the pages it read again."""
+    build counts only the pages it read again. Kept as JSON text: Sphinx saves the environment
+    after every build that reads a page, and one string per page is saved and loaded many times
+    faster than the same lists and dictionaries (they were more than half of it)."""
 
     stores = ("kb_search",)
 
     def process_doc(self, app, doctree):
         blocks = blocks_of(doctree)
-        app.env.kb_search[app.env.docname] = {
-            "blocks": [(b.id, b.heading, b.text) for b in blocks], "counts": block_counts(blocks, STEMMER)}
+        app.env.kb_search[app.env.docname] = json.dumps(
+            {"blocks": [(b.id, b.heading, b.text) for b in blocks], "counts": block_counts(blocks, STEMMER)},
+            ensure_ascii=False, separators=(",", ":"))
+
+
+# Each page's record as last decoded, with the text it was decoded from: a process that builds
+# again (the kept preview, essay_kb/serve.py) decodes only the pages read since. Not to be changed.
+_DECODED: dict[str, tuple[str, dict]] = {}
+
+
+def read_record(docname: str, text: str | None) -> dict:
+    if text is None:
+        return {"blocks": [], "counts": {}}
+    known = _DECODED.get(docname)
+    if known is None or known[0] is not text:
+        known = _DECODED[docname] = (text, json.loads(text))
+    return known[1]
 
 
 def init_env(app):
@@ -246,25 +263,12 @@ def embedding_cache(app) -> Path:
     return Path(app.confdir, os.environ.get("KB_EMBEDDING_CACHE") or app.config.kb_embedding_cache)
 
 
-def check_lexicon(app, env) -> None:
-    """Every line of the lexicon that is malformed, or whose essays' words no page uses, with its line."""
-    path = lexicon_path(app)
-    entries, problems = lay_lexicon.read_lexicon(path)
-    known = set()
-    for docname in env.found_docs:
-        if is_indexed(app, docname):
-            record = page_record(app, docname)
-            known |= set(record.counts or {})
-            known |= {STEMMER(w) for w in words(f"{record.title} {record.summary} {' '.join(record.tags)}")}
-    for problem in problems + lay_lexicon.unused_targets(entries, known, STEMMER):
-        logger.warning(problem.message, location=f"{path}:{problem.line}", type="kb", subtype=KbWarning.LEXICON)
-
-
 @contextmanager
 def cycle_collector_paused():
-    """Python's cycle collector off while the index is made: its half a million small lists are all
-    kept until written, so the collector (which would walk them, and the whole environment, again
-    and again) has nothing to free; it cost about a third of the index's time at 1,000 essays."""
+    """Python's cycle collector off while the index is made, or the pages' records read: the half a
+    million small lists they make are all kept, so the collector (which would walk them, and the
+    whole environment, again and again) has nothing to free. At 1,000 essays it cost about a third
+    of the index's time, and three quarters of reading the records."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -274,12 +278,28 @@ def cycle_collector_paused():
             gc.enable()
 
 
+def check_lexicon(app, env) -> None:
+    """Every line of the lexicon that is malformed, or whose essays' words no page uses, with its line."""
+    path = lexicon_path(app)
+    entries, problems = lay_lexicon.read_lexicon(path)
+    known = set()
+    with cycle_collector_paused():  # the first to read every page's record (see build_index)
+        for docname in env.found_docs:
+            if is_indexed(app, docname):
+                record = page_record(app, docname)
+                known |= set(record.counts or {})
+                known |= {STEMMER(w) for w in words(f"{record.title} {record.summary} {' '.join(record.tags)}")}
+    for problem in problems + lay_lexicon.unused_targets(entries, known, STEMMER):
+        logger.warning(problem.message, location=f"{path}:{problem.line}", type="kb", subtype=KbWarning.LEXICON)
+
+
 def build_index(app, exception) -> None:
     if exception or app.builder.format != "html":
         return
     indexed = sorted(docname for docname in app.env.found_docs if is_indexed(app, docname))
     site = Path(app.outdir)
-    pages = [page_record(app, docname) for docname in indexed]
+    with cycle_collector_paused():
+        pages = [page_record(app, docname) for docname in indexed]
     # Said before the work starts, so a first build's log shows how long the embedding took (make bench).
     logger.info("search: indexing %d pages (sections not in %s are embedded with the sentence model)...",
                 len(indexed), embedding_cache(app))
