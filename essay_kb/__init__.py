@@ -51,6 +51,12 @@ HANDLER_ORDER = (
     Ordered("env-before-read-docs", scale.note_never_read, 900,
             "Last, so that the documents it notes as never read are the list every other handler leaves.",
             after=("essay_kb.model.skip_unreadable_files",)),
+    Ordered("env-get-outdated", output.new_build, 0,
+            "First event of every build (a kept application, essay_kb/serve.py, builds many times and "
+            "emits builder-inited once): the pages rendered are counted from here."),
+    Ordered("env-get-outdated", preview.new_build, 0,
+            "First event of every build, as above: warnings given from here are read-time ones until "
+            "reading ends, and the problems of no page are this build's."),
     Ordered("env-updated", navigation.start_sharing, 100,
             "First: from here on each theme's sidebar inputs are made once, for the fingerprints and the writers.",
             before=("essay_kb.dependencies.pages_to_rewrite",)),

@@ -179,6 +179,6 @@ def write_folder(folder: Path, files: dict[str, str], record: Path | None = None
 
 def setup(app) -> None:
     app.connect("builder-inited", start)
-    app.connect("env-get-outdated", new_build, priority=0)
+    # env-get-outdated: new_build is connected from essay_kb.HANDLER_ORDER (it must run first).
     app.connect("html-page-context", note_page)
     # build-finished: remove_stale_files is connected from essay_kb.HANDLER_ORDER (its order matters).

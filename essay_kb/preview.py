@@ -175,7 +175,7 @@ def show_problems(app, pagename, templatename, context, doctree) -> None:
 
 def setup(app) -> None:
     app.connect("builder-inited", start)
-    app.connect("env-get-outdated", new_build, priority=0)
+    # env-get-outdated: new_build is connected from essay_kb.HANDLER_ORDER (it must run first).
     app.connect("env-updated", reading_done)
     app.connect("env-purge-doc", purge)
     app.connect("env-merge-info", merge)

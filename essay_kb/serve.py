@@ -107,7 +107,7 @@ def work(options: Options, requests) -> None:
                 gc.enable()
                 gc.collect()
                 requests.send("idle")
-    except EOFError:
+    except (EOFError, KeyboardInterrupt):  # the server has gone, or Ctrl+C reached the worker too
         return
     except (Exception, SystemExit) as exc:  # noqa: BLE001 - shown, then a fresh worker
         if not isinstance(exc, SystemExit):  # the settings' and files' checks have logged theirs
@@ -185,9 +185,12 @@ def rebuild_server(paths, ignore, builds: Builds):
     import watchfiles
     from sphinx_autobuild.server import RebuildServer
 
+    editor_files = watchfiles.DefaultFilter()  # an editor's swap and backup files, caches: no build
+
     class KeptBuildServer(RebuildServer):
         async def watch(self) -> None:  # as RebuildServer.watch, the build in a thread, not a new process
-            async for changes in watchfiles.awatch(*self.paths, watch_filter=lambda _, path: not self.ignore(path)):
+            async for changes in watchfiles.awatch(
+                    *self.paths, watch_filter=lambda change, path: editor_files(change, path) and not self.ignore(path)):
                 await asyncio.to_thread(self.change_callback, changed_paths=[Path(p).resolve() for _, p in changes])
                 self.flag.set()
 
