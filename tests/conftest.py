@@ -16,6 +16,10 @@ from bs4 import BeautifulSoup
 REPO = Path(__file__).resolve().parent.parent
 ROOTS = Path(__file__).resolve().parent / "roots"
 sys.path.insert(0, str(REPO))
+# Tests read Sphinx's messages as plain text. Sphinx colours them when CI=true (as CI services set)
+# or FORCE_COLOR is set, even into a pipe; NO_COLOR wins over both, in this process and in every
+# build, preview server or make a test starts.
+os.environ["NO_COLOR"] = "1"
 
 
 @pytest.fixture(scope="session")
