@@ -411,21 +411,27 @@ def sources_of(app) -> dict[Path, str]:
     return found
 
 
-# What the content checks found in each file of the output folder, by the file's stamp: a process
-# that builds again (the kept preview, essay_kb/serve.py) reads again only the files written since
-# (at 1,000 essays, a thousand page sources and QR codes each build). The change time is part of
-# the stamp: no one can set it, and any write changes it. `make html` builds once per process.
-_CHECKED: dict[str, tuple[tuple[int, int, int, int], list]] = {}
+# What a check found in a file, by the file's stamp: a process that builds again reads again only
+# the files written since (the kept preview, essay_kb/serve.py: at 1,000 essays, a thousand page
+# sources and QR codes in the output folder each build; the tests, many builds in one process: the
+# risk vocabulary). The change time is part of the stamp: no one can set it, and any write changes
+# it. `make html` builds once per process.
+_CHECKED: dict[tuple, tuple[tuple[int, int, int, int], object]] = {}
 
 
-def checked_once(path: Path, check) -> list:
-    found = path.lstat()
+def checked_once(path: Path, check, settings: tuple = ()):
+    """``check()``'s result for the file as it is now; ``settings``: anything else the result depends on."""
+    try:
+        found = path.lstat()
+    except OSError:  # missing: the check says so
+        return check()
     if not stat.S_ISREG(found.st_mode):  # a link's target can change while the link stays as it was
         return check()
     stamp = (found.st_size, found.st_mtime_ns, found.st_ctime_ns, found.st_ino)
-    known = _CHECKED.get(str(path))
+    key = (str(path), settings)
+    known = _CHECKED.get(key)
     if known is None or known[0] != stamp:
-        known = _CHECKED[str(path)] = (stamp, check())
+        known = _CHECKED[key] = (stamp, check())
     return known[1]
 
 

@@ -28,6 +28,7 @@ from .helplines import DEFAULT_HELP_LINES, card_item_html
 from .permalinks import page_path
 from .source import compose_yaml, read_source, sentence
 from .warnings_ import KbWarning
+from .files import checked_once
 from .output import site_file, write_if_changed
 
 logger = logging.getLogger(__name__)
@@ -252,7 +253,8 @@ def check_vocabulary(app) -> None:
     and write the compiled vocabulary for the browser."""
     path = risk_file(app)
     help_pages = app.config.kb_help_pages or None  # a site without help pages: the card has no link
-    vocabulary = load_vocabulary(path, app.config.kb_help_lines, help_pages)
+    settings = (json.dumps(app.config.kb_help_lines, sort_keys=True, default=str), json.dumps(help_pages, default=str))
+    vocabulary = checked_once(path, lambda: load_vocabulary(path, app.config.kb_help_lines, help_pages), settings)
     for problem in vocabulary.problems:
         logger.warning(problem.message, location=f"{path}:{max(problem.line, 1)}", type="kb", subtype=KbWarning.RISK_PHRASES)
     if app.builder.format == "html":  # before the static files are copied and pages name it

@@ -200,6 +200,24 @@ def test_a_file_changed_since_the_last_check_is_checked_again_whatever_its_size_
     assert [path for path, _, _ in output_problems(site, set())] == [picture]
 
 
+def test_a_kept_check_is_reused_only_for_the_same_file_state_and_settings(tmp_path):
+    """The risk vocabulary is checked once per process (tests build many sites in one) while the
+    file and the settings it depends on stay as they were; a missing file is checked every time."""
+    from essay_kb.files import checked_once
+
+    path, calls = tmp_path / "risk.yaml", []
+    path.write_text("a\n", encoding="utf-8")
+    check = lambda: calls.append(path.exists()) or len(calls)  # noqa: E731
+    assert [checked_once(path, check, ("lines",)), checked_once(path, check, ("lines",))] == [1, 1]
+    assert checked_once(path, check, ("other lines",)) == 2
+    before = path.stat().st_ctime_ns
+    while path.stat().st_ctime_ns == before:  # the same size; the clock's tick must pass for the change time to tell
+        path.write_text("b\n", encoding="utf-8")
+    assert checked_once(path, check, ("lines",)) == 3
+    path.unlink()
+    assert [checked_once(path, check, ("lines",)), checked_once(path, check, ("lines",))] == [4, 5]
+
+
 @pytest.mark.parametrize("svg", [
     '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
     '<svg xmlns="http://www.w3.org/2000/svg"><g onclick="go()"/></svg>',
