@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jinja2
 import pytest
 from bs4 import BeautifulSoup
 
@@ -83,22 +84,50 @@ def run_bounded(args: list[str], env: dict, timeout: float | None) -> subprocess
     return subprocess.CompletedProcess(args, process.returncode, stdout, stderr)
 
 
+class KeptTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept for the next build in this process (``build_in_process``): each build
+    otherwise compiles Furo's and the extension's templates again, a tenth of a small build. Jinja
+    checks a kept template against its source's checksum, so a changed template is compiled again."""
+
+    compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+def with_kept_templates(init):
+    """The extension's template loader's ``init``, its Jinja environment given ``KeptTemplates``."""
+    def kept_init(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        self.environment.bytecode_cache = KeptTemplates()
+    return kept_init
+
+
 def build_in_process(args: list[str], env: dict) -> subprocess.CompletedProcess:
     """What ``subprocess.run(args)`` of sphinx-build gives, run in this process: the same argument
     parsing, build and error handling (sphinx.cmd.build.build_main), without a Python starting and
-    importing Sphinx for each build (about half of a small build). For tests that build many small
-    sites and read only the messages and the output."""
+    importing Sphinx for each build (about half of a small build), and with the templates compiled
+    once (``KeptTemplateLoader``). For tests that build many small sites and read only the messages
+    and the output."""
     import contextlib
     import io
+    from unittest import mock
 
     from sphinx.cmd.build import build_main
+
+    from essay_kb.privacy import PrivateTemplateBridge
 
     stdout, stderr = io.StringIO(), io.StringIO()
     saved_env, saved_cwd = dict(os.environ), os.getcwd()
     os.environ["KB_EMBEDDING_CACHE"] = env["KB_EMBEDDING_CACHE"]
     os.chdir(REPO)
     try:
-        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        with (contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr),
+              mock.patch.object(PrivateTemplateBridge, "init", with_kept_templates(PrivateTemplateBridge.init))):
             code = build_main([*args[3:], "--no-color"])
     except SystemExit as stopped:  # the extension ends a build whose settings are wrong this way
         code = stopped.code if isinstance(stopped.code, int) else 1
