@@ -52,8 +52,10 @@ def leave_out_drafts(app, config) -> None:
     if config.kb_preview:
         return
     srcdir = Path(app.srcdir)
-    for path in draft_files(srcdir / config.kb_essays_dir):
-        config.exclude_patterns.append(path.relative_to(srcdir).as_posix())
+    drafts = [path.relative_to(srcdir).as_posix() for path in draft_files(srcdir / config.kb_essays_dir)]
+    # A new list: when conf.py sets none, the list is Sphinx's default, shared by every application
+    # in the process; appending to it would leave these drafts out of the next one's build too.
+    config.exclude_patterns = [*config.exclude_patterns, *drafts]
 
 
 def check_no_placeholders(app, doctree) -> None:

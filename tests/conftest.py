@@ -32,19 +32,21 @@ BUILD_TIMEOUT_S = 20 * 60
 
 
 def sphinx_build(srcdir: Path, outdir: Path, *extra: str, confdir: Path | None = None, check: bool = True,
-                 quiet: bool = True, stand_in_vectors: Path | None = None, in_process: bool = False,
+                 quiet: bool = True, stand_in_vectors: Path | None = None, in_process: bool | None = None,
                  timeout: float | None = BUILD_TIMEOUT_S) -> subprocess.CompletedProcess:
     """Run sphinx-build as the Makefile does (dirhtml, warnings are errors); ``quiet`` keeps only
     the warnings (no information lines). ``stand_in_vectors``: a cache folder of its own, filled with
     stand-in vectors instead of running the sentence model (tests/bench_stand_in.py), for a test
     about something the vectors do not touch (sizes, a sidebar) on a corpus too large to embed quickly.
     ``in_process``: built in this process (``build_in_process``: the same build without a new Python
-    for each), for a test that builds many fresh sites once each and reads the messages. Not for a
-    build after a build: in one process Furo leaves a setting behind (``pygments_dark_style``), so
-    Sphinx sees the configuration changed and reads everything again. Never
-    a parallel build (``-j``: its workers would be forks of the test's process) or stand-in vectors
-    (which replace the model in the process that builds). ``timeout``: seconds before the build is
-    taken for hung and fails (None for benchmarks, whose large builds are meant to take long)."""
+    for each, a second instead of three for a test root). By default (None) a test root's first build
+    into a new folder is: one whose output folder exists (a build after a build, which tests an
+    incremental build as `make html` runs it), the real site (``confdir``), a parallel build (``-j``:
+    its workers would be forks of the test's process) and stand-in vectors (which replace the model
+    in the process that builds) run sphinx-build. ``timeout``: seconds before the build is taken for
+    hung and fails (None for benchmarks, whose large builds are meant to take long)."""
+    if in_process is None:
+        in_process = confdir is None and not Path(outdir).exists() and "-d" not in extra
     runner = "tests.bench_stand_in" if stand_in_vectors else "sphinx"
     args = [sys.executable, "-m", runner, "-b", "dirhtml", "-W", "--keep-going", "-n", *(["-q"] if quiet else [])]
     if confdir is not None:
@@ -56,7 +58,7 @@ def sphinx_build(srcdir: Path, outdir: Path, *extra: str, confdir: Path | None =
            "KB_EMBEDDING_CACHE": str(stand_in_vectors) if stand_in_vectors else
            os.environ.get("KB_EMBEDDING_CACHE", str(REPO / "_build" / "embeddings"))}
     if in_process and not stand_in_vectors and not any(arg.startswith(("-j", "--jobs")) for arg in extra):
-        result = build_in_process(args, env)
+        result = build_in_process(args, env, timeout)
     else:
         result = run_bounded(args, env, timeout)
     if check and result.returncode != 0:
@@ -107,12 +109,15 @@ def with_kept_templates(init):
     return kept_init
 
 
-def build_in_process(args: list[str], env: dict) -> subprocess.CompletedProcess:
+class BuildTimedOut(BaseException):
+    """Not an Exception: sphinx-build's own handler (build_main) would report it as the build's error."""
+
+
+def build_in_process(args: list[str], env: dict, timeout: float | None = BUILD_TIMEOUT_S) -> subprocess.CompletedProcess:
     """What ``subprocess.run(args)`` of sphinx-build gives, run in this process: the same argument
     parsing, build and error handling (sphinx.cmd.build.build_main), without a Python starting and
     importing Sphinx for each build (about half of a small build), and with the templates compiled
-    once (``KeptTemplateLoader``). For tests that build many small sites and read only the messages
-    and the output."""
+    once (``KeptTemplates``)."""
     import contextlib
     import io
     from unittest import mock
@@ -121,17 +126,26 @@ def build_in_process(args: list[str], env: dict) -> subprocess.CompletedProcess:
 
     from essay_kb.privacy import PrivateTemplateBridge
 
+    def stop(signum, frame):  # a bound, as run_bounded's: a build that never ends fails its test
+        raise BuildTimedOut(f"the build was still running after {timeout:.0f} s and was stopped")
+
     stdout, stderr = io.StringIO(), io.StringIO()
     saved_env, saved_cwd = dict(os.environ), os.getcwd()
     os.environ["KB_EMBEDDING_CACHE"] = env["KB_EMBEDDING_CACHE"]
     os.chdir(REPO)
+    saved_alarm = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, timeout or 0)
     try:
         with (contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr),
               mock.patch.object(PrivateTemplateBridge, "init", with_kept_templates(PrivateTemplateBridge.init))):
             code = build_main([*args[3:], "--no-color"])
     except SystemExit as stopped:  # the extension ends a build whose settings are wrong this way
         code = stopped.code if isinstance(stopped.code, int) else 1
+    except BuildTimedOut as stopped:
+        raise AssertionError(f"{stopped}:\n{stdout.getvalue()}\n{stderr.getvalue()}") from None
     finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, saved_alarm)
         os.chdir(saved_cwd)
         os.environ.clear()
         os.environ.update(saved_env)
