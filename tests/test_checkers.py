@@ -178,23 +178,29 @@ def test_a_link_to_a_missing_section_is_found(tmp_path):
 @pytest.mark.alone
 @pytest.mark.parametrize("kind", ["home", "theme", "essay"])
 def test_lighthouse_scores_100(site_url, kind, tmp_path):
-    """Slow (about 15 s a page): runs in .ci/run (KB_FULL_CHECKS=1) and on demand. Alone (make test
+    """Slow (about 15 s a run): runs in .ci/run (KB_FULL_CHECKS=1) and on demand. Alone (make test
     runs it after the rest): its throttled phone scores blocking time from the trace it records, and
-    a build on the other core lengthened every task (performance 75 to 98 beside the suite, 100 alone)."""
+    a build on the other core lengthened every task (performance 75 to 98 beside the suite, 100 alone).
+    Even alone, on a shared machine one run in a few lost a point (a theme page's 110 ms of blocking
+    time scored 99): each score is the median of three runs, as Lighthouse's guidance on variability
+    advises; once two runs agree the third cannot change the median, so it is not run."""
     if not os.environ.get("KB_FULL_CHECKS"):
         pytest.skip("set KB_FULL_CHECKS=1 (as .ci/run does) to run Lighthouse")
     need(LIGHTHOUSE, "lighthouse")
-    report = tmp_path / "report.json"
     flags = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync"
-    subprocess.run(
-        [str(LIGHTHOUSE), site_url + PAGE_TYPES[kind], "--quiet", "--output=json", f"--output-path={report}",
-         "--only-categories=performance,accessibility,best-practices,seo", f"--chrome-flags={flags}"],
-        check=True, env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"}, timeout=240)
-    categories = json.loads(report.read_text())["categories"]
-    scores = {name: round(cat["score"] * 100) for name, cat in categories.items()}
-    print(kind, scores)
+    runs = []
+    while len(runs) < 3 and not (len(runs) == 2 and runs[0][0] == runs[1][0]):
+        report = tmp_path / f"report-{len(runs)}.json"
+        subprocess.run(
+            [str(LIGHTHOUSE), site_url + PAGE_TYPES[kind], "--quiet", "--output=json", f"--output-path={report}",
+             "--only-categories=performance,accessibility,best-practices,seo", f"--chrome-flags={flags}"],
+            check=True, env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"}, timeout=240)
+        result = json.loads(report.read_text())
+        runs.append(({name: round(cat["score"] * 100) for name, cat in result["categories"].items()}, result["audits"]))
+        print(kind, runs[-1][0])
+    scores = {name: sorted(run[0][name] for run in runs)[len(runs) // 2] for name in runs[0][0]}
     failing = {
-        name: [a["id"] for a in json.loads(report.read_text())["audits"].values()
+        name: [a["id"] for run in runs for a in run[1].values()
                if a.get("score") is not None and a["score"] < 1 and a.get("scoreDisplayMode") in ("binary", "numeric")][:8]
         for name, score in scores.items() if score < 100
     }
