@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_bounded
+from conftest import copy_root, run_bounded, sphinx_build
 
 # A "build" that starts a worker and never ends, as sphinx-build -j does when a parallel read fails
 # (its parent waits forever for a worker blocked on a pipe). The worker holds neither of the build's
@@ -39,3 +39,29 @@ def test_a_build_that_never_ends_fails_and_leaves_no_worker_running():
 def test_a_build_that_ends_gives_its_output_and_code():
     result = run_bounded([sys.executable, "-c", "import sys; print('built'); sys.exit(3)"], {}, timeout=60)
     assert (result.returncode, result.stdout.strip()) == (3, "built")
+
+
+def test_a_build_in_the_tests_process_that_never_ends_fails_its_test(tmp_path):
+    """The same bound for a build run in the test's process (a test root's first build): the
+    settings file of this root sleeps far longer than the bound."""
+    root = copy_root(tmp_path)
+    with (root / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write("\nimport time\ntime.sleep(600)\n")
+    with pytest.raises(AssertionError, match="still running after 2 s"):
+        sphinx_build(root, tmp_path / "out", timeout=2)
+    assert not (tmp_path / "out" / "index.html").exists()
+
+
+def test_a_test_roots_first_build_runs_in_the_tests_process_and_a_second_runs_sphinx_build(tmp_path):
+    """What the second of two builds into one folder tests is an incremental build as `make html`
+    runs it: a new process reading the first build's pickled environment."""
+    import os
+
+    root, pids = copy_root(tmp_path), tmp_path / "pids"
+    with (root / "conf.py").open("a", encoding="utf-8") as conf:
+        conf.write(f"\nimport os\nwith open({str(pids)!r}, 'a') as f: f.write(f'{{os.getpid()}}\\n')\n")
+    sphinx_build(root, tmp_path / "out")
+    second = sphinx_build(root, tmp_path / "out", quiet=False)
+    first_pid, second_pid = map(int, pids.read_text().split())
+    assert first_pid == os.getpid() != second_pid
+    assert "loading pickled environment" in second.stdout
