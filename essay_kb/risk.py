@@ -24,12 +24,12 @@ from pathlib import Path
 import yaml
 from sphinx.util import logging
 
+from .files import checked_once
 from .helplines import DEFAULT_HELP_LINES, card_item_html
+from .output import site_file, write_if_changed
 from .permalinks import page_path
 from .source import compose_yaml, read_source, sentence
 from .warnings_ import KbWarning
-from .files import checked_once
-from .output import site_file, write_if_changed
 
 logger = logging.getLogger(__name__)
 

@@ -36,14 +36,14 @@ def last_modified(app, docname: str) -> str | None:
 def use_plain_queue(app) -> None:
     """sphinx-sitemap gathers pages through a multiprocessing Manager queue: a server process per
     build, which outlives a build run inside another program (a test, sphinx-autobuild). The list
-    is rebuilt from the environment at build-finished anyway, so a plain queue does."""
-    owner = getattr(app.env, "app", app)
-    if hasattr(owner, "sitemap_links"):
-        owner.sitemap_links = queue.Queue()
+    is rebuilt from the environment at build-finished anyway, so a plain queue does. It hangs on the
+    application (sphinx-sitemap reaches it as ``env.app``, which is ``app``)."""
+    if hasattr(app, "sitemap_links"):
+        app.sitemap_links = queue.Queue()
 
 
 def refill_sitemap_queue(app, exception) -> None:
-    links = getattr(getattr(app.env, "app", app), "sitemap_links", None)
+    links = getattr(app, "sitemap_links", None)
     if exception or links is None:
         return
     while True:

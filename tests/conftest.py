@@ -39,14 +39,16 @@ def sphinx_build(srcdir: Path, outdir: Path, *extra: str, confdir: Path | None =
     stand-in vectors instead of running the sentence model (tests/bench_stand_in.py), for a test
     about something the vectors do not touch (sizes, a sidebar) on a corpus too large to embed quickly.
     ``in_process``: built in this process (``build_in_process``: the same build without a new Python
-    for each, a second instead of three for a test root). By default (None) a test root's first build
-    into a new folder is: one whose output folder exists (a build after a build, which tests an
-    incremental build as `make html` runs it), the real site (``confdir``), a parallel build (``-j``:
-    its workers would be forks of the test's process) and stand-in vectors (which replace the model
-    in the process that builds) run sphinx-build. ``timeout``: seconds before the build is taken for
-    hung and fails (None for benchmarks, whose large builds are meant to take long)."""
+    for each, a second instead of three for a test root). By default (None) only a test root's first
+    build into a new folder is; these run sphinx-build: a build into an existing folder (a build after
+    a build, which tests an incremental build as `make html` runs it), the real site (``confdir``), a
+    parallel build (``-j``: its workers would be forks of the test's process) and stand-in vectors
+    (which replace the model in the process that builds). ``timeout``: seconds before the build is
+    taken for hung and fails (None for benchmarks, whose large builds are meant to take long)."""
+    parallel = any(arg.startswith(("-j", "--jobs")) for arg in extra)
     if in_process is None:
         in_process = confdir is None and not Path(outdir).exists() and "-d" not in extra
+    in_process = in_process and not stand_in_vectors and not parallel
     runner = "tests.bench_stand_in" if stand_in_vectors else "sphinx"
     args = [sys.executable, "-m", runner, "-b", "dirhtml", "-W", "--keep-going", "-n", *(["-q"] if quiet else [])]
     if confdir is not None:
@@ -57,7 +59,7 @@ def sphinx_build(srcdir: Path, outdir: Path, *extra: str, confdir: Path | None =
     env = {**os.environ, "PYTHONPATH": str(REPO),
            "KB_EMBEDDING_CACHE": str(stand_in_vectors) if stand_in_vectors else
            os.environ.get("KB_EMBEDDING_CACHE", str(REPO / "_build" / "embeddings"))}
-    if in_process and not stand_in_vectors and not any(arg.startswith(("-j", "--jobs")) for arg in extra):
+    if in_process:
         result = build_in_process(args, env, timeout)
     else:
         result = run_bounded(args, env, timeout)
