@@ -111,22 +111,22 @@ def groups_of(vectors: np.ndarray, per_group: int = SECTIONS_PER_GROUP) -> tuple
 LOADED_MODELS: dict[type, "embedding.Model"] = {}
 
 
+def loaded_model() -> "embedding.Model":
+    """The sentence model, loaded once per process, when a build first has something to embed (or
+    the kept preview has time: essay_kb/serve.py), so that later edits embed without loading it. By
+    class, so that a stand-in model (tests/bench_stand_in.py) is never mistaken for the model."""
+    kind = embedding.Model
+    if kind not in LOADED_MODELS:
+        LOADED_MODELS[kind] = kind()
+    return LOADED_MODELS[kind]
+
+
 def compute(pages: list[Page], cache_dir: Path | None) -> Meaning:
     """Every table the browser's meaning layer reads, for these pages."""
     cache = embedding.Cache(cache_dir)
-
-    def model_factory():
-        # Loaded once per process, when a build first has something to embed: a kept preview
-        # (essay_kb/serve.py) embeds an edit's sections without loading it again. By class, so that
-        # a stand-in model (tests/bench_stand_in.py) is never mistaken for the model.
-        kind = embedding.Model
-        if kind not in LOADED_MODELS:
-            LOADED_MODELS[kind] = kind()
-        return LOADED_MODELS[kind]
-
     sections = [(number, index, section_text(page, index, block))
                 for number, page in enumerate(pages) for index, block in enumerate(page.blocks)]
-    section_vectors, embedded = cache.get_many([text for _, _, text in sections], model_factory)
+    section_vectors, embedded = cache.get_many([text for _, _, text in sections], loaded_model)
     cache.save()
 
     basis = directions(section_vectors, max(1, min(DIMS, len(sections))))

@@ -78,6 +78,17 @@ def before_rebuild(app) -> None:
     app.env.__dict__.pop("master_doctree", None)  # a cached_property: the root page's old doctree
 
 
+def load_model_while_idle() -> None:
+    """The sentence model loaded while the author reads the first build (a second at most): a build
+    whose sections were all in the vector cache never loaded it, and the first edit would wait for it."""
+    from .meaning import embedding, loaded_model
+
+    try:
+        loaded_model()
+    except embedding.ModelMissing:  # said by the build that needs it
+        pass
+
+
 def work(options: Options, requests) -> None:
     """The worker's loop: for each request, build and answer with Sphinx's status (0: built). Ends
     after a failure, so that the next build starts from a fresh application."""
@@ -106,6 +117,7 @@ def work(options: Options, requests) -> None:
                     return
                 gc.enable()
                 gc.collect()
+                load_model_while_idle()
                 requests.send("idle")
     except (EOFError, KeyboardInterrupt):  # the server has gone, or Ctrl+C reached the worker too
         return

@@ -2,10 +2,12 @@
 what it shows is what a fresh build of the same files shows."""
 
 import http.client
+import multiprocessing
 import os
 import re
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -13,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from conftest import BUILD_TIMEOUT_S, REPO, edit, html_files, sphinx_build
+from essay_kb import meaning
 from essay_kb.new import main as new_essay
-from essay_kb.serve import Builds, Options, preview_overrides
+from essay_kb.serve import Builds, Options, preview_overrides, work
 from test_structure import INCREMENTAL_CHANGES
 
 PREVIEW = preview_overrides("127.0.0.1:8000")
@@ -61,6 +64,28 @@ def test_page_edits_are_built_by_the_same_worker_and_equal_a_fresh_build(site_co
     finally:
         builds.stop()
     assert html_files(tmp_path / "kept") == html_files(fresh_preview(root, tmp_path / "fresh"))
+
+
+def test_the_worker_loads_the_sentence_model_while_the_author_reads_the_first_build(site_copy, tmp_path,
+                                                                                  cache_for_workers, monkeypatch):
+    """A first build whose sections were all in the vector cache needs no model; the first edit
+    would then wait a second for it. The worker (run here in a thread, to look inside) loads it
+    between the answer and "idle"."""
+    root = site_copy()
+    fresh_preview(root, tmp_path / "warm")  # every section's vector in the cache
+    monkeypatch.setattr(meaning, "LOADED_MODELS", {})
+    ours, theirs = multiprocessing.Pipe()
+    worker = threading.Thread(target=work, args=(Options(root, tmp_path / "kept", root, tmp_path / "doctrees",
+                                                         "dirhtml", dict(PREVIEW), quiet=True), theirs))
+    worker.start()
+    try:
+        ours.send(True)
+        assert ours.recv() == 0
+        assert ours.recv() == "idle"
+        assert meaning.embedding.Model in meaning.LOADED_MODELS
+    finally:
+        ours.send(False)
+        worker.join()
 
 
 def test_any_other_change_or_a_failed_build_starts_a_fresh_worker(site_copy, tmp_path, cache_for_workers):
