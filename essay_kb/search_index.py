@@ -33,6 +33,7 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from itertools import chain
+from operator import itemgetter
 
 import snowballstemmer
 from docutils import nodes
@@ -203,22 +204,70 @@ def counts_of(page: Page, stem: Stemmer) -> dict[str, list[int]]:
     return page.counts if page.counts is not None else block_counts(page.blocks, stem)
 
 
+def page_rows(number: int, page: Page, stem: Stemmer) -> dict[str, list[int]]:
+    """The page's row under each of its stems: [page, field bits, block, body count, heading count,
+    block, ...]. A page's block counts are taken from ``page.counts`` when it has them."""
+    bits: dict[str, int] = defaultdict(int)
+    for name, bit in FIELD_BITS.items():
+        value = {"title": page.title, "summary": page.summary, "tags": " ".join(page.tags)}[name]
+        for s in {stem(w) for w in words(value)}:
+            bits[s] |= bit
+    rows = {s: [number, bits.pop(s, 0), *row] for s, row in counts_of(page, stem).items()}
+    rows.update((s, [number, bit]) for s, bit in bits.items())  # words only in the title, summary or tags
+    return rows
+
+
 def postings(pages: list[Page], stem: Stemmer) -> dict[str, list[list[int]]]:
-    """{stem: [[page, field bits, block, body count, heading count, block, ...], ...]}, pages in order.
-    A page's block counts are taken from ``page.counts`` when it has them (counted as it was read)."""
+    """{stem: [[page, field bits, block, body count, heading count, block, ...], ...]}, pages in order."""
     found: dict[str, list[list[int]]] = defaultdict(list)
-    for number, page in enumerate(pages):
-        bits: dict[str, int] = defaultdict(int)
-        for name, bit in FIELD_BITS.items():
-            value = {"title": page.title, "summary": page.summary, "tags": " ".join(page.tags)}[name]
-            for s in {stem(w) for w in words(value)}:
-                bits[s] |= bit
-        # A page adds at most one row to a stem, so each stem's rows stay in page order.
-        for s, row in counts_of(page, stem).items():
-            found[s].append([number, bits.pop(s, 0), *row])  # ROW_BLOCKS numbers, then blocks
-        for s, bit in bits.items():  # words only in the title, summary or tags
-            found[s].append([number, bit])
+    for number, page in enumerate(pages):  # a page adds one row to a stem, so rows stay in page order
+        for s, row in page_rows(number, page, stem).items():
+            found[s].append(row)
     return dict(sorted(found.items()))
+
+
+def same_words(old: Page, new: Page) -> bool:
+    """Whether the two pages give the same rows at the same number (``page_rows``)."""
+    return (old.title == new.title and old.summary == new.summary and old.tags == new.tags
+            and (old.counts is new.counts or old.counts == new.counts))
+
+
+class KeptPostings:
+    """``postings`` and each page's length, made again from the last ones this process made: only the
+    stems of pages that changed, or moved (a row holds its page's number), are gathered again. At
+    1,000 essays the postings are half a million small lists, and a kept preview's edit (essay_kb/
+    serve.py) changes a few dozen stems; made whole they were a third of the edit's index. The
+    result is always equal to ``postings(pages)`` (tests/test_search.py compares them over edits)."""
+
+    def __init__(self):
+        self.pages: list[Page] = []
+        self.rows: list[dict[str, list[int]]] = []  # each page's, as page_rows gave them
+        self.lengths: list[int] = []
+        self.index: dict[str, list[list[int]]] = {}
+
+    def __call__(self, pages: list[Page], stem: Stemmer) -> tuple[dict[str, list[list[int]]], list[int]]:
+        """(postings, each page's length in words)."""
+        pages = [page if page.counts is not None else replace(page, counts=block_counts(page.blocks, stem)) for page in pages]
+        kept = [n < len(self.pages) and same_words(self.pages[n], page) for n, page in enumerate(pages)]
+        rows = [self.rows[n] if same else page_rows(n, page, stem) for n, (page, same) in enumerate(zip(pages, kept))]
+        lengths = [self.lengths[n] if same else page_length(page.counts)
+                   for n, (page, same) in enumerate(zip(pages, kept))]
+        gone = set(range(len(self.pages))) - {n for n, same in enumerate(kept) if same}  # old numbers
+        added: dict[str, list[list[int]]] = defaultdict(list)
+        for number, same in enumerate(kept):
+            if not same:
+                for s, row in rows[number].items():
+                    added[s].append(row)
+        index = dict(self.index)
+        for s in added.keys() | {s for number in gone for s in self.rows[number]}:
+            # Both runs are in page order, so the sort merges them.
+            merged = sorted([row for row in self.index.get(s, ()) if row[0] not in gone] + added.get(s, []), key=itemgetter(0))
+            if merged:
+                index[s] = merged
+            else:
+                del index[s]
+        self.pages, self.rows, self.lengths, self.index = list(pages), rows, lengths, dict(sorted(index.items()))
+        return self.index, lengths
 
 
 def common_stems(index: dict[str, list], page_count: int, share: float = COMMON_SHARE,
@@ -257,6 +306,7 @@ class LastTexts:
 
 
 LAST_TEXTS = LastTexts()
+KEPT_POSTINGS = KeptPostings()
 
 
 def joined_object(values: dict[str, str]) -> str:
@@ -271,7 +321,7 @@ def bundle_files(pages: list[Page], lexicon: dict[str, str] | None = None, meani
     ``help_pages``: the addresses of the help pages (results under the help card begin with them)."""
     stem = Stemmer()
     pages = [replace(page, counts=counts_of(page, stem)) for page in pages]  # counted once, used twice
-    index = postings(pages, stem)
+    index, lengths = KEPT_POSTINGS(pages, stem)
     common = common_stems(index, len(pages))
     records = [{"url": page.url, "title": page.title, "summary": page.summary, "themes": page.themes,
                 "tags": page.tags, "blocks": [[b.id, b.heading, b.text] for b in page.blocks]} for page in pages]
@@ -292,7 +342,7 @@ def bundle_files(pages: list[Page], lexicon: dict[str, str] | None = None, meani
     files.update({FILE_NAMES["pages"].format(part=n): joined_object(part) for n, part in enumerate(page_parts)})
     urls = {page.url: number for number, page in enumerate(pages)}
     parts = {"words": {"count": word_count, "fetch": FETCH["words"]}, "pages": {"count": page_count, "fetch": FETCH["pages"]}}
-    files[FILE_NAMES["index"]] = dumps({"pages": len(pages), "lengths": [page_length(p.counts) for p in pages],
+    files[FILE_NAMES["index"]] = dumps({"pages": len(pages), "lengths": lengths,
                                         "common": common, "parts": parts, "format": index_format(),
                                         "help": {url: urls[url] for url in help_pages if url in urls},
                                         "meaning": meaning_header(meaning)})

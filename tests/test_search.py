@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -190,6 +192,44 @@ def test_a_small_bundle_is_one_part_of_each_kind_and_a_large_one_parts_by_hash()
         assert all(search_index.fnv1a(stem) % count == n for stem in json.loads(files[f"w/{n}.json"]))
     assert all(int(k) % parts["pages"]["count"] == n for n in range(parts["pages"]["count"])
                for k in json.loads(files[f"p/{n}.json"]))
+
+
+def test_kept_postings_equal_postings_made_whole_after_every_kind_of_edit():
+    """The kept preview's postings (only changed or moved pages gathered again) against postings made
+    whole, over random edits, retitles, new, deleted and moved pages, from one kept state."""
+    rng = random.Random(25)
+    vocabulary = "fees sessions cancelled anxiety sleep grief anger trust rupture repair ending body".split()
+
+    def text(n: int) -> str:
+        return " ".join(rng.choice(vocabulary) for _ in range(n))
+
+    def new_page(number: int) -> search_index.Page:
+        blocks = [("", "", text(8))] + [(f"s{b}", text(2), text(12)) for b in range(rng.randint(0, 3))]
+        return page(f"p{number}/", *blocks, title=text(3), summary=text(rng.choice((0, 5))), tags=rng.sample(vocabulary, 2))
+
+    stem, kept = search_index.Stemmer(), search_index.KeptPostings()
+    pages = [new_page(n) for n in range(12)]
+    made = 12
+    for step in range(80):
+        change = rng.choice(("body", "title", "summary", "tags", "add", "delete", "move", "none"))
+        at = rng.randrange(len(pages))
+        if change == "body":
+            pages[at] = replace(pages[at], blocks=[*pages[at].blocks[:-1], search_index.Block("x", text(2), text(9))])
+        elif change in ("title", "summary"):
+            pages[at] = replace(pages[at], **{change: text(3)})
+        elif change == "tags":
+            pages[at] = replace(pages[at], tags=rng.sample(vocabulary, 3))
+        elif change == "add":
+            pages.insert(at, new_page(made))
+            made += 1
+        elif change == "delete" and len(pages) > 1:
+            del pages[at]
+        elif change == "move":
+            pages.insert(rng.randrange(len(pages)), pages.pop(at))
+        index, lengths = kept(pages, stem)
+        whole = search_index.postings(pages, stem)
+        assert index == whole and list(index) == list(whole), (step, change)
+        assert lengths == [search_index.page_length(search_index.block_counts(p.blocks, stem)) for p in pages], (step, change)
 
 
 def test_an_index_made_again_after_an_edit_reuses_only_the_texts_of_equal_values():
