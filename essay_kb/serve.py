@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import multiprocessing
 import sys
 import traceback
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,6 +91,47 @@ def load_model_while_idle() -> None:
         pass
 
 
+class EnvironmentSavedLater:
+    """Sphinx saves the environment (pickles it) between reading and writing, for the next process to
+    start from: at 1,000 essays half a second of an edit. The kept worker is that next process, so
+    during its builds Sphinx's ``pickle.dump`` of the environment only notes where, and ``save()``
+    writes the environment there after the answer, while the author reads the page: the state the
+    worker builds on next, which a fresh worker then loads. Sphinx opens (empties) the file before
+    the dump, so a worker killed in between leaves one Sphinx cannot load, and the next build reads
+    every page, as after a build that raised. Everything else pickled (doctrees) is pickled as ever."""
+
+    def __init__(self, app):
+        import pickle
+
+        self.app, self.pickle, self.path, self.protocol = app, pickle, None, None
+        self.noting = types.SimpleNamespace(**{**vars(pickle), "dump": self.dump})
+
+    def dump(self, obj, file, protocol=None, **kwargs) -> None:
+        if obj is self.app.env:
+            self.path, self.protocol = Path(file.name), protocol
+        else:
+            self.pickle.dump(obj, file, protocol, **kwargs)
+
+    @contextlib.contextmanager
+    def during_build(self):
+        import sphinx.builders
+
+        real, sphinx.builders.pickle = sphinx.builders.pickle, self.noting
+        try:
+            yield
+        finally:
+            sphinx.builders.pickle = real
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        partial = self.path.with_suffix(".partial")
+        with partial.open("wb") as file:
+            self.pickle.dump(self.app.env, file, self.protocol)
+        partial.replace(self.path)
+        self.path = None
+
+
 def work(options: Options, requests) -> None:
     """The worker's loop: for each request, build and answer with Sphinx's status (0: built). Ends
     after a failure, so that the next build starts from a fresh application."""
@@ -103,7 +146,7 @@ def work(options: Options, requests) -> None:
             while requests.recv():  # EOFError when the server has gone
                 if app is None:
                     app = open_app(options)
-                    app.build()
+                    environment = EnvironmentSavedLater(app)
                 else:
                     before_rebuild(app)
                     # Python's cycle collector would walk the whole kept environment again and again
@@ -111,8 +154,10 @@ def work(options: Options, requests) -> None:
                     # answer instead, while the author reads the page. One build's garbage waits.
                     # (Turned on only after the answer: the first allocation would start it.)
                     gc.disable()
+                with environment.during_build():
                     app.build()
                 requests.send(app.statuscode)
+                environment.save()  # a failed build's too: the fresh worker after it starts from it
                 if app.statuscode:
                     return
                 gc.enable()

@@ -1,7 +1,9 @@
 """`make serve` (essay_kb/serve.py): the preview keeps its build in memory between page edits, and
 what it shows is what a fresh build of the same files shows."""
 
+import contextlib
 import http.client
+import io
 import multiprocessing
 import os
 import re
@@ -13,6 +15,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from sphinx.application import Sphinx
+from sphinx.util.docutils import docutils_namespace, patch_docutils
 
 from conftest import BUILD_TIMEOUT_S, REPO, edit, html_files, sphinx_build
 from essay_kb import meaning
@@ -66,26 +70,57 @@ def test_page_edits_are_built_by_the_same_worker_and_equal_a_fresh_build(site_co
     assert html_files(tmp_path / "kept") == html_files(fresh_preview(root, tmp_path / "fresh"))
 
 
-def test_the_worker_loads_the_sentence_model_while_the_author_reads_the_first_build(site_copy, tmp_path,
-                                                                                  cache_for_workers, monkeypatch):
-    """A first build whose sections were all in the vector cache needs no model; the first edit
-    would then wait a second for it. The worker (run here in a thread, to look inside) loads it
-    between the answer and "idle"."""
-    root = site_copy()
-    fresh_preview(root, tmp_path / "warm")  # every section's vector in the cache
-    monkeypatch.setattr(meaning, "LOADED_MODELS", {})
+@contextlib.contextmanager
+def worker_in_thread(root: Path, out: Path):
+    """``work``, the kept worker's loop, in a thread of this process (to look inside it): yields its
+    end of the pipe; ends it on the way out."""
     ours, theirs = multiprocessing.Pipe()
-    worker = threading.Thread(target=work, args=(Options(root, tmp_path / "kept", root, tmp_path / "doctrees",
+    worker = threading.Thread(target=work, args=(Options(root, out, root, out.parent / f"{out.name}-doctrees",
                                                          "dirhtml", dict(PREVIEW), quiet=True), theirs))
     worker.start()
     try:
-        ours.send(True)
-        assert ours.recv() == 0
-        assert ours.recv() == "idle"
-        assert meaning.embedding.Model in meaning.LOADED_MODELS
+        yield ours
     finally:
         ours.send(False)
         worker.join()
+
+
+def build_in(worker) -> None:
+    """One build by the worker, waited for to the end of what it does after answering."""
+    worker.send(True)
+    assert worker.recv() == 0
+    assert worker.recv() == "idle"
+
+
+def test_the_worker_loads_the_sentence_model_while_the_author_reads_the_first_build(site_copy, tmp_path,
+                                                                                  cache_for_workers, monkeypatch):
+    """A first build whose sections were all in the vector cache needs no model; the first edit
+    would then wait a second for it. The worker loads it between the answer and "idle"."""
+    root = site_copy()
+    fresh_preview(root, tmp_path / "warm")  # every section's vector in the cache
+    monkeypatch.setattr(meaning, "LOADED_MODELS", {})
+    with worker_in_thread(root, tmp_path / "kept") as worker:
+        build_in(worker)
+        assert meaning.embedding.Model in meaning.LOADED_MODELS
+
+
+def test_the_worker_saves_the_environment_after_answering_and_a_new_build_starts_from_it(site_copy, tmp_path,
+                                                                                         cache_for_workers):
+    """The environment is pickled after the answer, not between reading and writing: what it saves
+    is whole and current, so a fresh worker (the next after a failed build) reads nothing again."""
+    root = site_copy()
+    with worker_in_thread(root, tmp_path / "kept") as worker:
+        build_in(worker)
+        edit(root / "essays" / "two.md", "tags: [ttwo]", "tags: [ttwo, later]")
+        build_in(worker)
+    status = io.StringIO()
+    with patch_docutils(str(root)), docutils_namespace():
+        app = Sphinx(str(root), str(root), str(tmp_path / "kept"), str(tmp_path / "kept-doctrees"), "dirhtml",
+                     confoverrides=dict(PREVIEW), status=status, warning=status)
+        assert "later" in app.env.kb_essays["essays/two"]["tags"]  # saved after the edit
+        app.build()
+    assert "loading pickled environment..." in status.getvalue() and "failed" not in status.getvalue()
+    assert re.search(r"\b0 added, 0 changed, 0 removed", status.getvalue()), status.getvalue()
 
 
 def test_any_other_change_or_a_failed_build_starts_a_fresh_worker(site_copy, tmp_path, cache_for_workers):
