@@ -437,10 +437,11 @@ def checked_once(path: Path, check, settings: tuple = ()):
 
 def output_problems(outdir: Path, pages: set[Path]) -> list[tuple[Path, int, str]]:
     """(file, line, why) for every file of the output folder the site must not publish."""
+    from .output import files_under
+
     problems = []
-    for path in sorted(outdir.rglob("*")):
-        parts = path.relative_to(outdir).parts
-        if ".doctrees" in parts or path.is_dir():
+    for path, parts in files_under(outdir):
+        if ".doctrees" in parts:
             continue
         suffix = path.suffix.lower()
         if suffix in (".html", ".htm", ".xhtml", ".shtml"):
