@@ -70,7 +70,8 @@ def directions(vectors: np.ndarray, dims: int) -> np.ndarray:
     """The ``dims`` directions that hold most of the vectors (uncentred: on a site of at most ``dims``
     sections they hold the sections exactly), as columns: the top eigenvectors of V^T V (384 by 384,
     quick however many vectors there are)."""
-    values, vecs = np.linalg.eigh((vectors.T.astype(np.float64) @ vectors.astype(np.float64)))
+    wide = vectors.astype(np.float64)
+    values, vecs = np.linalg.eigh(wide.T @ wide)  # one array and its transpose: BLAS's symmetric product, half the work
     basis = vecs[:, np.argsort(-values, kind="stable")[:dims]]
     # A direction's sign is arbitrary: fix it so that a build on another machine writes the same files.
     signs = np.sign(basis[np.abs(basis).argmax(axis=0), np.arange(basis.shape[1])])
@@ -93,13 +94,16 @@ def groups_of(vectors: np.ndarray, per_group: int = SECTIONS_PER_GROUP) -> tuple
         counts = np.bincount(assign, minlength=k)
         # A group over its cap keeps its closest members; the rest go to their next choice with room.
         # (Only these few sections' choices are ranked: ranking every section's k choices made this
-        # grow with the square of the site.)
-        for c in np.flatnonzero(counts > cap):
+        # grow with the square of the site.) Counted in a Python list: thousands of moves a round,
+        # each a few element reads and writes, slow on a numpy array.
+        over = np.flatnonzero(counts > cap)
+        counts = counts.tolist()
+        for c in over:
             members = np.flatnonzero(assign == c)
             for i in members[np.argsort(-sims[members, c], kind="stable")][cap:]:
                 counts[c] -= 1
-                choice = np.argsort(-sims[i], kind="stable")
-                target = next(int(g) for g in choice[1:] if counts[g] < cap)
+                choice = np.argsort(-sims[i], kind="stable").tolist()
+                target = next(g for g in choice[1:] if counts[g] < cap)
                 assign[i] = target
                 counts[target] += 1
         members = [np.flatnonzero(assign == c) for c in range(k)]
