@@ -5,6 +5,7 @@ time with segno (no network)."""
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -113,15 +114,16 @@ def write_qr_codes(app, exception) -> None:
     except (OSError, ValueError):
         made = {}
     settings = f"segno {segno.__version__} error=m scale=4 border=2"
+    present = {entry.name for entry in os.scandir(folder) if entry.is_file(follow_symlinks=False)}
     current = {}
     for docname in sorted(app.env.kb_essays):
         url = essay_url(app, docname)
-        target = site_file(app.outdir, QR_DIR, qr_name(docname))
-        current[target.name] = f"{url} {settings}"
-        if made.get(target.name) == current[target.name] and target.exists():
+        name = qr_name(docname)
+        current[name] = f"{url} {settings}"
+        if made.get(name) == current[name] and name in present:
             continue
-        target.write_text(segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#000", light="#fff"),
-                          encoding="utf-8")
+        site_file(app.outdir, QR_DIR, name).write_text(
+            segno.make(url, error="m").svg_inline(scale=4, border=2, dark="#000", light="#fff"), encoding="utf-8")
     for old in folder.glob("*.svg"):
         if old.name not in current:  # a deleted or renamed essay's code
             old.unlink()

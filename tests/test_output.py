@@ -52,6 +52,23 @@ def test_a_renamed_essay_leaves_only_the_redirect_it_asks_for(site_copy, tmp_pat
     assert not (out / "_qr" / "four.svg").exists() and not (out / "_qr" / "two.svg").exists()
 
 
+def test_a_qr_code_removed_from_the_output_is_made_again_and_one_linked_outside_is_refused(site_copy, tmp_path):
+    """A code is remade only when its address changed or its file is gone; a link put in its place is
+    never written through."""
+    root = site_copy()
+    out = tmp_path / "out"
+    sphinx_build(root, out)
+    made = (out / "_qr" / "two.svg").read_bytes()
+    (out / "_qr" / "two.svg").unlink()
+    sphinx_build(root, out)
+    assert (out / "_qr" / "two.svg").read_bytes() == made
+    (out / "_qr" / "three.svg").unlink()
+    (out / "_qr" / "three.svg").symlink_to(tmp_path / "elsewhere.svg")
+    result = sphinx_build(root, out, check=False)
+    assert result.returncode != 0 and "outside the output folder" in result.stdout + result.stderr
+    assert not (tmp_path / "elsewhere.svg").exists()
+
+
 def test_files_copied_as_they_are_stay(site_copy, tmp_path):
     """html_extra_path copies files into the site (a host's verification page, say): they are the
     build's own, whatever their name."""
