@@ -63,6 +63,9 @@ LOADING_ATTRIBUTES = {"src", "srcset", "imagesrcset", "poster", "data", "backgro
 # ... and the attributes that send the reader, or what they type, to an address.
 SENDING_ATTRIBUTES = {"action", "formaction", "ping"}
 FOLLOWED_LINKS = {"a", "area"}  # href: the reader chooses to go there (outbound: noopener noreferrer)
+# What PageInventory.element reads: these elements whatever they carry, and these attributes on any.
+READ_ELEMENTS = {"script", "style", "meta"}
+READ_ATTRIBUTES = LOADING_ATTRIBUTES | SENDING_ATTRIBUTES | {"href", "style"}
 # "cite" (on <q>, <blockquote>, <del>, <ins>) is an address no browser fetches: not checked.
 UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|file)\s*:", re.I)
 REFRESH_TARGET = re.compile(r"url\s*=\s*['\"]?([^'\"]+)", re.I)
@@ -94,9 +97,15 @@ class PageInventory:
     def feed(self, html: str) -> "PageInventory":
         for element in elements_of(LexborHTMLParser(html).root):
             tag = local_name(element.tag)
+            attributes = element.attributes
+            # Most elements carry nothing ``element`` reads (a class, an aria label): passed over
+            # without building their values. On a large page (the link directory of 1,000 essays,
+            # 7 MB) this halved the check; ``element`` is unchanged for the rest.
+            if tag not in READ_ELEMENTS and READ_ATTRIBUTES.isdisjoint(map(local_name, attributes)):
+                continue
             # Text only where it is code: every element's deep text would cost more than the parse.
             text = element.text(deep=True) if tag in ("script", "style") else ""
-            self.element(tag, {local_name(name): value or "" for name, value in element.attributes.items()}, text)
+            self.element(tag, {local_name(name): value or "" for name, value in attributes.items()}, text)
         return self
 
     def element(self, tag: str, values: dict[str, str], text: str) -> None:
