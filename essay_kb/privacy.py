@@ -258,8 +258,20 @@ def browser_url(url: str) -> str:
     return url
 
 
+# An address that can only stay on the site, as a browser reads it: a relative one starting with a
+# plain character and holding no colon (so no scheme, and no "//" or "\\" host at its start). Read
+# without a URL parser: the link directory of a large site holds tens of thousands.
+PLAIN_RELATIVE = re.compile(r"[A-Za-z0-9._~#?%-][^:]*\Z")
+
+
 def other_host(url: str, site_host: str) -> str | None:
     """The host an address points to, if it is not this site's (None for relative addresses)."""
+    if PLAIN_RELATIVE.match(url) or (site_host and url.startswith(f"https://{site_host}/")):
+        return None  # what parsed_other_host answers, sooner
+    return parsed_other_host(url, site_host)
+
+
+def parsed_other_host(url: str, site_host: str) -> str | None:
     parts = urlsplit(browser_url(url))
     if parts.netloc and parts.scheme.lower() in ("", "http", "https") and parts.hostname != site_host:
         return parts.hostname
@@ -316,6 +328,7 @@ def secure_page(html: str, site_host: str, dev_server: str = "", body: str = "",
 
 LINK_START = re.compile(r"<a\s[^>]*>", re.I)
 HREF = re.compile(r"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+REL = re.compile(r"\srel\s*=", re.I)
 
 
 def with_outbound_rel(html: str, site_host: str) -> str:
@@ -325,7 +338,7 @@ def with_outbound_rel(html: str, site_host: str) -> str:
     def add_rel(match: re.Match) -> str:
         tag = match.group(0)
         href = HREF.search(tag)
-        if not href or re.search(r"\srel\s*=", tag, re.I):
+        if not href or REL.search(tag):
             return tag
         url = unescape(next(value for value in href.groups() if value is not None))
         if other_host(url, site_host) is None:

@@ -319,6 +319,18 @@ def test_the_page_check_allows_outbound_links_and_the_sites_own_addresses():
     assert privacy.secure_page(page_with(markup), "kb.test")[1] == []
 
 
+@pytest.mark.parametrize("url", [
+    "../essays/x/", "#a", "?q=1", "-x", "~x", ".//x", "%2F%2Fevil.example", "a\tb", "a\\\\b", "x:y",
+    "//evil.example/", "\\\\evil.example/", " //evil.example", "\t//evil.example", "\x00//evil.example",
+    "https://kb.test/a", "https://kb.test/\\evil.example", "https://kb.test/@evil.example", "HTTPS://kb.test/",
+    "https://kb.test.evil.example/x", "https://kb.test@evil.example/x", "https:evil.example/x",
+    "javascript:alert(1)", "mailto:a@b.test"])
+def test_the_quick_answer_for_plain_and_own_addresses_is_the_parsers(url):
+    """other_host answers plain relative addresses and the site's own without parsing them (a large
+    link directory holds tens of thousands): always as the browser's URL parsing would."""
+    assert privacy.other_host(url, "kb.test") == privacy.parsed_other_host(url, "kb.test")
+
+
 def test_only_the_sites_own_scripts_are_hashed_never_the_article_bodys():
     page = (f'<html><head><meta charset="utf-8"><script>theme()</script></head>'
             f'<body><article>{privacy.BODY_MARK}</article></body></html>')
