@@ -174,30 +174,88 @@ def test_a_link_to_a_missing_section_is_found(tmp_path):
     assert broken_anchors(tmp_path) == ["/a/ -> ../#nowhere", "/ -> a/#gone"]
 
 
-@pytest.mark.slow
-@pytest.mark.alone
-@pytest.mark.parametrize("kind", ["home", "theme", "essay"])
-def test_lighthouse_scores_100(site_url, kind, tmp_path):
-    """Slow (about 15 s a run): runs in .ci/run (KB_FULL_CHECKS=1) and on demand. Alone (make test
-    runs it after the rest): its throttled phone scores blocking time from the trace it records, and
-    a build on the other core lengthened every task (performance 75 to 98 beside the suite, 100 alone).
-    Even alone, on a shared machine one run in a few lost a point (a theme page's 110 ms of blocking
-    time scored 99): each score is the median of three runs, as Lighthouse's guidance on variability
-    advises; once two runs agree the third cannot change the median, so it is not run."""
+LIGHTHOUSE_CHROME_FLAGS = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking"
+                           " --disable-component-update --disable-sync")
+
+
+def lighthouse(url: str, report: Path, *flags: str) -> dict:
+    """One Lighthouse run on phone settings (its default), as parsed JSON."""
     if not os.environ.get("KB_FULL_CHECKS"):
         pytest.skip("set KB_FULL_CHECKS=1 (as .ci/run does) to run Lighthouse")
     need(LIGHTHOUSE, "lighthouse")
-    flags = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync"
+    subprocess.run([str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
+                    f"--chrome-flags={LIGHTHOUSE_CHROME_FLAGS}", *flags],
+                   check=True, env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"}, timeout=240)
+    return json.loads(report.read_text())
+
+
+def phone_cpu_slowdown(benchmark_index: float) -> float:
+    """How much to slow this host's CPU so it runs like Lighthouse's mid-tier phone, from the host's
+    benchmark index, by Lighthouse's published calibration ("Calibrating the CPU slowdown" in its
+    docs/throttling.md and the calculator it links: 150 is 1x, 800 is 2x, 1,300 is 3x, then one more
+    for every 233). Lighthouse's fixed default, 4x, is that calibration on a desktop of about 1,533,
+    and Lighthouse itself warns that a slower host lowers the score. Written here because Lighthouse
+    publishes the line but ships no function for it."""
+    if benchmark_index < 150:
+        pytest.fail(f"this host's benchmark index is {benchmark_index:.0f}: slower than the phone Lighthouse "
+                    "emulates, so no CPU slowdown can emulate it; run Lighthouse on a faster machine")
+    if benchmark_index < 800:
+        return 1 + (benchmark_index - 150) / 650
+    if benchmark_index < 1300:
+        return 2 + (benchmark_index - 800) / 500
+    return 3 + (benchmark_index - 1300) / 233
+
+
+def test_phone_cpu_slowdown_follows_lighthouses_calibration():
+    assert phone_cpu_slowdown(1533) == pytest.approx(4, abs=0.01)  # Lighthouse's default host
+    assert [phone_cpu_slowdown(i) for i in (150, 800, 1300, 2000)] == pytest.approx([1, 2, 3, 6], abs=0.01)
+    assert phone_cpu_slowdown(1000) == pytest.approx(2.4)
+
+
+@pytest.fixture(scope="module")
+def host_benchmark_index(browser):
+    """This host's CPU as Lighthouse measures it: Lighthouse's own benchmark (the page function it runs
+    before each audit, read from the installed package) run seven times in Chromium, the median. One
+    Lighthouse run's index alone wandered from 1,028 to 1,576 on this machine within two minutes."""
+    if not os.environ.get("KB_FULL_CHECKS"):
+        pytest.skip("set KB_FULL_CHECKS=1 (as .ci/run does) to run Lighthouse")
+    need(LIGHTHOUSE, "lighthouse")
+    source = subprocess.run(
+        ["node", "--input-type=module", "-e", "import {pageFunctions} from 'lighthouse/core/lib/page-functions.js';"
+         " console.log(pageFunctions.computeBenchmarkIndex.toString());"],
+        cwd=REPO, capture_output=True, text=True, check=True, timeout=60).stdout
+    page = browser.new_page()
+    indexes = sorted(page.evaluate(f"({source})()") for _ in range(7))
+    page.close()
+    print("benchmark indexes", [round(index) for index in indexes])
+    return indexes[len(indexes) // 2]
+
+
+@pytest.mark.slow
+@pytest.mark.alone
+@pytest.mark.parametrize("kind", ["home", "theme", "essay"])
+def test_lighthouse_scores_100(site_url, kind, tmp_path, host_benchmark_index):
+    """Slow (about 15 s a run): runs in .ci/run (KB_FULL_CHECKS=1) and on demand. Alone (make test
+    runs it after the rest): its throttled phone scores blocking time from the trace it records, and
+    a build on the other core lengthened every task (performance 75 to 98 beside the suite, 100 alone).
+
+    The phone is the same on every host: Lighthouse's default 4x CPU slowdown assumes a desktop with a
+    benchmark index near 1,533, and a shared 2-core machine measures 900 to 1,250 (Lighthouse warns
+    below 1,000), so at 4x it emulated a phone slower than Lighthouse's own and one CI run scored 99,
+    91, 99 on an essay. The slowdown is calibrated from the host's index as Lighthouse's docs say.
+    Each score is the median of three runs, as Lighthouse's guidance on variability advises; once two
+    runs agree the third cannot change the median, so it is not run."""
+    slowdown = phone_cpu_slowdown(host_benchmark_index)
     runs = []
     while len(runs) < 3 and not (len(runs) == 2 and runs[0][0] == runs[1][0]):
-        report = tmp_path / f"report-{len(runs)}.json"
-        subprocess.run(
-            [str(LIGHTHOUSE), site_url + PAGE_TYPES[kind], "--quiet", "--output=json", f"--output-path={report}",
-             "--only-categories=performance,accessibility,best-practices,seo", f"--chrome-flags={flags}"],
-            check=True, env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"}, timeout=240)
-        result = json.loads(report.read_text())
+        result = lighthouse(site_url + PAGE_TYPES[kind], tmp_path / f"report-{len(runs)}.json",
+                            "--only-categories=performance,accessibility,best-practices,seo",
+                            f"--throttling.cpuSlowdownMultiplier={slowdown:.2f}")
         runs.append(({name: round(cat["score"] * 100) for name, cat in result["categories"].items()}, result["audits"]))
-        print(kind, runs[-1][0])
+        metrics = {key: round(result["audits"][key]["numericValue"]) for key in
+                   ("first-contentful-paint", "largest-contentful-paint", "speed-index", "total-blocking-time")}
+        print(kind, runs[-1][0], f"benchmark index {result['environment']['benchmarkIndex']:.0f}"
+              f" (calibrated on {host_benchmark_index:.0f}: CPU slowdown {slowdown:.2f}x)", metrics)
     scores = {name: sorted(run[0][name] for run in runs)[len(runs) // 2] for name in runs[0][0]}
     failing = {
         name: [a["id"] for run in runs for a in run[1].values()
