@@ -127,13 +127,27 @@ def result_links(page) -> list[str]:
     return page.eval_on_selector_all(RESULT_LINKS, "links => links.map(a => a.getAttribute('href'))")
 
 
+def paused_reader(page):
+    """The page's clock made a test's (Playwright's fake timers), once the page has loaded, so that
+    ``ask`` can type each question as a reader who paused before it."""
+    page.clock.install()
+    return page.locator("[data-search-input]")
+
+
+def ask(page, box, question: str) -> list[str]:
+    """Types a question as a reader who paused before it, and returns the links shown. The clock
+    moves a second on first, past the panel's pause, so the search runs settled at once: typed one
+    after another a third of a second apart, questions looked like a fast typist's burst and each
+    waited out the panel's pause (about half a second) for the same settled results (the same
+    links for 60 tuning questions either way; 18.2 s against 8.6 s)."""
+    page.clock.fast_forward(1000)
+    box.fill(question)
+    return result_links(page)
+
+
 def run_queries(page, queries: list[dict]) -> list[tuple[dict, Ranks]]:
-    box = page.locator("[data-search-input]")
-    results = []
-    for query in queries:
-        box.fill(query["query"])
-        results.append((query, rank(result_links(page), query["essay"], query.get("section"))))
-    return results
+    box = paused_reader(page)
+    return [(query, rank(ask(page, box, query["query"]), query["essay"], query.get("section"))) for query in queries]
 
 
 def with_model(page) -> None:
@@ -289,10 +303,9 @@ def held_out_3(browser, url: str, layers: dict | None = None) -> tuple[dict[str,
         page.goto(url + "search/")
         if layers is None:
             wait_for_model(page)
-        box, found, nothing = page.locator("[data-search-input]"), [], []
+        box, found, nothing = paused_reader(page), [], []
         for query in HELD_OUT_3:
-            box.fill(query["query"])
-            hrefs = result_links(page)
+            hrefs = ask(page, box, query["query"])
             if query["essay"] == NONE:
                 nothing.append(not hrefs)
             else:
