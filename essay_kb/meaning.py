@@ -77,6 +77,13 @@ def directions(vectors: np.ndarray, dims: int) -> np.ndarray:
     signs = np.sign(basis[np.abs(basis).argmax(axis=0), np.arange(basis.shape[1])])
     return basis * signs
 
+def members_by_group(assign: np.ndarray, k: int) -> list[np.ndarray]:
+    """Each group's members in index order (as ``np.flatnonzero(assign == c)`` for every c, in one
+    stable sort instead of k passes over the sections)."""
+    order = np.argsort(assign, kind="stable")
+    return np.split(order, np.searchsorted(assign[order], np.arange(1, k)))
+
+
 def groups_of(vectors: np.ndarray, per_group: int = SECTIONS_PER_GROUP) -> tuple[np.ndarray, list[list[int]]]:
     """Sections grouped by meaning (spherical k-means from evenly spaced starts, each group capped at
     GROUP_CAP times the average size, so that no file a question loads is large): (centroids,
@@ -100,13 +107,15 @@ def groups_of(vectors: np.ndarray, per_group: int = SECTIONS_PER_GROUP) -> tuple
         counts = counts.tolist()
         for c in over:
             members = np.flatnonzero(assign == c)
-            for i in members[np.argsort(-sims[members, c], kind="stable")][cap:]:
+            moved = members[np.argsort(-sims[members, c], kind="stable")][cap:]
+            # Each moved section's choices, best first (one sort for the group's moves, row by row
+            # the same order as sorting each alone); the moves themselves stay in turn.
+            for i, choice in zip(moved.tolist(), np.argsort(-sims[moved], axis=1, kind="stable").tolist()):
                 counts[c] -= 1
-                choice = np.argsort(-sims[i], kind="stable").tolist()
                 target = next(g for g in choice[1:] if counts[g] < cap)
                 assign[i] = target
                 counts[target] += 1
-        members = [np.flatnonzero(assign == c) for c in range(k)]
+        members = members_by_group(assign, k)
         centroids = np.stack([unit[m].mean(axis=0) if len(m) else centroids[c] for c, m in enumerate(members)])
         centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
     return centroids, [m.tolist() for m in members]

@@ -358,20 +358,34 @@ def redirect_pages(app):
         }, "kb-redirect.html"
 
 
+def section_redirects(app) -> dict[str, dict[str, str]]:
+    """{page path: {old section id: new address}} from the redirects file, read once a build
+    (``files_changed`` forgets it as each build starts): every page asks, and reading the file for
+    each was a tenth of a second of a kept preview's edit at 1,000 essays."""
+    known = getattr(app, "kb_section_redirects", None)
+    if known is None:
+        redirects, _, _ = read_redirects(files(app)[1])
+        known = {}
+        for old, new in redirects.items():
+            path, fragment = split(old)
+            if fragment:
+                known.setdefault(path, {})[fragment] = new
+        app.kb_section_redirects = known
+    return known
+
+
 def section_redirects_for(app, pagename: str) -> str | None:
     """JSON {old id: relative address} for sections that used to be on this page (its render input:
     it comes from the redirects file, not from the page)."""
-    _, redirects_path = files(app)
-    redirects, _, _ = read_redirects(redirects_path)
     here = page_path(pagename)
     base = to_root(here)
-    mapping = {split(old)[1]: base + new.lstrip("/") for old, new in redirects.items()
-               if split(old)[0] == here and split(old)[1]}
+    mapping = {old: base + new.lstrip("/") for old, new in section_redirects(app).get(here, {}).items()}
     return script_json(mapping) if mapping else None
 
 
 def files_changed(app, env, added, changed, removed) -> list[str]:
     """An edited ledger or redirects file re-runs the checks (they run only when a page is re-read)."""
+    app.kb_section_redirects = None  # read again, once, this build
     digest = hashlib.sha256()
     for path in files(app):
         digest.update(path.read_bytes() if path.exists() else b"-")

@@ -118,6 +118,13 @@ def test_sections_are_grouped_by_meaning_and_no_group_is_too_large():
     assert meaning.groups_of(vectors, per_group=100)[1] == members
 
 
+def test_members_by_group_are_each_groups_sections_in_order_empty_groups_too():
+    assign = np.random.default_rng(4).integers(0, 9, 500)
+    assign[assign == 3] = 4  # group 3 empty
+    found = meaning.members_by_group(assign, 10)  # and group 9, past every section
+    assert [m.tolist() for m in found] == [np.flatnonzero(assign == c).tolist() for c in range(10)]
+
+
 def test_on_a_small_site_the_directions_hold_every_section_exactly():
     rng = np.random.default_rng(5)
     vectors = rng.normal(size=(20, 384))

@@ -92,6 +92,28 @@ def build_in(worker) -> None:
     assert worker.recv() == "idle"
 
 
+def test_a_kept_worker_reads_the_redirects_file_again_at_each_build(site_copy, tmp_path, cache_for_workers):
+    """Pages read the section redirects once a build (permalinks.section_redirects), never the last
+    build's: a renamed section's redirect, then a changed target, reach the page in the same process."""
+    root = site_copy()
+    page = tmp_path / "kept" / "essays" / "one" / "index.html"
+
+    def section_redirects():
+        found = re.search(r'id="kb-section-redirects">(.*?)</script>', page.read_text(encoding="utf-8"))
+        return found and found.group(1)
+
+    with worker_in_thread(root, tmp_path / "kept") as worker:
+        build_in(worker)
+        assert section_redirects() is None
+        edit(root / "essays" / "one.md", "{#one-first}", "{#one-start}")
+        (root / "redirects.yaml").write_text("/essays/one/#one-first: /essays/one/#one-start\n")
+        build_in(worker)
+        assert "#one-start" in section_redirects()
+        (root / "redirects.yaml").write_text("/essays/one/#one-first: /essays/two/\n")
+        build_in(worker)
+        assert "essays/two/" in section_redirects() and "#one-start" not in section_redirects()
+
+
 def test_the_worker_loads_the_sentence_model_while_the_author_reads_the_first_build(site_copy, tmp_path,
                                                                                   cache_for_workers, monkeypatch):
     """A first build whose sections were all in the vector cache needs no model; the first edit
