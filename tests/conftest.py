@@ -294,7 +294,13 @@ def serve(directory: Path, prefix: str = "/"):
             if self.command != "HEAD":
                 self.wfile.write(body)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(StaticHost, directory=str(directory)))
+    class Host(ThreadingHTTPServer):
+        def handle_error(self, request, client_address):
+            # A browser that stops a download (a page closed or left mid-load) is not the host's error.
+            if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+                super().handle_error(request, client_address)
+
+    server = Host(("127.0.0.1", 0), functools.partial(StaticHost, directory=str(directory)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_address[1]}{prefix}", server
 
