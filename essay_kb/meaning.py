@@ -77,6 +77,7 @@ def directions(vectors: np.ndarray, dims: int) -> np.ndarray:
     signs = np.sign(basis[np.abs(basis).argmax(axis=0), np.arange(basis.shape[1])])
     return basis * signs
 
+
 def members_by_group(assign: np.ndarray, k: int) -> list[np.ndarray]:
     """Each group's members in index order (as ``np.flatnonzero(assign == c)`` for every c, in one
     stable sort instead of k passes over the sections)."""
