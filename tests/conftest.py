@@ -21,6 +21,11 @@ sys.path.insert(0, str(REPO))
 # or FORCE_COLOR is set, even into a pipe; NO_COLOR wins over both, in this process and in every
 # build, preview server or make a test starts.
 os.environ["NO_COLOR"] = "1"
+# One BLAS thread in every test process (numpy's OpenBLAS, here and in every build a test starts),
+# set before anything imports numpy. `make test` runs a worker per core, so OpenBLAS's thread per
+# core made two for each core, and its threads spin while they wait: with the other core busy, the
+# meaning layer's eigendecomposition took three times as long (tests/test_harness.py checks it).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -65,3 +66,24 @@ def test_a_test_roots_first_build_runs_in_the_tests_process_and_a_second_runs_sp
     first_pid, second_pid = map(int, pids.read_text().split())
     assert first_pid == os.getpid() != second_pid
     assert "loading pickled environment" in second.stdout
+
+
+
+# numpy's own OpenBLAS (numpy.libs) asked how many threads it runs: the number it read when it loaded.
+OPENBLAS_THREADS = """
+import ctypes, glob, os, numpy
+library = glob.glob(os.path.join(os.path.dirname(numpy.__file__) + ".libs", "libscipy_openblas64_*.so"))
+assert len(library) == 1, f"numpy's OpenBLAS is not where this test looks: {library}"
+threads = ctypes.CDLL(library[0]).scipy_openblas_get_num_threads64_()
+"""
+
+
+def test_every_test_process_runs_blas_on_one_thread():
+    """conftest.py sets OPENBLAS_NUM_THREADS=1 before numpy loads: in this process, and in the
+    builds and tools a test starts, which inherit it (a new Python here, as sphinx-build is)."""
+    here: dict = {}
+    exec(OPENBLAS_THREADS, here)
+    assert here["threads"] == 1
+    started = run_bounded([sys.executable, "-c", OPENBLAS_THREADS + "print(threads)"], dict(os.environ), timeout=60)
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.strip() == "1"
