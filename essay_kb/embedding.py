@@ -15,8 +15,9 @@ pinned; nothing is ever downloaded at build time:
 
 Both files are checked against the sha256 below before use. ONNX Runtime runs the graph on every
 core (intra-op threads), or on as many as ``OMP_NUM_THREADS`` says, the usual cap for numeric
-libraries (the tests set 1, since they run a worker per core); texts are embedded in batches of similar length, padded within a batch and
-masked, then mean-pooled over their real tokens and normalised, as sentence-transformers does.
+libraries (the tests set 1, since they run a worker per core); texts are embedded in batches of
+similar length, padded within a batch and masked, then mean-pooled over their real tokens and
+normalised, as sentence-transformers does.
 
 Vectors are cached on disk (``Cache``), keyed by the text and ``MODEL_ID`` (which holds both
 files' hashes), so a passage is embedded once whatever the number of builds, and another model's

@@ -21,13 +21,18 @@ sys.path.insert(0, str(REPO))
 # or FORCE_COLOR is set, even into a pipe; NO_COLOR wins over both, in this process and in every
 # build, preview server or make a test starts.
 os.environ["NO_COLOR"] = "1"
-# One BLAS thread in every test process (numpy's OpenBLAS, here and in every build a test starts),
-# set before anything imports numpy. `make test` runs a worker per core, so OpenBLAS's thread per
-# core made two for each core, and its threads spin while they wait: with the other core busy, the
-# meaning layer's eigendecomposition took three times as long (tests/test_harness.py checks it).
-# The sentence model's ONNX Runtime threads likewise (essay_kb.embedding.model_threads).
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+
+def pytest_configure(config):
+    """One BLAS thread in every test process (numpy's OpenBLAS, here and in every build a test
+    starts), set before a test module imports numpy and before pytest-xdist starts its workers,
+    which inherit it. `make test` runs a worker per core, so OpenBLAS's thread per core made two for
+    each core, and its threads spin while they wait: with the other core busy, the meaning layer's
+    eigendecomposition took three times as long (tests/test_harness.py checks the count). The
+    sentence model's ONNX Runtime threads likewise (essay_kb.embedding.model_threads). Set here,
+    not when this file is imported: `make bench` imports it too, and its builds keep every core."""
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 
 @pytest.fixture(scope="session")

@@ -68,7 +68,6 @@ def test_a_test_roots_first_build_runs_in_the_tests_process_and_a_second_runs_sp
     assert "loading pickled environment" in second.stdout
 
 
-
 # numpy's own OpenBLAS (numpy.libs) asked how many threads it runs: the number it read when it loaded.
 OPENBLAS_THREADS = """
 import ctypes, glob, os, numpy
@@ -79,7 +78,7 @@ threads = ctypes.CDLL(library[0]).scipy_openblas_get_num_threads64_()
 
 
 def test_every_test_process_runs_blas_on_one_thread():
-    """conftest.py sets OPENBLAS_NUM_THREADS=1 before numpy loads: in this process, and in the
+    """conftest.py sets OPENBLAS_NUM_THREADS=1 before a test module loads numpy: in this process, and in the
     builds and tools a test starts, which inherit it (a new Python here, as sphinx-build is)."""
     here: dict = {}
     exec(OPENBLAS_THREADS, here)
