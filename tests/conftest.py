@@ -247,6 +247,16 @@ DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
 
 
+def settled(page) -> None:
+    """The page loaded (its load event: its deferred scripts have run and "pageshow" has fired), and
+    then no request for half a second. Playwright's "networkidle" alone can come first: it counts
+    only requests, so on a busy machine, every file fetched while the page's scripts still waited to
+    run, it came before the page had loaded (a CI run typed into the safety plan before the plan's
+    script started, and the script's start, which wipes every field, took the words away)."""
+    page.wait_for_load_state("load")
+    page.wait_for_load_state("networkidle")
+
+
 def serve(directory: Path, prefix: str = "/"):
     """Serve a folder on 127.0.0.1 (a free port) in a thread, as a static host such as GitHub Pages
     does: under ``prefix`` (a project site lives at /<repository>/), text gzipped, and a missing

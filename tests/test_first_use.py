@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from conftest import DESKTOP, PHONE, Recorder
+from conftest import DESKTOP, PHONE, Recorder, settled
 from essay_kb import reading_list, search
 
 ESSAY = "essays/friction-and-repair/"
@@ -32,7 +32,8 @@ def fresh(browser, site_url, viewport=DESKTOP, block: str | None = None):
     if block:
         context.route(re.compile(block), lambda route: route.abort("internetdisconnected"))
     page = recorder.watch(context.new_page())
-    page.goto(site_url + ESSAY, wait_until="networkidle")
+    page.goto(site_url + ESSAY)
+    settled(page)
     return context, recorder, page
 
 
@@ -125,7 +126,8 @@ def test_when_the_search_cannot_load_it_says_so_and_loads_at_the_next_try(browse
     context.route(re.compile(re.escape(search.ENGINE_FILE)),
                   lambda route: route.abort("internetdisconnected") if offline["on"] else route.continue_())
     page = context.new_page()
-    page.goto(site_url + ESSAY, wait_until="networkidle")
+    page.goto(site_url + ESSAY)
+    settled(page)
     box = page.locator("[data-search-input]")
     box.press_sequentially("grief", delay=20)
     dialog = page.locator("[data-search-dialog]")

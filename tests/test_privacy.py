@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from conftest import DESKTOP, PHONE, REPO, VIEWPORTS, Recorder, serve, sphinx_build
+from conftest import DESKTOP, PHONE, REPO, VIEWPORTS, Recorder, serve, settled, sphinx_build
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -48,7 +48,8 @@ def project_site(tmp_path_factory):
 
 def visit(context, recorder, url: str, kind: str):
     page = recorder.watch(context.new_page())
-    response = page.goto(url, wait_until="networkidle")
+    response = page.goto(url)
+    settled(page)
     assert response.status == (404 if kind == "404" else 200), url
     if kind == "search":  # the search engine is WebAssembly: run a real search
         page.locator("[data-search-page] [data-search-input]").fill("repair")
@@ -84,7 +85,8 @@ def test_the_404_page_works_at_any_depth_under_the_site_path(browser, project_si
     page = visit(context, recorder, project_site + "a/b/c/d/missing.html", "404")
     failed = []
     page.on("response", lambda r: failed.append(r.url) if r.status >= 400 else None)
-    page.reload(wait_until="networkidle")
+    page.reload()
+    settled(page)
     assert failed == [project_site + "a/b/c/d/missing.html"]  # every stylesheet and script loaded
     assert page.evaluate("[...document.styleSheets].some(s => s.href && s.href.includes('furo.css') && s.cssRules.length > 0)")
     assert page.locator("h1").first.inner_text() == "Page not found"
@@ -172,7 +174,8 @@ def test_no_control_leaves_anything_in_any_storage(browser, project_site, device
     assert themes == ["dark", "light", "auto"]
     nothing_kept(context, page, "colour toggle")
     tap(toggle)
-    page.reload(wait_until="networkidle")
+    page.reload()
+    settled(page)
     assert page.evaluate("document.body.dataset.theme") == "auto"
 
     # Search, in the dialog, with its filters.

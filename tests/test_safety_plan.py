@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 
 import pytest
 
-from conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, REPO, Recorder, soup
+from conftest import CHROMIUM, CHROMIUM_ARGS, DESKTOP, REPO, Recorder, settled, soup
 from test_privacy import EMPTY, STORAGE
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -123,7 +123,8 @@ def test_a_filled_in_plan_leaves_no_trace(browser, site_url, device):
     context = browser.new_context(**DEVICES[device])
     recorder = Recorder(context, site_url)
     page = recorder.watch(context.new_page())
-    page.goto(site_url + PLAN, wait_until="networkidle")
+    page.goto(site_url + PLAN)
+    settled(page)
     fill_in(page)
     assert all(SECRET in v for v in values(page)) and page.url == site_url + PLAN
     written = page.locator("[data-plan-written]").first
@@ -133,13 +134,15 @@ def test_a_filled_in_plan_leaves_no_trace(browser, site_url, device):
     page.locator("article a[href$='thinking-about-suicide/']").first.click()
     page.wait_for_url("**/thinking-about-suicide/")
     nothing_kept(context, page, "left")
-    page.go_back(wait_until="networkidle")
+    page.go_back()
+    settled(page)
     assert page.url == site_url + PLAN
     assert values(page) == [""] * 7
     assert page.locator("[data-plan-written]").first.text_content() == ""  # blank lines again
     # A reload, and "Clear everything".
     fill_in(page)
-    page.reload(wait_until="networkidle")
+    page.reload()
+    settled(page)
     assert values(page) == [""] * 7
     fill_in(page)
     page.locator("[data-plan-clear]").click()
@@ -159,9 +162,11 @@ def test_a_page_restored_from_the_back_forward_cache_shows_empty_fields(browser,
         context = cached.new_context(**SMALL_PHONE)
         context.add_init_script(WATCH_RESTORE)
         page = context.new_page()
-        page.goto(site_url + PLAN, wait_until="networkidle")
+        page.goto(site_url + PLAN)
+        settled(page)
         fill_in(page)
-        page.goto(site_url + ESSAY, wait_until="networkidle")
+        page.goto(site_url + ESSAY)
+        settled(page)
         page.go_back(wait_until="commit")  # a page from the cache has no "load" to wait for
         # Only a page restored from the cache sees a "pageshow" that is persisted; if this one was
         # loaded afresh instead, the test would prove nothing, and it fails here.
@@ -175,7 +180,8 @@ def test_a_page_restored_from_the_back_forward_cache_shows_empty_fields(browser,
 def test_the_plan_prints_as_one_clean_sheet(browser, site_url, device, tmp_path):
     context = browser.new_context(**DEVICES[device])
     page = context.new_page()
-    page.goto(site_url + PLAN, wait_until="networkidle")
+    page.goto(site_url + PLAN)
+    settled(page)
     fields(page).nth(0).fill("I stop answering messages\nI sleep all day")
     page.emulate_media(media="print")
     for hidden in (".kb-quick-exit", ".sidebar-drawer", ".toc-drawer", ".mobile-header", ".announcement",
@@ -219,7 +225,8 @@ def test_a_reader_elsewhere_chooses_a_country_for_this_page_only(browser, site_u
     context = browser.new_context(**DEVICES[device])
     recorder = Recorder(context, site_url)
     page = recorder.watch(context.new_page())
-    page.goto(site_url + ("help/thinking-about-suicide/" if where == "help page" else ESSAY), wait_until="networkidle")
+    page.goto(site_url + ("help/thinking-about-suicide/" if where == "help page" else ESSAY))
+    settled(page)
     tap = (lambda locator: locator.tap()) if device == "phone" else (lambda locator: locator.click())
     if where == "crisis notice":
         scope = page.locator("[data-crisis-notice]")
@@ -243,7 +250,8 @@ def test_a_reader_elsewhere_chooses_a_country_for_this_page_only(browser, site_u
     assert "#" not in page.url
     nothing_kept(context, page, "country chosen")
     assert recorder.strangers == []
-    page.reload(wait_until="networkidle")
+    page.reload()
+    settled(page)
     assert not page.locator('[data-help-country="CA"] [data-help-line]').first.is_visible()
     context.close()
 
@@ -251,7 +259,8 @@ def test_a_reader_elsewhere_chooses_a_country_for_this_page_only(browser, site_u
 def test_a_small_phone_shows_the_essay_text_on_arrival(browser, site_url):
     context = browser.new_context(**SMALL_PHONE)
     page = context.new_page()
-    page.goto(site_url + ESSAY, wait_until="networkidle")
+    page.goto(site_url + ESSAY)
+    settled(page)
     notice = page.locator("[data-crisis-notice]").bounding_box()
     assert notice["height"] <= 48, notice  # one line
     # The essay's text starts with its "In brief" (the essay's own words, above the opening scene).
@@ -268,7 +277,8 @@ def test_a_small_phone_shows_the_essay_text_on_arrival(browser, site_url):
 def test_the_exit_crisis_links_and_section_control_are_44_px_targets(browser, site_url, device):
     context = browser.new_context(**DEVICES[device])
     page = context.new_page()
-    page.goto(site_url + ESSAY, wait_until="networkidle")
+    page.goto(site_url + ESSAY)
+    settled(page)
     page.locator("[data-crisis-notice] [data-crisis-more] > summary").click()
     page.locator("[data-crisis-notice] [data-help-abroad] > summary").click()
     targets = {

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DESKTOP, serve
+from conftest import DESKTOP, serve, settled
 
 QUESTIONS = ["i feel so alone", "how much does therapy cost", "my mom died last month and i cant stop crying",
              "anxiaty wont go away"]
@@ -39,7 +39,8 @@ def search_requests(browser, url: str, questions: list[str], opens: list[str]) -
     page = context.new_page()
     asked: list[str] = []
     page.on("request", lambda r: asked.append(r.url.split(BUNDLE, 1)[1]) if BUNDLE in r.url else None)
-    page.goto(url + "search/", wait_until="networkidle")
+    page.goto(url + "search/")
+    settled(page)
     box = page.locator("[data-search-input]")
     box.focus()
     page.wait_for_function(LOADED, arg=opens)
