@@ -10,8 +10,9 @@ author's. Two directives add what Markdown cannot:
   Under it, the copy that prints: blank lines to write on, or what was typed (kb-safety-plan.js).
 - ``{plan-actions}``: "Print or save as PDF" and "Clear everything", shown once the script runs.
 
-kb-safety-plan.js clears every field when the page is left (``pagehide``) and again when it is
-shown (``pageshow``, including a page restored from the back-forward cache). Nothing is stored,
+kb-safety-plan.js clears every field when the page is left (``pagehide``) and again when a page
+loaded again (a reload, Back, Forward) or restored from the back-forward cache is shown, where a
+browser may have put words back; on a first visit it keeps what was typed before it ran. Nothing is stored,
 sent or put in the address. Without JavaScript the page prints as a blank form.
 """
 

@@ -176,6 +176,33 @@ def test_a_page_restored_from_the_back_forward_cache_shows_empty_fields(browser,
         nothing_kept(context, page, "restored")
 
 
+def test_words_typed_before_the_plans_script_starts_are_kept_on_a_first_visit(browser, site_url):
+    """On a slow phone a reader can type before the page's scripts run. Here the plan's script is
+    answered only once the words are in: it keeps them and their printed copy (its start used to
+    wipe every field). A reload still starts empty."""
+    context = browser.new_context(**SMALL_PHONE)
+    page = context.new_page()
+    started_before_typing = []
+
+    def type_first(route):
+        fields(page).nth(0).fill(SECRET)
+        started_before_typing.append(page.locator("html.kb-plan-ready").count())
+        route.continue_()
+
+    context.route("**/_static/kb-safety-plan.js*", type_first)
+    page.goto(site_url + PLAN)
+    settled(page)
+    assert started_before_typing == [0]
+    assert page.locator("html.kb-plan-ready").count() == 1
+    assert fields(page).nth(0).input_value() == SECRET
+    assert page.locator("[data-plan-written]").first.text_content() == SECRET
+    context.unroute("**/_static/kb-safety-plan.js*")
+    page.reload()
+    settled(page)
+    assert values(page) == [""] * 7
+    context.close()
+
+
 @pytest.mark.parametrize("device", list(DEVICES))
 def test_the_plan_prints_as_one_clean_sheet(browser, site_url, device, tmp_path):
     context = browser.new_context(**DEVICES[device])

@@ -4,7 +4,10 @@
    page brought back from the back-forward cache, or a field a browser refilled, starts empty.
    Switching to another app ("visibilitychange" to hidden) keeps it: on a phone a reader leaves to
    find a friend's number in their contacts and comes back to write it down, and the page's own
-   "Exit this page" and "Clear everything" are there for leaving in a hurry. */
+   "Exit this page" and "Clear everything" are there for leaving in a hurry.
+   A browser refills fields only on a page loaded again (a reload, Back, Forward) or brought back
+   from the cache; on a first visit whatever the fields hold was typed in this visit, perhaps before
+   this script ran on a slow phone, so it is kept, never wiped under the reader's hands. */
 (function () {
   "use strict";
 
@@ -45,6 +48,19 @@
     if (status) status.textContent = text;
   }
 
+  // Whether the fields may hold words a browser put back (see above): a page from the back-forward
+  // cache ("pageshow" persisted), or any load but a first visit. Unknown counts as yes.
+  function mayBeRefilled(event) {
+    if (event && event.persisted) return true;
+    var entries = window.performance && performance.getEntriesByType ? performance.getEntriesByType("navigation") : [];
+    return !entries.length || entries[0].type !== "navigate";
+  }
+
+  function settle() {
+    if (mayBeRefilled()) clearAll();
+    else fields().forEach(mirror);
+  }
+
   document.addEventListener("input", function (event) {
     if (event.target.matches && event.target.matches("[data-plan-field]")) mirror(event.target);
   });
@@ -63,11 +79,13 @@
   });
 
   window.addEventListener("pagehide", clearAll);
-  window.addEventListener("pageshow", function () { clearAll(); say(""); });
+  window.addEventListener("pageshow", function (event) {
+    if (mayBeRefilled(event)) { clearAll(); say(""); }
+  });
 
   function start() {
     root.classList.add("kb-plan-ready");
-    clearAll();
+    settle();
     document.querySelectorAll("[data-plan-actions]").forEach(function (actions) { actions.hidden = false; });
   }
 
