@@ -114,7 +114,7 @@ def test_axe_finds_no_wcag_violations(browser, site_url, kind, viewport):
 
 
 def nu_checker_errors(folder: Path) -> list[tuple]:
-    """The Nu HTML Checker's errors for every page under ``folder``: (page, line, message)."""
+    """The Nu HTML Checker's errors for every page under ``folder``: (page's path under it, line, message)."""
     need(VNU, "vnu-jar")
     if not shutil.which("java"):
         pytest.fail("java is missing: apt-get install default-jre-headless") if CI else pytest.skip("no java")
@@ -123,7 +123,8 @@ def nu_checker_errors(folder: Path) -> list[tuple]:
     # Its report, always (an empty list when the pages are clean): anything else is the checker failing.
     assert result.stderr.startswith('{"version"'), (result.stdout + result.stderr)[-2000:]
     messages = json.loads(result.stderr)["messages"]
-    return [(m.get("url", "").rsplit("/", 2)[-2:], m.get("lastLine"), m["message"]) for m in messages if m["type"] == "error"]
+    return [(m.get("url", "").removeprefix(f"file:{folder}/"), m.get("lastLine"), m["message"])
+            for m in messages if m["type"] == "error"]
 
 
 def test_nu_html_checker_reports_no_errors(real_site):
@@ -136,7 +137,7 @@ def test_nu_html_checker_as_run_here_finds_a_misnested_tag(tmp_path):
     (tmp_path / "page" / "index.html").write_text(
         '<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><p><div>text</p></body></html>\n')
     errors = nu_checker_errors(tmp_path)
-    assert errors and all(page == ["page", "index.html"] and line == 1 for page, line, _ in errors), errors
+    assert errors and all(page == "page/index.html" and line == 1 for page, line, _ in errors), errors
 
 
 def test_linkchecker_finds_no_broken_links(site_url, tmp_path):

@@ -1,13 +1,13 @@
 /* essay_kb: the safety plan (see safety_plan.py). What a reader types stays in this page's fields:
    no storage, no network, nothing in the address. It is wiped when the page is left ("pagehide":
-   a link, Back, closing the tab, a reload) and again whenever the page is shown ("pageshow"), so a
-   page brought back from the back-forward cache, or a field a browser refilled, starts empty.
-   Switching to another app ("visibilitychange" to hidden) keeps it: on a phone a reader leaves to
-   find a friend's number in their contacts and comes back to write it down, and the page's own
-   "Exit this page" and "Clear everything" are there for leaving in a hurry.
-   A browser refills fields only on a page loaded again (a reload, Back, Forward) or brought back
-   from the cache; on a first visit whatever the fields hold was typed in this visit, perhaps before
-   this script ran on a slow phone, so it is kept, never wiped under the reader's hands. */
+   a link, Back, closing the tab, a reload) and again when a page loaded again (a reload, Back,
+   Forward) or brought back from the back-forward cache is started and shown, the only times a
+   browser refills fields, so such a page starts empty. On a first visit whatever the fields hold
+   was typed in this visit, perhaps before this script ran on a slow phone: it is kept, never wiped
+   under the reader's hands. Switching to another app ("visibilitychange" to hidden) keeps it too:
+   on a phone a reader leaves to find a friend's number in their contacts and comes back to write
+   it down, and the page's own "Exit this page" and "Clear everything" are there for leaving in a
+   hurry. */
 (function () {
   "use strict";
 
