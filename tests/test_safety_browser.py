@@ -61,6 +61,19 @@ class Host:
 MOTION_ENDED = """() => Promise.all(document.getAnimations()
   .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
   .map(a => a.finished.catch(() => null)))"""
+# Resolves once a scroll that has begun comes to rest (the same position two frames running).
+SCROLL_ENDED = """() => new Promise(resolve => {
+  let last = -1;
+  const frame = () => { if (window.scrollY === last) resolve(); else { last = window.scrollY; requestAnimationFrame(frame); } };
+  requestAnimationFrame(frame);
+})"""
+
+
+def wheel_down(page, pixels: int) -> None:
+    """The mouse wheel turned, and the page's (smooth) scroll come to rest."""
+    page.mouse.wheel(0, pixels)
+    page.wait_for_function("() => window.scrollY > 0")
+    page.evaluate(SCROLL_ENDED)
 
 
 def context_for(browser, device, **extra):
@@ -316,9 +329,7 @@ def test_exit_is_in_view_on_arrival_and_covers_neither_notice_nor_text(browser, 
     for selector in ("[data-crisis-notice]", "article h1"):
         assert page.locator(selector).first.bounding_box()["y"] >= bottom - 0.5, selector
     # Scrolled, the bar stays at the top of the window.
-    page.mouse.wheel(0, 1200)
-    page.wait_for_function("() => window.scrollY > 0")
-    page.evaluate(MOTION_ENDED)
+    wheel_down(page, 1200)
     assert link.is_visible() and abs(link.bounding_box()["y"] - box["y"]) < 1
     context.close()
 
@@ -358,8 +369,7 @@ def test_no_focused_element_is_hidden_behind_the_exit_bar_or_header(browser, sit
     page.evaluate("document.activeElement.blur(); window.scrollTo({top: 0, behavior: 'instant'})")
     # Furo scrolls smoothly; judged where each focus scroll ends, not on the way there.
     page.evaluate("document.documentElement.style.scrollBehavior = 'auto'")
-    page.mouse.wheel(0, 600)  # start part-way down, where the sticky parts are over the text
-    page.wait_for_function("() => window.scrollY > 0")
+    wheel_down(page, 600)  # start part-way down, where the sticky parts are over the text
     problems, judged = [], 0
     for key in ["Tab"] * 100 + ["Shift+Tab"] * 40:
         page.keyboard.press(key)
