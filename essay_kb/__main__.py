@@ -5,6 +5,7 @@
     python -m essay_kb schema --markdown the author's guide's front-matter field table
     python -m essay_kb problems FILE      a failed build's problems, one per line (make html)
     python -m essay_kb gaps              the author's questions the search does not answer (make gaps)
+    python -m essay_kb risk [FILE]       the risk vocabulary, checked and compiled, as JSON (the tests')
     python -m essay_kb serve ...         the live preview, its build kept in memory (make serve)
 
 (Run through the package: ``python -m essay_kb.schema`` would import the module twice, once
@@ -15,10 +16,10 @@ from __future__ import annotations
 
 import sys
 
-from . import check, gaps, problems, review, schema, serve
+from . import check, gaps, problems, review, risk, schema, serve
 
 COMMANDS = {"check": check.main, "problems": problems.main, "review": review.main, "schema": schema.main, "gaps": gaps.main,
-            "serve": serve.main}
+            "risk": risk.main, "serve": serve.main}
 
 
 def main(argv=None) -> int:

@@ -9,7 +9,7 @@ separated by one space). The result is written to ``_static/kb-risk-phrases.js``
 page's search box, so the help card can appear at the first keystroke, before any of the search
 index has loaded. ``kb-search-help.js`` shows the card.
 
-``python -m essay_kb.risk [file]`` prints the compiled vocabulary as JSON (the JavaScript tests
+``python -m essay_kb risk [file]`` prints the compiled vocabulary as JSON (the JavaScript tests
 use it) or the file's problems.
 """
 
@@ -287,7 +287,3 @@ def main(argv: list[str]) -> int:
         return 1
     print(json.dumps(browser_data(vocabulary), ensure_ascii=False, indent=1, sort_keys=True))
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

@@ -31,7 +31,7 @@ def run(site: Path, queries: list[str], tmp_path: Path) -> dict:
     if shutil.which("node") is None:
         pytest.fail("node is missing: apt-get install nodejs (.ci/run does this)")
     vocabulary = tmp_path / "risk.json"
-    vocabulary.write_text(subprocess.run([str(REPO / ".venv" / "bin" / "python"), "-m", "essay_kb.risk"], cwd=REPO,
+    vocabulary.write_text(subprocess.run([str(REPO / ".venv" / "bin" / "python"), "-m", "essay_kb", "risk"], cwd=REPO,
                                          capture_output=True, text=True, check=True).stdout, encoding="utf-8")
     result = subprocess.run(["node", str(RUNNER), str(site / "search-index"), str(vocabulary), json.dumps(queries)],
                             capture_output=True, text=True, cwd=REPO)

@@ -16,7 +16,7 @@ const risk = require(path.join(REPO, "essay_kb", "static", "kb-risk.js"));
 function compiledVocabulary() {
   const venv = path.join(REPO, ".venv", "bin", "python");
   const python = process.env.KB_PYTHON || (fs.existsSync(venv) ? venv : "python3");
-  return JSON.parse(execFileSync(python, ["-m", "essay_kb.risk"], { cwd: REPO, encoding: "utf8" }));
+  return JSON.parse(execFileSync(python, ["-m", "essay_kb", "risk"], { cwd: REPO, encoding: "utf8" }));
 }
 
 const vocabulary = risk.compile(compiledVocabulary());
