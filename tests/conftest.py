@@ -252,9 +252,25 @@ def settled(page) -> None:
     then no request for half a second. Playwright's "networkidle" alone can come first: it counts
     only requests, so on a busy machine, every file fetched while the page's scripts still waited to
     run, it came before the page had loaded (a CI run typed into the safety plan before the plan's
-    script started, and the script's start, which wipes every field, took the words away)."""
+    script started, and the script's start, which then wiped every field, took the words away)."""
     page.wait_for_load_state("load")
     page.wait_for_load_state("networkidle")
+
+
+# Resolves once a scroll that has begun comes to rest (the same position two frames running).
+SCROLL_ENDED = """() => new Promise(resolve => {
+  let last = -1;
+  const frame = () => { if (window.scrollY === last) resolve(); else { last = window.scrollY; requestAnimationFrame(frame); } };
+  requestAnimationFrame(frame);
+})"""
+
+
+def wheel_down(page, pixels: int) -> None:
+    """The mouse wheel turned, and the page's (smooth) scroll begun and come to rest."""
+    before = page.evaluate("window.scrollY")
+    page.mouse.wheel(0, pixels)
+    page.wait_for_function("before => window.scrollY > before", arg=before)
+    page.evaluate(SCROLL_ENDED)
 
 
 def serve(directory: Path, prefix: str = "/"):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DESKTOP, PHONE, REPO, ROOTS, serve, soup, sphinx_build
+from conftest import DESKTOP, PHONE, REPO, ROOTS, serve, soup, sphinx_build, wheel_down
 
 from essay_kb import reading_list, scripts
 
@@ -250,7 +250,7 @@ def test_a_therapist_sends_three_sections_and_a_client_reads_them_on_a_phone(bro
     assert add(page, PICKED[2]).inner_text() == "Remove from reading list"
     # The list and its link stay in view while picking, wherever the directory is scrolled to.
     add(page, PICKED[0]).scroll_into_view_if_needed()
-    page.mouse.wheel(0, 2500)
+    wheel_down(page, 2500)
     box = panel.bounding_box()
     assert page.locator("[data-reading-list-url]").is_visible() and box["y"] >= 0
     assert box["y"] + box["height"] <= DESKTOP["viewport"]["height"] + 1

@@ -10,7 +10,7 @@ import runpy
 
 import pytest
 
-from conftest import DESKTOP, PHONE, REPO
+from conftest import DESKTOP, PHONE, REPO, wheel_down
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -61,19 +61,6 @@ class Host:
 MOTION_ENDED = """() => Promise.all(document.getAnimations()
   .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
   .map(a => a.finished.catch(() => null)))"""
-# Resolves once a scroll that has begun comes to rest (the same position two frames running).
-SCROLL_ENDED = """() => new Promise(resolve => {
-  let last = -1;
-  const frame = () => { if (window.scrollY === last) resolve(); else { last = window.scrollY; requestAnimationFrame(frame); } };
-  requestAnimationFrame(frame);
-})"""
-
-
-def wheel_down(page, pixels: int) -> None:
-    """The mouse wheel turned, and the page's (smooth) scroll come to rest."""
-    page.mouse.wheel(0, pixels)
-    page.wait_for_function("() => window.scrollY > 0")
-    page.evaluate(SCROLL_ENDED)
 
 
 def context_for(browser, device, **extra):
